@@ -1,0 +1,49 @@
+namespace SessionCluster.Domain;
+
+/// <summary>A concrete next step for each kind of failure, in words a person can act on.</summary>
+public static class RecoveryHints
+{
+    /// <summary>The variable that carries each agent's model API credential.</summary>
+    public static string CredentialFor(string agent) => agent switch
+    {
+        "codex" => "OPENAI_API_KEY",
+        _ => "ANTHROPIC_API_KEY",
+    };
+
+    public static string For(ErrorKind kind, SessionState session, string? node = null)
+    {
+        var resume = $"then run `sessionctl resume {session.Id}`";
+        return kind switch
+        {
+            ErrorKind.Auth =>
+                $"The model API refused the credentials. Set a valid {CredentialFor(session.Agent)} for the node " +
+                $"(or pass it with `sessionctl launch --env {CredentialFor(session.Agent)}=...`), {resume}.",
+            ErrorKind.ModelApiUnreachable =>
+                "The model API could not be reached. Check the node's network, proxy and base URL " +
+                $"(ANTHROPIC_BASE_URL for claude), {resume}.",
+            ErrorKind.ModelApiError =>
+                $"The model API answered with errors. Check its status and the stderr tail, {resume}.",
+            ErrorKind.AgentBinaryMissing =>
+                $"The `{session.Agent}` program is not installed on node {node ?? session.Node ?? "?"}. Install it " +
+                $"or set sessioncluster.agents.{session.Agent}.executable " +
+                $"(env SESSIONCLUSTER_{session.Agent.ToUpperInvariant()}_EXECUTABLE) to its path, then launch again.",
+            ErrorKind.BadWorkdir =>
+                $"The working directory {session.Workdir} does not exist or cannot be entered on node " +
+                $"{node ?? session.Node ?? "?"}. Create it or launch with another --workdir.",
+            ErrorKind.NonZeroExit =>
+                $"The agent exited with an error. Read the stderr tail, fix the cause, {resume}.",
+            ErrorKind.CrashBySignal =>
+                $"The agent was killed by a signal it did not expect (out of memory, or another process). {Capitalize(resume)}.",
+            ErrorKind.NoResult =>
+                $"The agent stopped before it finished its turn. Read the stderr and output tails, {resume}.",
+            ErrorKind.AgentError =>
+                $"The agent reported an error for this turn. Read the output tail, {resume}.",
+            ErrorKind.NodeLost =>
+                $"Node {node ?? session.Node ?? "?"} stopped while the agent ran; its process is gone. " +
+                $"Run `sessionctl resume {session.Id}` to continue on a live node.",
+            _ => $"{Capitalize(resume)}.",
+        };
+    }
+
+    private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+
+namespace SessionCluster.Domain;
+
+/// <summary>What happened to a session, in the past tense. The journal stores these; never change one's meaning.</summary>
+public abstract record SessionEvent(DateTimeOffset At);
+
+/// <summary>The session was accepted. Status: starting.</summary>
+public sealed record SessionLaunched(
+    string Id,
+    string Name,
+    string Agent,
+    string Prompt,
+    string Workdir,
+    string? Model,
+    bool MultiTurn,
+    int MaxAutoResponds,
+    ImmutableSortedDictionary<string, string> Env,
+    ResumeLink? ResumedFrom,
+    DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>An agent process started on a node. Status: running.</summary>
+public sealed record AgentProcessStarted(string Node, int Pid, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent told its own conversation id (and model).</summary>
+public sealed record AgentSessionIdentified(string AgentSessionId, string? Model, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent finished a turn. <paramref name="TotalCostUsd"/> is the session's cost so far as the agent reports it.</summary>
+public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent waits for a person (or an auto-responder). Status: waiting-for-input.</summary>
+public sealed record WaitingForInput(WaitingReason Reason, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>Input was sent to the agent. Status: running.</summary>
+public sealed record Responded(string Message, bool Auto, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent process ended (after the session finished, or as the reason it failed).</summary>
+public sealed record AgentProcessExited(int? ExitCode, int? Signal, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>Status: completed.</summary>
+public sealed record SessionCompleted(DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>A person asked for a graceful stop. Status: interrupted.</summary>
+public sealed record SessionInterrupted(DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>A person asked for a hard stop. Status: killed.</summary>
+public sealed record SessionKilled(DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>Status: failed, with why and how to recover.</summary>
+public sealed record SessionFailed(ErrorContext Error, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>A new session was started to continue this one: the forward half of a resume link.</summary>
+public sealed record SessionResumedAs(string NewSessionId, DateTimeOffset At) : SessionEvent(At);

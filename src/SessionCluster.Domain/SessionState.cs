@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+
+namespace SessionCluster.Domain;
+
+/// <summary>
+/// A session as its journal tells it. Only <see cref="Session.Apply"/> makes a new one;
+/// every field is derived from the events, nothing else writes it.
+/// </summary>
+public sealed record SessionState
+{
+    public const int DefaultMaxAutoResponds = 10;
+
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Agent { get; init; }
+    public required string Prompt { get; init; }
+    public required string Workdir { get; init; }
+    public string? Model { get; init; }
+    public bool MultiTurn { get; init; }
+
+    /// <summary>The session's own environment variables. Values may be secrets: never show them.</summary>
+    public ImmutableSortedDictionary<string, string> Env { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    public SessionStatus Status { get; init; }
+    public WaitingReason WaitingReason { get; init; }
+    public int TurnsCompleted { get; init; }
+    public int RespondCount { get; init; }
+    public int AutoRespondCount { get; init; }
+    public int MaxAutoResponds { get; init; } = DefaultMaxAutoResponds;
+    public decimal CostUsd { get; init; }
+    public TokenUsage Usage { get; init; } = TokenUsage.Zero;
+
+    /// <summary>The agent's own conversation id (Claude's session_id, Codex's thread_id).</summary>
+    public string? AgentSessionId { get; init; }
+
+    public string? ResumedFromId { get; init; }
+
+    /// <summary>Sessions started as resumes of this one, oldest first.</summary>
+    public ImmutableList<string> ResumedAs { get; init; } = ImmutableList<string>.Empty;
+
+    /// <summary>Node and pid of the agent process now running for this session, if any.</summary>
+    public string? Node { get; init; }
+
+    public int? Pid { get; init; }
+
+    /// <summary>How many agent processes this session has started so far.</summary>
+    public int ProcessCount { get; init; }
+
+    public int? LastExitCode { get; init; }
+    public int? LastSignal { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public ErrorContext? Error { get; init; }
+
+    public bool IsLive => StatusTransitions.IsLive(Status);
+
+    public bool IsFinished => StatusTransitions.IsTerminal(Status);
+}
