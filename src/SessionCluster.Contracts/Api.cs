@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SessionCluster.Contracts;
+
+/// <summary>Routes, defaults and JSON settings both ends of the HTTP API agree on.</summary>
+public static class Api
+{
+    public const string DefaultUrl = "http://127.0.0.1:5480";
+    public const string TokenFileName = "api-token";
+    public const string Sessions = "/api/sessions";
+
+    public static string Session(string id) => $"{Sessions}/{Uri.EscapeDataString(id)}";
+
+    public static string SessionVerb(string id, string verb) => $"{Session(id)}/{verb}";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = true,
+    };
+}

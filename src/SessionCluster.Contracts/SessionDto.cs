@@ -1,0 +1,63 @@
+namespace SessionCluster.Contracts;
+
+/// <summary>A session as the HTTP API shows it (camelCase JSON). Environment values are never shown, only names.</summary>
+public sealed record SessionDto
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Agent { get; init; }
+    public required string Prompt { get; init; }
+    public required string Workdir { get; init; }
+    public string? Model { get; init; }
+    public bool MultiTurn { get; init; }
+    public required string Status { get; init; }
+    public string? WaitingReason { get; init; }
+    public int TurnsCompleted { get; init; }
+    public int RespondCount { get; init; }
+    public int AutoRespondCount { get; init; }
+    public int MaxAutoResponds { get; init; }
+    public decimal CostUsd { get; init; }
+    public TokenUsageDto Usage { get; init; } = new();
+    public string? AgentSessionId { get; init; }
+    public string? ResumedFromId { get; init; }
+    public IReadOnlyList<string> ResumedAs { get; init; } = [];
+    public string? Node { get; init; }
+    public int? Pid { get; init; }
+    public int ProcessCount { get; init; }
+    public int? LastExitCode { get; init; }
+    public int? LastSignal { get; init; }
+    public IReadOnlyList<string> EnvNames { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public ErrorContextDto? Error { get; init; }
+}
+
+public sealed record TokenUsageDto
+{
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long CacheReadInputTokens { get; init; }
+    public long CacheCreationInputTokens { get; init; }
+}
+
+/// <summary>Why a session failed and what to do about it.</summary>
+public sealed record ErrorContextDto
+{
+    public required string Kind { get; init; }
+    public required string Message { get; init; }
+    public int? ExitCode { get; init; }
+    public int? Signal { get; init; }
+    public string StderrTail { get; init; } = "";
+    public string OutputTail { get; init; } = "";
+    public required string Suggestion { get; init; }
+}
+
+/// <summary>An RFC 7807 problem, as every 4xx and 5xx of the API carries it.</summary>
+public sealed record ProblemDto
+{
+    public string? Type { get; init; }
+    public string? Title { get; init; }
+    public int? Status { get; init; }
+    public string? Detail { get; init; }
+}
