@@ -1,0 +1,24 @@
+namespace SessionCluster.Cli;
+
+/// <summary>What one run of sessionctl reads from and writes to: the process's console and environment, or a test's.</summary>
+public sealed record CliContext
+{
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+    public required TextReader In { get; init; }
+    public required Func<string, string?> Environment { get; init; }
+    public required string CurrentDirectory { get; init; }
+
+    /// <summary>True when <see cref="Out"/> is the process's own console, which may be a terminal.</summary>
+    public bool OutIsConsole { get; init; }
+
+    public static CliContext FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        In = Console.In,
+        Environment = System.Environment.GetEnvironmentVariable,
+        CurrentDirectory = System.Environment.CurrentDirectory,
+        OutIsConsole = true,
+    };
+}

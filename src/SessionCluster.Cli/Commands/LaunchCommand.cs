@@ -1,0 +1,92 @@
+using System.CommandLine;
+using SessionCluster.Contracts;
+
+namespace SessionCluster.Cli.Commands;
+
+/// <summary><c>launch</c>: starts a session (POST /api/sessions) and prints its id.</summary>
+internal static class LaunchCommand
+{
+    public const string DefaultAgent = "claude";
+
+    public static Command Create(GlobalOptions globals, CliContext context)
+    {
+        var promptWords = new Argument<string[]>("prompt")
+        {
+            Description = "The prompt (instead of --prompt or --prompt-file); several words are joined by spaces",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var agent = new Option<string>("--agent", "-a")
+        {
+            Description = "Agent to run",
+            HelpName = "agent",
+            DefaultValueFactory = _ => DefaultAgent,
+        };
+        var workdir = new Option<string?>("--workdir", "-w")
+        {
+            Description = "Working directory of the agent on the node [default: the current directory], made absolute",
+            HelpName = "dir",
+        };
+        var prompt = new Option<string?>("--prompt", "-p") { Description = "The prompt text", HelpName = "text" };
+        var promptFile = new Option<string?>("--prompt-file", "-f")
+        {
+            Description = "Read the prompt from a file ('-' for stdin)",
+            HelpName = "file",
+        };
+        var name = new Option<string?>("--name", "-n") { Description = "A name for the session", HelpName = "name" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model for the agent to use", HelpName = "model" };
+        var singleTurn = new Option<bool>("--single-turn") { Description = "End the session after the first turn" };
+        var multiTurn = new Option<bool>("--multi-turn") { Description = "Keep the session open for further turns (the default)" };
+        var maxAutoResponds = new Option<int?>("--max-auto-responds")
+        {
+            Description = "How often the node may answer the agent by itself [default: the node's]",
+            HelpName = "n",
+            CustomParser = NumberParsing.WholeNumber("--max-auto-responds", 0),
+        };
+        var env = new Option<string[]>("--env", "-e")
+        {
+            Description = "Environment variable for the agent, KEY=VALUE; repeatable",
+            HelpName = "KEY=VALUE",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
+
+        var command = new Command("launch", "Start a session; prints its id on the first line")
+        {
+            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, quiet,
+        };
+
+        command.SetBody(globals, context, async (run, ct) =>
+        {
+            var parse = run.Parse;
+            if (parse.GetValue(singleTurn) && parse.GetValue(multiTurn))
+            {
+                throw CliFailure.Usage("--single-turn and --multi-turn exclude each other");
+            }
+
+            var agentName = parse.GetValue(agent);
+            if (string.IsNullOrWhiteSpace(agentName))
+            {
+                throw CliFailure.Usage("--agent must not be empty");
+            }
+
+            var request = new LaunchSessionRequest
+            {
+                Agent = agentName,
+                Prompt = PromptSource.Read(parse.GetValue(prompt), parse.GetValue(promptFile), parse.GetValue(promptWords) ?? [], context),
+                Workdir = Path.GetFullPath(parse.GetValue(workdir) ?? ".", context.CurrentDirectory),
+                Name = parse.GetValue(name),
+                Model = parse.GetValue(model),
+                MultiTurn = !parse.GetValue(singleTurn),
+                MaxAutoResponds = parse.GetValue(maxAutoResponds),
+                Env = EnvAssignments.Parse(parse.GetValue(env) ?? []),
+            };
+
+            using var client = run.CreateClient();
+            var launched = await client.LaunchAsync(request, ct);
+            run.ShowNewSession(launched, parse.GetValue(quiet));
+            return ExitCodes.Ok;
+        });
+
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace SessionCluster.Cli.Commands;
+
+/// <summary><c>list</c>: the sessions of the cluster (GET /api/sessions), optionally filtered.</summary>
+internal static class ListCommand
+{
+    public static Command Create(GlobalOptions globals, CliContext context)
+    {
+        var status = new Option<string[]>("--status", "-s")
+        {
+            Description = $"Only sessions in these statuses, comma-separated; repeatable ({string.Join(", ", SessionStatuses.All)})",
+            HelpName = "s1,s2",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var agent = new Option<string?>("--agent", "-a") { Description = "Only sessions of this agent", HelpName = "agent" };
+
+        var command = new Command("list", "List sessions") { status, agent };
+        command.Aliases.Add("ls");
+
+        command.SetBody(globals, context, async (run, ct) =>
+        {
+            var statuses = SessionStatuses.Parse(run.Parse.GetValue(status) ?? [], "--status");
+            using var client = run.CreateClient();
+            var sessions = await client.ListAsync(statuses, run.Parse.GetValue(agent), ct);
+            if (run.Json)
+            {
+                run.WriteJson(sessions.Json);
+            }
+            else if (sessions.Value.Count == 0)
+            {
+                context.Out.WriteLine("no sessions");
+            }
+            else
+            {
+                SessionView.Table(run.Console, sessions.Value, DateTimeOffset.UtcNow);
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        return command;
+    }
+}

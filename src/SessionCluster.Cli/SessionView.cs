@@ -1,0 +1,165 @@
+using System.Globalization;
+using SessionCluster.Contracts;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace SessionCluster.Cli;
+
+/// <summary>Sessions as people read them: a table of many, or every field of one with its failure up front.</summary>
+public static class SessionView
+{
+    public static void Table(IAnsiConsole console, IReadOnlyList<SessionDto> sessions, DateTimeOffset now)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("ID");
+        table.AddColumn("NAME");
+        table.AddColumn("AGENT");
+        table.AddColumn("STATUS");
+        table.AddColumn(new TableColumn("TURNS").RightAligned());
+        table.AddColumn(new TableColumn("RESPONDS").RightAligned());
+        table.AddColumn(new TableColumn("COST").RightAligned());
+        table.AddColumn("NODE");
+        table.AddColumn("UPDATED");
+
+        foreach (var s in sessions)
+        {
+            table.AddRow(
+                new Text(s.Id),
+                new Text(s.Name),
+                new Text(s.Agent),
+                Status(s),
+                new Text(s.TurnsCompleted.ToString(CultureInfo.InvariantCulture)),
+                new Text(Responds(s)),
+                new Text(Cost(s.CostUsd)),
+                new Text(s.Node ?? "-"),
+                new Text(Ago(s.UpdatedAt, now)));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Detail(IAnsiConsole console, SessionDto s)
+    {
+        if (s.Error is { } error)
+        {
+            console.Write(ErrorPanel(error));
+        }
+
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        void Row(string name, IRenderable value) => grid.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), value);
+        void Line(string name, string? value) => Row(name, new Text(string.IsNullOrEmpty(value) ? "-" : value));
+
+        Line("id", s.Id);
+        Line("name", s.Name);
+        Line("agent", s.Agent);
+        Line("model", s.Model);
+        Row("status", Status(s));
+        Line("multi-turn", s.MultiTurn ? "yes" : "no");
+        Line("workdir", s.Workdir);
+        Line("turns", s.TurnsCompleted.ToString(CultureInfo.InvariantCulture));
+        Line("responds", $"{s.RespondCount} ({s.AutoRespondCount} auto of at most {s.MaxAutoResponds})");
+        Line("cost", Cost(s.CostUsd));
+        Line("tokens", $"{s.Usage.InputTokens} in, {s.Usage.OutputTokens} out, " +
+                       $"{s.Usage.CacheReadInputTokens} cache read, {s.Usage.CacheCreationInputTokens} cache write");
+        Line("agent session", s.AgentSessionId);
+        Line("resumed from", s.ResumedFromId);
+        Line("resumed as", string.Join(", ", s.ResumedAs));
+        Line("node", s.Node);
+        Line("pid", s.Pid?.ToString(CultureInfo.InvariantCulture));
+        Line("processes", s.ProcessCount.ToString(CultureInfo.InvariantCulture));
+        Line("last exit code", s.LastExitCode?.ToString(CultureInfo.InvariantCulture));
+        Line("last signal", s.LastSignal?.ToString(CultureInfo.InvariantCulture));
+        Line("env", string.Join(", ", s.EnvNames));
+        Line("created", Time(s.CreatedAt));
+        Line("updated", Time(s.UpdatedAt));
+        Line("finished", s.FinishedAt is { } finished ? Time(finished) : null);
+        Row("prompt", new Text(s.Prompt));
+
+        console.Write(new Panel(grid).Header($"session {Markup.Escape(s.Id)}").Border(BoxBorder.Rounded).Expand());
+
+        if (s.Error is { } tails)
+        {
+            Tail(console, "stderr (last lines)", tails.StderrTail);
+            Tail(console, "output (last lines)", tails.OutputTail);
+        }
+    }
+
+    /// <summary>The status word, coloured, with why it waits when it waits.</summary>
+    public static IRenderable Status(SessionDto s)
+    {
+        var text = s.Status == SessionStatuses.WaitingForInput && !string.IsNullOrEmpty(s.WaitingReason) && s.WaitingReason != "none"
+            ? $"{s.Status} ({s.WaitingReason})"
+            : s.Status;
+        return new Text(text, StatusStyle(s.Status));
+    }
+
+    private static Style StatusStyle(string status) => status switch
+    {
+        SessionStatuses.Starting => new Style(Color.Grey),
+        SessionStatuses.Running => new Style(Color.Green),
+        SessionStatuses.WaitingForInput => new Style(Color.Yellow, decoration: Decoration.Bold),
+        SessionStatuses.Completed => new Style(Color.Blue),
+        SessionStatuses.Failed => new Style(Color.Red, decoration: Decoration.Bold),
+        SessionStatuses.Killed or SessionStatuses.Interrupted => new Style(Color.Orange1),
+        _ => Style.Plain,
+    };
+
+    private static Panel ErrorPanel(ErrorContextDto error)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        grid.AddRow(new Text("error", new Style(Color.Red, decoration: Decoration.Bold)), new Text(error.Message));
+        grid.AddRow(new Text("suggestion", new Style(Color.Yellow, decoration: Decoration.Bold)),
+            new Text(error.Suggestion, new Style(Color.Yellow, decoration: Decoration.Bold)));
+        if (error.ExitCode is { } exitCode)
+        {
+            grid.AddRow(new Text("exit code"), new Text(exitCode.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (error.Signal is { } signal)
+        {
+            grid.AddRow(new Text("signal"), new Text(signal.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return new Panel(grid)
+            .Header($"[red bold]failed: {Markup.Escape(error.Kind)}[/]")
+            .Border(BoxBorder.Heavy)
+            .BorderColor(Color.Red)
+            .Expand();
+    }
+
+    private static void Tail(IAnsiConsole console, string title, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        console.Write(new Panel(new Text(text.TrimEnd())).Header(title).Border(BoxBorder.Rounded).Expand());
+    }
+
+    private static string Responds(SessionDto s) =>
+        s.AutoRespondCount > 0 ? $"{s.RespondCount} ({s.AutoRespondCount} auto)" : s.RespondCount.ToString(CultureInfo.InvariantCulture);
+
+    private static string Cost(decimal usd) => "$" + usd.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset at) =>
+        at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+
+    internal static string Ago(DateTimeOffset at, DateTimeOffset now)
+    {
+        var age = now - at;
+        if (at == default)
+        {
+            return "-";
+        }
+
+        return age.TotalSeconds switch
+        {
+            < 1 => "just now",
+            < 60 => $"{(int)age.TotalSeconds}s ago",
+            < 3600 => $"{(int)age.TotalMinutes}m ago",
+            < 86400 => $"{(int)age.TotalHours}h ago",
+            _ => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        };
+    }
+}
