@@ -21,6 +21,10 @@ public sealed class SecretRedactor
     public static SecretRedactor ForEnvironment(IEnumerable<KeyValuePair<string, string>> variables) =>
         new(variables.Where(v => IsSecretName(v.Key)).Select(v => v.Value));
 
+    /// <summary>This redactor plus the secret-named variables among <paramref name="variables"/>.</summary>
+    public SecretRedactor Including(IEnumerable<KeyValuePair<string, string>> variables) =>
+        new(secrets.Concat(variables.Where(v => IsSecretName(v.Key)).Select(v => v.Value)));
+
     public static bool IsSecretName(string name) =>
         SecretNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
 
