@@ -1,0 +1,477 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Google.Protobuf.WellKnownTypes;
+using SessionCluster.Domain;
+using P = SessionCluster.Actors.Serialization.Proto;
+
+namespace SessionCluster.Actors.Serialization;
+
+/// <summary>
+/// The Akka.NET serializer for everything SessionCluster persists: every <see cref="SessionEvent"/> the journal
+/// stores and the <see cref="SessionState"/> snapshot. The wire format is protobuf
+/// (<c>Serialization/Proto/session_events.proto</c>, which also states the rules for changing it).
+/// </summary>
+/// <remarks>
+/// <para>Manifests are stored beside every journal row and snapshot: they are part of the format and never change.
+/// A new event gets a new manifest; an incompatible change to an event is a new manifest, and the old one stays readable.</para>
+/// <code>
+/// Manifest  Type                     Proto message
+/// --------  -----------------------  ----------------------
+/// SL        SessionLaunched          SessionLaunched
+/// APS       AgentProcessStarted      AgentProcessStarted
+/// ASI       AgentSessionIdentified   AgentSessionIdentified
+/// TC        TurnCompleted            TurnCompleted
+/// WFI       WaitingForInput          WaitingForInput
+/// RSP       Responded                Responded
+/// APX       AgentProcessExited       AgentProcessExited
+/// SC        SessionCompleted         SessionCompleted
+/// SI        SessionInterrupted       SessionInterrupted
+/// SK        SessionKilled            SessionKilled
+/// SF        SessionFailed            SessionFailed
+/// SRA       SessionResumedAs         SessionResumedAs
+/// SS        SessionState (snapshot)  SessionStateSnapshot
+/// </code>
+/// <para>What the domain gets back: every value equal to what was written, with two definitions.
+/// A <see cref="DateTimeOffset"/> comes back as the same instant to the tick (100 ns), with offset +00:00.
+/// An <c>Env</c> comes back as an <see cref="ImmutableSortedDictionary{TKey,TValue}"/> with
+/// <see cref="StringComparer.Ordinal"/> keys. Decimals keep their scale (1.50m stays 1.50m).</para>
+/// <para>Bind it with HOCON (<see cref="Config"/> / <see cref="Hocon"/>), or with Akka.Hosting:
+/// <c>builder.WithCustomSerializer(SessionEventSerializer.SerializerName, SessionEventSerializer.BoundTypes,
+/// system =&gt; new SessionEventSerializer(system))</c>.</para>
+/// </remarks>
+public sealed class SessionEventSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer id stored beside every journal row and snapshot. Never change it.</summary>
+    public const int SerializerId = 4301;
+
+    /// <summary>The name the serializer is registered under in <c>akka.actor.serializers</c>.</summary>
+    public const string SerializerName = "session-events";
+
+    public const string SessionLaunchedManifest = "SL";
+    public const string AgentProcessStartedManifest = "APS";
+    public const string AgentSessionIdentifiedManifest = "ASI";
+    public const string TurnCompletedManifest = "TC";
+    public const string WaitingForInputManifest = "WFI";
+    public const string RespondedManifest = "RSP";
+    public const string AgentProcessExitedManifest = "APX";
+    public const string SessionCompletedManifest = "SC";
+    public const string SessionInterruptedManifest = "SI";
+    public const string SessionKilledManifest = "SK";
+    public const string SessionFailedManifest = "SF";
+    public const string SessionResumedAsManifest = "SRA";
+    public const string SessionStateManifest = "SS";
+
+    /// <summary>The domain types this serializer is bound to (every event through their base type, and the snapshot).</summary>
+    public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(SessionEvent), typeof(SessionState)];
+
+    /// <summary>Every type this serializer writes, with its manifest.</summary>
+    public static IReadOnlyDictionary<System.Type, string> Manifests { get; } = new Dictionary<System.Type, string>
+    {
+        [typeof(SessionLaunched)] = SessionLaunchedManifest,
+        [typeof(AgentProcessStarted)] = AgentProcessStartedManifest,
+        [typeof(AgentSessionIdentified)] = AgentSessionIdentifiedManifest,
+        [typeof(TurnCompleted)] = TurnCompletedManifest,
+        [typeof(WaitingForInput)] = WaitingForInputManifest,
+        [typeof(Responded)] = RespondedManifest,
+        [typeof(AgentProcessExited)] = AgentProcessExitedManifest,
+        [typeof(SessionCompleted)] = SessionCompletedManifest,
+        [typeof(SessionInterrupted)] = SessionInterruptedManifest,
+        [typeof(SessionKilled)] = SessionKilledManifest,
+        [typeof(SessionFailed)] = SessionFailedManifest,
+        [typeof(SessionResumedAs)] = SessionResumedAsManifest,
+        [typeof(SessionState)] = SessionStateManifest,
+    }.ToImmutableDictionary();
+
+    /// <summary>
+    /// HOCON that registers this serializer and binds <see cref="SessionEvent"/> and <see cref="SessionState"/> to it.
+    /// Use it as a fallback or prepend it to the system's config.
+    /// </summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers {
+            session-events = "SessionCluster.Actors.Serialization.SessionEventSerializer, SessionCluster.Actors"
+          }
+          serialization-bindings {
+            "SessionCluster.Domain.SessionEvent, SessionCluster.Domain" = session-events
+            "SessionCluster.Domain.SessionState, SessionCluster.Domain" = session-events
+          }
+          serialization-identifiers {
+            "SessionCluster.Actors.Serialization.SessionEventSerializer, SessionCluster.Actors" = 4301
+          }
+        }
+        """;
+
+    /// <summary><see cref="Hocon"/>, parsed.</summary>
+    public static Config Config => ConfigurationFactory.ParseString(Hocon);
+
+    public SessionEventSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        o is not null && Manifests.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new ArgumentException(
+                $"{nameof(SessionEventSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it has no manifest.",
+                nameof(o));
+
+    public override byte[] ToBinary(object obj) => ToProto(obj).ToByteArray();
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return manifest switch
+            {
+                SessionLaunchedManifest => FromProto(P.SessionLaunched.Parser.ParseFrom(bytes)),
+                AgentProcessStartedManifest => FromProto(P.AgentProcessStarted.Parser.ParseFrom(bytes)),
+                AgentSessionIdentifiedManifest => FromProto(P.AgentSessionIdentified.Parser.ParseFrom(bytes)),
+                TurnCompletedManifest => FromProto(P.TurnCompleted.Parser.ParseFrom(bytes)),
+                WaitingForInputManifest => FromProto(P.WaitingForInput.Parser.ParseFrom(bytes)),
+                RespondedManifest => FromProto(P.Responded.Parser.ParseFrom(bytes)),
+                AgentProcessExitedManifest => FromProto(P.AgentProcessExited.Parser.ParseFrom(bytes)),
+                SessionCompletedManifest => new SessionCompleted(Time(P.SessionCompleted.Parser.ParseFrom(bytes).At, "SessionCompleted.at")),
+                SessionInterruptedManifest => new SessionInterrupted(Time(P.SessionInterrupted.Parser.ParseFrom(bytes).At, "SessionInterrupted.at")),
+                SessionKilledManifest => new SessionKilled(Time(P.SessionKilled.Parser.ParseFrom(bytes).At, "SessionKilled.at")),
+                SessionFailedManifest => FromProto(P.SessionFailed.Parser.ParseFrom(bytes)),
+                SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
+                SessionStateManifest => FromProto(P.SessionStateSnapshot.Parser.ParseFrom(bytes)),
+                _ => throw new SerializationException(
+                    $"{nameof(SessionEventSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
+                    $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
+                    "Was it written by a newer version of SessionCluster?"),
+            };
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new SerializationException(
+                $"{nameof(SessionEventSerializer)}: {bytes.Length} bytes with manifest '{manifest}' are not a valid protobuf message: {e.Message}", e);
+        }
+    }
+
+    // ---- domain -> proto ----------------------------------------------------------------------
+
+    private static IMessage ToProto(object obj) => obj switch
+    {
+        SessionLaunched e => ToProto(e),
+        AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid },
+        AgentSessionIdentified e => ToProto(e),
+        TurnCompleted e => new P.TurnCompleted { At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = ToProto(e.Usage) },
+        WaitingForInput e => new P.WaitingForInput { At = Time(e.At), Reason = e.Reason.ToWire() },
+        Responded e => new P.Responded { At = Time(e.At), Message = e.Message, Auto = e.Auto },
+        AgentProcessExited e => ToProto(e),
+        SessionCompleted e => new P.SessionCompleted { At = Time(e.At) },
+        SessionInterrupted e => new P.SessionInterrupted { At = Time(e.At) },
+        SessionKilled e => new P.SessionKilled { At = Time(e.At) },
+        SessionFailed e => new P.SessionFailed { At = Time(e.At), Error = ToProto(e.Error) },
+        SessionResumedAs e => new P.SessionResumedAs { At = Time(e.At), NewSessionId = e.NewSessionId },
+        SessionState s => ToProto(s),
+        _ => throw new ArgumentException(
+            $"{nameof(SessionEventSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
+            nameof(obj)),
+    };
+
+    private static P.SessionLaunched ToProto(SessionLaunched e)
+    {
+        var p = new P.SessionLaunched
+        {
+            At = Time(e.At),
+            Id = e.Id,
+            Name = e.Name,
+            Agent = e.Agent,
+            Prompt = e.Prompt,
+            Workdir = e.Workdir,
+            MultiTurn = e.MultiTurn,
+            MaxAutoResponds = e.MaxAutoResponds,
+        };
+        if (e.Model is not null)
+        {
+            p.Model = e.Model;
+        }
+
+        WriteEnv(p.Env, e.Env);
+        if (e.ResumedFrom is not null)
+        {
+            p.ResumedFrom = new P.ResumeLink { FromSessionId = e.ResumedFrom.FromSessionId, AgentSessionId = e.ResumedFrom.AgentSessionId };
+        }
+
+        return p;
+    }
+
+    private static P.AgentSessionIdentified ToProto(AgentSessionIdentified e)
+    {
+        var p = new P.AgentSessionIdentified { At = Time(e.At), AgentSessionId = e.AgentSessionId };
+        if (e.Model is not null)
+        {
+            p.Model = e.Model;
+        }
+
+        return p;
+    }
+
+    private static P.AgentProcessExited ToProto(AgentProcessExited e)
+    {
+        var p = new P.AgentProcessExited { At = Time(e.At) };
+        if (e.ExitCode is { } exitCode)
+        {
+            p.ExitCode = exitCode;
+        }
+
+        if (e.Signal is { } signal)
+        {
+            p.Signal = signal;
+        }
+
+        return p;
+    }
+
+    private static P.SessionStateSnapshot ToProto(SessionState s)
+    {
+        var p = new P.SessionStateSnapshot
+        {
+            Id = s.Id,
+            Name = s.Name,
+            Agent = s.Agent,
+            Prompt = s.Prompt,
+            Workdir = s.Workdir,
+            MultiTurn = s.MultiTurn,
+            Status = s.Status.ToWire(),
+            WaitingReason = s.WaitingReason.ToWire(),
+            TurnsCompleted = s.TurnsCompleted,
+            RespondCount = s.RespondCount,
+            AutoRespondCount = s.AutoRespondCount,
+            MaxAutoResponds = s.MaxAutoResponds,
+            CostUsd = Money(s.CostUsd),
+            Usage = ToProto(s.Usage),
+            ProcessCount = s.ProcessCount,
+            CreatedAt = Time(s.CreatedAt),
+            UpdatedAt = Time(s.UpdatedAt),
+        };
+        if (s.Model is not null)
+        {
+            p.Model = s.Model;
+        }
+
+        WriteEnv(p.Env, s.Env);
+        if (s.AgentSessionId is not null)
+        {
+            p.AgentSessionId = s.AgentSessionId;
+        }
+
+        if (s.ResumedFromId is not null)
+        {
+            p.ResumedFromId = s.ResumedFromId;
+        }
+
+        p.ResumedAs.AddRange(s.ResumedAs);
+        if (s.Node is not null)
+        {
+            p.Node = s.Node;
+        }
+
+        if (s.Pid is { } pid)
+        {
+            p.Pid = pid;
+        }
+
+        if (s.LastExitCode is { } exitCode)
+        {
+            p.LastExitCode = exitCode;
+        }
+
+        if (s.LastSignal is { } signal)
+        {
+            p.LastSignal = signal;
+        }
+
+        if (s.FinishedAt is { } finishedAt)
+        {
+            p.FinishedAt = Time(finishedAt);
+        }
+
+        if (s.Error is not null)
+        {
+            p.Error = ToProto(s.Error);
+        }
+
+        return p;
+    }
+
+    private static P.TokenUsage ToProto(TokenUsage u) => new()
+    {
+        InputTokens = u.InputTokens,
+        OutputTokens = u.OutputTokens,
+        CacheReadInputTokens = u.CacheReadInputTokens,
+        CacheCreationInputTokens = u.CacheCreationInputTokens,
+    };
+
+    private static P.ErrorContext ToProto(ErrorContext e)
+    {
+        var p = new P.ErrorContext
+        {
+            Kind = e.Kind.ToWire(),
+            Message = e.Message,
+            StderrTail = e.StderrTail,
+            OutputTail = e.OutputTail,
+            Suggestion = e.Suggestion,
+        };
+        if (e.ExitCode is { } exitCode)
+        {
+            p.ExitCode = exitCode;
+        }
+
+        if (e.Signal is { } signal)
+        {
+            p.Signal = signal;
+        }
+
+        return p;
+    }
+
+    /// <summary>Ordinal key order, whatever the dictionary's comparer: the bytes depend only on the content.</summary>
+    private static void WriteEnv(MapField<string, string> target, ImmutableSortedDictionary<string, string> env)
+    {
+        foreach (var (key, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            target.Add(key, value);
+        }
+    }
+
+    private static Timestamp Time(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);
+
+    private static string Money(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
+
+    // ---- proto -> domain ----------------------------------------------------------------------
+
+    private static SessionLaunched FromProto(P.SessionLaunched p) => new(
+        p.Id,
+        p.Name,
+        p.Agent,
+        p.Prompt,
+        p.Workdir,
+        p.HasModel ? p.Model : null,
+        p.MultiTurn,
+        p.MaxAutoResponds,
+        ReadEnv(p.Env),
+        p.ResumedFrom is null ? null : new ResumeLink(p.ResumedFrom.FromSessionId, p.ResumedFrom.AgentSessionId),
+        Time(p.At, "SessionLaunched.at"));
+
+    private static AgentProcessStarted FromProto(P.AgentProcessStarted p) =>
+        new(p.Node, p.Pid, Time(p.At, "AgentProcessStarted.at"));
+
+    private static AgentSessionIdentified FromProto(P.AgentSessionIdentified p) =>
+        new(p.AgentSessionId, p.HasModel ? p.Model : null, Time(p.At, "AgentSessionIdentified.at"));
+
+    private static TurnCompleted FromProto(P.TurnCompleted p) => new(
+        Money(p.TotalCostUsd, "TurnCompleted.total_cost_usd"),
+        FromProto(p.Usage, "TurnCompleted.usage"),
+        Time(p.At, "TurnCompleted.at"));
+
+    private static WaitingForInput FromProto(P.WaitingForInput p) =>
+        new(WaitingReasonFrom(p.Reason, "WaitingForInput.reason"), Time(p.At, "WaitingForInput.at"));
+
+    private static Responded FromProto(P.Responded p) => new(p.Message, p.Auto, Time(p.At, "Responded.at"));
+
+    private static AgentProcessExited FromProto(P.AgentProcessExited p) => new(
+        p.HasExitCode ? p.ExitCode : null,
+        p.HasSignal ? p.Signal : null,
+        Time(p.At, "AgentProcessExited.at"));
+
+    private static SessionFailed FromProto(P.SessionFailed p) => new(
+        FromProto(p.Error ?? throw Missing("SessionFailed.error")),
+        Time(p.At, "SessionFailed.at"));
+
+    private static SessionResumedAs FromProto(P.SessionResumedAs p) => new(p.NewSessionId, Time(p.At, "SessionResumedAs.at"));
+
+    private static SessionState FromProto(P.SessionStateSnapshot p) => new()
+    {
+        Id = p.Id,
+        Name = p.Name,
+        Agent = p.Agent,
+        Prompt = p.Prompt,
+        Workdir = p.Workdir,
+        Model = p.HasModel ? p.Model : null,
+        MultiTurn = p.MultiTurn,
+        Env = ReadEnv(p.Env),
+        Status = WireNames.TryParseStatus(p.Status, out var status)
+            ? status
+            : throw new SerializationException($"SessionStateSnapshot.status: unknown session status '{p.Status}'."),
+        WaitingReason = WaitingReasonFrom(p.WaitingReason, "SessionStateSnapshot.waiting_reason"),
+        TurnsCompleted = p.TurnsCompleted,
+        RespondCount = p.RespondCount,
+        AutoRespondCount = p.AutoRespondCount,
+        MaxAutoResponds = p.MaxAutoResponds,
+        CostUsd = Money(p.CostUsd, "SessionStateSnapshot.cost_usd"),
+        Usage = FromProto(p.Usage, "SessionStateSnapshot.usage"),
+        AgentSessionId = p.HasAgentSessionId ? p.AgentSessionId : null,
+        ResumedFromId = p.HasResumedFromId ? p.ResumedFromId : null,
+        ResumedAs = [.. p.ResumedAs],
+        Node = p.HasNode ? p.Node : null,
+        Pid = p.HasPid ? p.Pid : null,
+        ProcessCount = p.ProcessCount,
+        LastExitCode = p.HasLastExitCode ? p.LastExitCode : null,
+        LastSignal = p.HasLastSignal ? p.LastSignal : null,
+        CreatedAt = Time(p.CreatedAt, "SessionStateSnapshot.created_at"),
+        UpdatedAt = Time(p.UpdatedAt, "SessionStateSnapshot.updated_at"),
+        FinishedAt = p.FinishedAt is null ? null : Time(p.FinishedAt, "SessionStateSnapshot.finished_at"),
+        Error = p.Error is null ? null : FromProto(p.Error),
+    };
+
+    private static TokenUsage FromProto(P.TokenUsage? p, string field) =>
+        p is null
+            ? throw Missing(field)
+            : new TokenUsage(p.InputTokens, p.OutputTokens, p.CacheReadInputTokens, p.CacheCreationInputTokens);
+
+    private static ErrorContext FromProto(P.ErrorContext p) => new(
+        WireNames.TryParseErrorKind(p.Kind, out var kind)
+            ? kind
+            : throw new SerializationException($"ErrorContext.kind: unknown error kind '{p.Kind}'."),
+        p.Message,
+        p.HasExitCode ? p.ExitCode : null,
+        p.HasSignal ? p.Signal : null,
+        p.StderrTail,
+        p.OutputTail,
+        p.Suggestion);
+
+    private static WaitingReason WaitingReasonFrom(string text, string field) =>
+        WireNames.TryParseWaitingReason(text, out var reason)
+            ? reason
+            : throw new SerializationException($"{field}: unknown waiting reason '{text}'.");
+
+    private static ImmutableSortedDictionary<string, string> ReadEnv(MapField<string, string> env) =>
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, env);
+
+    /// <summary>The instant to the tick, as UTC (offset +00:00).</summary>
+    private static DateTimeOffset Time(Timestamp? at, string field)
+    {
+        if (at is null)
+        {
+            throw Missing(field);
+        }
+
+        try
+        {
+            return at.ToDateTimeOffset();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new SerializationException($"{field}: {at} is not a valid timestamp: {e.Message}", e);
+        }
+    }
+
+    private static decimal Money(string text, string field) =>
+        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : throw new SerializationException($"{field}: '{text}' is not a decimal amount.");
+
+    private static SerializationException Missing(string field) =>
+        new($"{field} is missing: the bytes are not a complete SessionCluster record.");
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using Akka.TestKit.Xunit2;
+using SessionCluster.Actors.Serialization;
+using Xunit.Abstractions;
+
+namespace SessionCluster.Actors.Tests.Serialization;
+
+/// <summary>
+/// Pins the bytes of every persisted type: Golden/&lt;Manifest&gt;.bin holds today's serialization of
+/// <see cref="SerializationSamples.Full"/>[manifest]. Each test checks both directions: the sample still
+/// serializes to exactly those bytes, and those bytes (as an old journal holds them) still deserialize to the sample.
+/// A missing or different file fails the test.
+/// </summary>
+/// <remarks>
+/// To (re)generate the files on purpose, run with SESSIONCLUSTER_UPDATE_GOLDEN=1:
+/// <code>SESSIONCLUSTER_UPDATE_GOLDEN=1 dotnet test tests/SessionCluster.Actors.Tests --filter FullyQualifiedName~GoldenFileTests</code>
+/// It writes tests/SessionCluster.Actors.Tests/Golden/*.bin in the source tree; commit them.
+/// Do that only for a new manifest, or after convincing yourself the old bytes need not be read any more
+/// (see Golden/README.md): an existing file that changes means journals already written may no longer read.
+/// </remarks>
+public sealed class GoldenFileTests(ITestOutputHelper output)
+    : TestKit(SessionEventSerializer.Config, nameof(GoldenFileTests), output)
+{
+    public const string UpdateVariable = "SESSIONCLUSTER_UPDATE_GOLDEN";
+
+    private readonly ITestOutputHelper _output = output;
+
+    public static TheoryData<string> Manifests => [.. SessionEventSerializer.Manifests.Values.Order(StringComparer.Ordinal)];
+
+    private static bool Updating => Environment.GetEnvironmentVariable(UpdateVariable) == "1";
+
+    private static string OutputGoldenDirectory => Path.Combine(AppContext.BaseDirectory, "Golden");
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Golden_bytes_match_the_sample_both_ways(string manifest)
+    {
+        var serializer = Assert.IsType<SessionEventSerializer>(Sys.Serialization.FindSerializerForType(typeof(Domain.SessionState)));
+        var sample = SerializationSamples.Full[manifest];
+        Assert.Equal(manifest, serializer.Manifest(sample));
+        var bytes = serializer.ToBinary(sample);
+
+        if (Updating)
+        {
+            var written = Write(manifest, bytes);
+            _output.WriteLine($"{UpdateVariable}=1: wrote {written}");
+        }
+
+        var path = Path.Combine(OutputGoldenDirectory, manifest + ".bin");
+        Assert.True(File.Exists(path),
+            $"Golden file {manifest}.bin is missing ({path}). If {manifest} is new, generate it with {UpdateVariable}=1 and commit it.");
+        var golden = File.ReadAllBytes(path);
+
+        Assert.True(golden.AsSpan().SequenceEqual(bytes),
+            $"{SerializationSamples.Full[manifest].GetType().Name} ({manifest}) no longer serializes to Golden/{manifest}.bin.\n" +
+            $"golden: {Convert.ToHexString(golden)}\nnow:    {Convert.ToHexString(bytes)}\n" +
+            "Journals hold the old bytes: change the serializer compatibly, or read Golden/README.md before regenerating.");
+
+        var back = serializer.FromBinary(golden, manifest);
+        Assert.IsType(sample.GetType(), back);
+        Assert.Equal(Canonical.Of(sample), Canonical.Of(back));
+    }
+
+    [Fact]
+    public void Every_golden_file_belongs_to_a_manifest_the_serializer_still_reads()
+    {
+        var known = SessionEventSerializer.Manifests.Values.ToHashSet(StringComparer.Ordinal);
+        var files = Directory.Exists(OutputGoldenDirectory)
+            ? Directory.GetFiles(OutputGoldenDirectory, "*.bin").Select(Path.GetFileNameWithoutExtension).ToList()
+            : [];
+
+        Assert.All(files, name => Assert.True(known.Contains(name!), $"Golden/{name}.bin has no manifest any more: old {name} events would not read."));
+    }
+
+    /// <summary>Writes into the source tree (found from this file's path) and into the test output.</summary>
+    private static string Write(string manifest, byte[] bytes, [CallerFilePath] string thisFile = "")
+    {
+        var sourceGolden = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "Golden"));
+        if (!Directory.Exists(Path.GetDirectoryName(sourceGolden)))
+        {
+            throw new InvalidOperationException($"Cannot find the test project's source folder from {thisFile}.");
+        }
+
+        foreach (var directory in new[] { sourceGolden, OutputGoldenDirectory })
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllBytes(Path.Combine(directory, manifest + ".bin"), bytes);
+        }
+
+        return Path.Combine(sourceGolden, manifest + ".bin");
+    }
+}

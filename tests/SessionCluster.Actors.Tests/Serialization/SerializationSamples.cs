@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using SessionCluster.Domain;
+
+namespace SessionCluster.Actors.Tests.Serialization;
+
+/// <summary>
+/// Fixed samples of everything <c>SessionEventSerializer</c> writes. <see cref="Full"/> sets every optional
+/// field (and is what the golden files pin); <see cref="Minimal"/> leaves them null or empty.
+/// Never change a sample casually: the golden files are its bytes.
+/// </summary>
+public static class SerializationSamples
+{
+    /// <summary>A UTC instant with sub-millisecond ticks, so the golden files pin the full precision.</summary>
+    public static readonly DateTimeOffset At = new DateTimeOffset(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero).AddTicks(7_932);
+
+    public static readonly ImmutableSortedDictionary<string, string> Env = ImmutableSortedDictionary<string, string>.Empty
+        .Add("ANTHROPIC_BASE_URL", "http://127.0.0.1:8080")
+        .Add("GIT_AUTHOR_NAME", "Zoë \"bot\" Ünïcødé ✓")
+        .Add("_under", "")
+        .Add("a-lower", "x=y;z");
+
+    public static readonly ErrorContext Error = new(
+        ErrorKind.ModelApiError,
+        "The model API answered 529 three times.",
+        1,
+        15,
+        "error: overloaded\nretrying...\n",
+        "{\"type\":\"result\",\"is_error\":true}",
+        "The model API answered with errors. Check its status and the stderr tail, then run `sessionctl resume s-1`.");
+
+    /// <summary>One sample per manifest with every optional field set: the golden samples.</summary>
+    public static IReadOnlyDictionary<string, object> Full { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = new SessionLaunched(
+            "s-20250314-0001", "fix-the-build", "claude", "Fix the failing build.\nThen run the tests.", "/work/repo",
+            "claude-sonnet-4", true, 7, Env, new ResumeLink("s-20250313-0042", "6f1c2b7e-agent-conv"), At),
+        ["APS"] = new AgentProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1)),
+        ["ASI"] = new AgentSessionIdentified("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
+        ["TC"] = new TurnCompleted(0.123456789012345678m, new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789), At.AddSeconds(3)),
+        ["WFI"] = new WaitingForInput(WaitingReason.PermissionRequest, At.AddSeconds(4)),
+        ["RSP"] = new Responded("Yes, go ahead. ✓", true, At.AddSeconds(5)),
+        ["APX"] = new AgentProcessExited(-1, 9, At.AddSeconds(6)),
+        ["SC"] = new SessionCompleted(At.AddSeconds(7)),
+        ["SI"] = new SessionInterrupted(At.AddSeconds(8)),
+        ["SK"] = new SessionKilled(At.AddSeconds(9)),
+        ["SF"] = new SessionFailed(Error, At.AddSeconds(10)),
+        ["SRA"] = new SessionResumedAs("s-20250314-0002", At.AddSeconds(11)),
+        ["SS"] = new SessionState
+        {
+            Id = "s-20250314-0001",
+            Name = "fix-the-build",
+            Agent = "codex",
+            Prompt = "Fix the failing build.",
+            Workdir = "/work/repo",
+            Model = "gpt-5-codex",
+            MultiTurn = true,
+            Env = Env,
+            Status = SessionStatus.Failed,
+            WaitingReason = WaitingReason.Question,
+            TurnsCompleted = 3,
+            RespondCount = 4,
+            AutoRespondCount = 2,
+            MaxAutoResponds = 5,
+            CostUsd = 12.3450m,
+            Usage = new TokenUsage(10, 20, 30, 40),
+            AgentSessionId = "thread-0199",
+            ResumedFromId = "s-20250313-0042",
+            ResumedAs = ["s-20250314-0002", "s-20250314-0003"],
+            Node = "node-b",
+            Pid = 777,
+            ProcessCount = 2,
+            LastExitCode = 137,
+            LastSignal = 9,
+            CreatedAt = At,
+            UpdatedAt = At.AddMinutes(5),
+            FinishedAt = At.AddMinutes(6),
+            Error = Error with { Kind = ErrorKind.CrashBySignal, ExitCode = null, Signal = 9 },
+        },
+    };
+
+    /// <summary>Every type again with every optional field null, every collection and string empty, every number zero.</summary>
+    public static IReadOnlyDictionary<string, object> Minimal { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = new SessionLaunched("", "", "", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty, null, default),
+        ["APS"] = new AgentProcessStarted("", 0, default),
+        ["ASI"] = new AgentSessionIdentified("", null, default),
+        ["TC"] = new TurnCompleted(0m, TokenUsage.Zero, default),
+        ["WFI"] = new WaitingForInput(WaitingReason.None, default),
+        ["RSP"] = new Responded("", false, default),
+        ["APX"] = new AgentProcessExited(null, null, default),
+        ["SC"] = new SessionCompleted(default),
+        ["SI"] = new SessionInterrupted(default),
+        ["SK"] = new SessionKilled(default),
+        ["SF"] = new SessionFailed(new ErrorContext(ErrorKind.Auth, "", null, null, "", "", ""), default),
+        ["SRA"] = new SessionResumedAs("", default),
+        ["SS"] = new SessionState { Id = "", Name = "", Agent = "", Prompt = "", Workdir = "" },
+    };
+
+    /// <summary>Both sets, keyed "SL/full", "SL/minimal", ...</summary>
+    public static IReadOnlyDictionary<string, object> All { get; } =
+        Full.Select(kv => KeyValuePair.Create($"{kv.Key}/full", kv.Value))
+            .Concat(Minimal.Select(kv => KeyValuePair.Create($"{kv.Key}/minimal", kv.Value)))
+            .ToDictionary();
+}
