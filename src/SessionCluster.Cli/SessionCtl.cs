@@ -19,9 +19,17 @@ public static class SessionCtl
             if (parse.Action is ParseErrorAction)
             {
                 var verb = parse.CommandResult.Command;
-                var help = verb is RootCommand ? $"{Name} --help" : $"{Name} {verb.Name} --help";
+                if (verb is RootCommand)
+                {
+                    var detail = parse.UnmatchedTokens.Count > 0
+                        ? $"unknown verb '{parse.UnmatchedTokens[0]}'"
+                        : "a verb is required";
+                    return Fail(context, ExitCodes.Usage,
+                        $"{detail}; verbs are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{Name} --help')");
+                }
+
                 return Fail(context, ExitCodes.Usage,
-                    $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{help}')");
+                    $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{Name} {verb.Name} --help')");
             }
 
             var invocation = new InvocationConfiguration
