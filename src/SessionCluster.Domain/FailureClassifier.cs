@@ -7,7 +7,7 @@ public static class FailureClassifier
     {
         var kind = exit.ObservedFailure ?? (
             exit.Signal is not null ? ErrorKind.CrashBySignal :
-            exit.ExitCode is not 0 ? ErrorKind.NonZeroExit :
+            exit.ExitCode is not (0 or null) ? ErrorKind.NonZeroExit :
             ErrorKind.NoResult);
         var message = exit.ObservedFailureMessage ?? kind switch
         {
@@ -25,8 +25,8 @@ public static class FailureClassifier
             RecoveryHints.For(kind, session));
     }
 
-    public static ErrorContext LaunchFailure(SessionState session, ErrorKind kind, string message) =>
-        new(kind, message, null, null, string.Empty, string.Empty, RecoveryHints.For(kind, session));
+    public static ErrorContext LaunchFailure(SessionState session, ErrorKind kind, string message, string? node = null) =>
+        new(kind, message, null, null, string.Empty, string.Empty, RecoveryHints.For(kind, session, node));
 
     public static ErrorContext NodeLost(SessionState session, string node) => new(
         ErrorKind.NodeLost,

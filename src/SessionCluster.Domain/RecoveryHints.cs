@@ -12,7 +12,10 @@ public static class RecoveryHints
 
     public static string For(ErrorKind kind, SessionState session, string? node = null)
     {
-        var resume = $"then run `sessionctl resume {session.Id}`";
+        // Without the agent's own conversation id there is nothing to resume: start over instead.
+        var resume = string.IsNullOrWhiteSpace(session.AgentSessionId)
+            ? "then launch it again with `sessionctl launch`"
+            : $"then run `sessionctl resume {session.Id}`";
         return kind switch
         {
             ErrorKind.Auth =>
@@ -40,7 +43,7 @@ public static class RecoveryHints
                 $"The agent reported an error for this turn. Read the output tail, {resume}.",
             ErrorKind.NodeLost =>
                 $"Node {node ?? session.Node ?? "?"} stopped while the agent ran; its process is gone. " +
-                $"Run `sessionctl resume {session.Id}` to continue on a live node.",
+                $"{Capitalize(resume)} to continue on a live node.",
             _ => $"{Capitalize(resume)}.",
         };
     }

@@ -25,8 +25,15 @@ public sealed class SecretRedactor
     public SecretRedactor Including(IEnumerable<KeyValuePair<string, string>> variables) =>
         new(secrets.Concat(variables.Where(v => IsSecretName(v.Key)).Select(v => v.Value)));
 
-    public static bool IsSecretName(string name) =>
-        SecretNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
+    public static bool IsSecretName(string name)
+    {
+        // GIT_AUTHOR_NAME and friends hold no secret, though they contain "AUTH".
+        var withoutAuthor = AuthorWord.Replace(name, string.Empty);
+        return SecretNameParts.Any(part => withoutAuthor.Contains(part, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex AuthorWord =
+        new("AUTHOR(?=_|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Compiled);
 
     public string Redact(string text)
     {

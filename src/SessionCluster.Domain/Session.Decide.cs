@@ -23,13 +23,13 @@ public static partial class Session
             RecordProcessStarted c => state.IsLive
                 ? Decision.Accept(new AgentProcessStarted(c.Node, c.Pid, c.At))
                 : Decision.Accept(),
-            RecordAgentSessionId c => c.AgentSessionId == state.AgentSessionId || string.IsNullOrEmpty(c.AgentSessionId)
+            RecordAgentSessionId c => c.AgentSessionId == state.AgentSessionId || string.IsNullOrWhiteSpace(c.AgentSessionId)
                 ? Decision.Accept()
                 : Decision.Accept(new AgentSessionIdentified(c.AgentSessionId, c.Model, c.At)),
             RecordTurnResult c => DecideTurnResult(state, c),
             RecordProcessExit c => DecideProcessExit(state, c),
             RecordLaunchFailure c => state.IsLive
-                ? Decision.Accept(new SessionFailed(FailureClassifier.LaunchFailure(state, c.Kind, c.Message), c.At))
+                ? Decision.Accept(new SessionFailed(FailureClassifier.LaunchFailure(state, c.Kind, c.Message, c.Node), c.At))
                 : Decision.Accept(),
             Respond c => DecideRespond(state, c),
             Interrupt c => Stop(state, "interrupt", new SessionInterrupted(c.At), SessionStatus.Interrupted),
@@ -67,7 +67,7 @@ public static partial class Session
             string.IsNullOrWhiteSpace(c.Prompt) ? "prompt is empty" :
             string.IsNullOrWhiteSpace(c.Workdir) ? "workdir is empty" :
             c.MaxAutoResponds < 0 ? $"maxAutoResponds is {c.MaxAutoResponds}; it must be 0 or more" :
-            c.ResumedFrom is { AgentSessionId: "" } ? $"session {c.ResumedFrom.FromSessionId} has no agent session to resume" :
+            c.ResumedFrom is not null && string.IsNullOrWhiteSpace(c.ResumedFrom.AgentSessionId) ? $"session {c.ResumedFrom.FromSessionId} has no agent session to resume" :
             null;
         return problem is not null
             ? Decision.Reject(RejectionCode.InvalidInput, problem)
@@ -114,7 +114,7 @@ public static partial class Session
 
         if (state.Status != SessionStatus.WaitingForInput)
         {
-            return Illegal(state, "respond", "respond when it is waiting-for-input");
+            return Illegal(state, "respond to", "respond when it is waiting-for-input");
         }
 
         if (c.Auto && state.AutoRespondCount >= state.MaxAutoResponds)
@@ -135,15 +135,15 @@ public static partial class Session
             return Illegal(state, "resume", "interrupt or kill it first, or respond to it");
         }
 
-        if (string.IsNullOrEmpty(state.AgentSessionId))
+        if (string.IsNullOrWhiteSpace(state.AgentSessionId))
         {
             return Decision.Reject(
                 RejectionCode.IllegalTransition,
                 $"cannot resume session {state.Id}: its agent never started a conversation (status {state.Status.ToWire()}); launch it again");
         }
 
-        return string.IsNullOrWhiteSpace(c.NewSessionId)
-            ? Decision.Reject(RejectionCode.InvalidInput, "new session id is empty")
+        return string.IsNullOrWhiteSpace(c.NewSessionId) || c.NewSessionId == state.Id || state.ResumedAs.Contains(c.NewSessionId)
+            ? Decision.Reject(RejectionCode.InvalidInput, $"'{c.NewSessionId}' cannot be the id of a new session resumed from {state.Id}")
             : Decision.Accept(new SessionResumedAs(c.NewSessionId, c.At));
     }
 

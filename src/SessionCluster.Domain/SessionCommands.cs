@@ -34,7 +34,7 @@ public sealed record RecordTurnResult(
 public sealed record RecordProcessExit(AgentExit Exit, DateTimeOffset At) : SessionCommand(At);
 
 /// <summary>The agent process could not be started at all.</summary>
-public sealed record RecordLaunchFailure(ErrorKind Kind, string Message, DateTimeOffset At) : SessionCommand(At);
+public sealed record RecordLaunchFailure(ErrorKind Kind, string Message, string Node, DateTimeOffset At) : SessionCommand(At);
 
 public sealed record Respond(string Message, bool Auto, DateTimeOffset At) : SessionCommand(At);
 

@@ -37,7 +37,7 @@ public class FailureClassifierTests
     }
 
     /// <summary>
-    /// DOMAIN BUG: an exit with neither exit code nor signal (the process could not be waited on) is classified
+    /// Regression: an exit with neither exit code nor signal (the process could not be waited on) is classified
     /// as non-zero-exit, because <c>null is not 0</c> is true; the message then reads "claude exited with code "
     /// with nothing after it, and the suggestion says the agent "exited with an error" although nothing says so.
     /// The no-result branch already renders a missing code as "none", so that is where it belongs.
@@ -103,7 +103,7 @@ public class FailureClassifierTests
     {
         var driver = SessionDriver.Launched();
 
-        var decision = driver.Send(at => new RecordLaunchFailure(kind, "could not start", at));
+        var decision = driver.Send(at => new RecordLaunchFailure(kind, "could not start", "node-a", at));
 
         var failed = Assert.IsType<SessionFailed>(Assert.Single(decision.Events));
         Assert.Equal(kind, failed.Error.Kind);
@@ -113,11 +113,7 @@ public class FailureClassifierTests
         Assert.Equal(driver.Now, driver.S.FinishedAt);
     }
 
-    /// <summary>
-    /// DOMAIN BUG: a launch failure normally happens before any process started, so the session has no node yet,
-    /// and <see cref="RecordLaunchFailure"/> carries none: the suggestion then says the program "is not installed
-    /// on node ?", when the node that tried to start it is known to the caller.
-    /// </summary>
+    /// <summary>A launch fails before any process started, so only the command knows which node tried.</summary>
     [Theory]
     [InlineData(ErrorKind.AgentBinaryMissing)]
     [InlineData(ErrorKind.BadWorkdir)]
@@ -125,8 +121,9 @@ public class FailureClassifierTests
     {
         var driver = SessionDriver.Launched();
 
-        driver.Accept(at => new RecordLaunchFailure(kind, "could not start", at));
+        driver.Accept(at => new RecordLaunchFailure(kind, "could not start", "node-a", at));
 
         Assert.DoesNotContain("node ?", driver.S.Error!.Suggestion);
+        Assert.Contains("node-a", driver.S.Error!.Suggestion);
     }
 }

@@ -189,7 +189,7 @@ public class ProcessExitTests
                 return lost;
             case "failed-by-launch-failure":
                 var failed = SessionDriver.In(SessionStatus.Running);
-                failed.Accept(at => new RecordLaunchFailure(ErrorKind.BadWorkdir, "gone", at));
+                failed.Accept(at => new RecordLaunchFailure(ErrorKind.BadWorkdir, "gone", "node-a", at));
                 return failed;
             case "killed":
                 return SessionDriver.In(SessionStatus.Killed);

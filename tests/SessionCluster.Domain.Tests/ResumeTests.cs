@@ -63,7 +63,7 @@ public class ResumeTests
         {
             "kill" => new Kill(at),
             "interrupt" => new Interrupt(at),
-            _ => new RecordLaunchFailure(ErrorKind.AgentBinaryMissing, "not found", at),
+            _ => new RecordLaunchFailure(ErrorKind.AgentBinaryMissing, "not found", "node-a", at),
         });
         Assert.Null(driver.S.AgentSessionId);
 
@@ -82,7 +82,17 @@ public class ResumeTests
     public void A_blank_new_id_is_invalid_input(string newId)
     {
         var decision = SessionDriver.In(SessionStatus.Killed).Send(at => new Resume(newId, at));
-        Assert.Equal(new Rejection(RejectionCode.InvalidInput, "new session id is empty"), decision.Rejection);
+        Assert.Equal(RejectionCode.InvalidInput, decision.Rejection!.Code);
+    }
+
+    [Fact]
+    public void A_session_cannot_be_resumed_as_itself_or_twice_as_the_same_new_session()
+    {
+        var driver = SessionDriver.In(SessionStatus.Killed);
+        Assert.Equal(RejectionCode.InvalidInput, driver.Send(at => new Resume(driver.S.Id, at)).Rejection!.Code);
+
+        driver.Accept(at => new Resume("s-2", at));
+        Assert.Equal(RejectionCode.InvalidInput, driver.Send(at => new Resume("s-2", at)).Rejection!.Code);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class SecretRedactorTests
     }
 
     /// <summary>
-    /// DOMAIN BUG: "AUTH" is matched as a substring, so git's AUTHOR variables count as secrets. Coding agents
+    /// Regression: "AUTH" is matched as a substring, so git's AUTHOR variables count as secrets. Coding agents
     /// commit, so GIT_AUTHOR_NAME / GIT_AUTHOR_EMAIL are ordinary session env: every occurrence of the author's
     /// name or email in stderr / output tails and notifications becomes "***".
     /// </summary>

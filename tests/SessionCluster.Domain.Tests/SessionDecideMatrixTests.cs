@@ -17,7 +17,7 @@ public class SessionDecideMatrixTests
         "exit-0" => new RecordProcessExit(SessionDriver.Exit(0), at),
         "exit-1" => new RecordProcessExit(SessionDriver.Exit(1), at),
         "exit-signal" => new RecordProcessExit(SessionDriver.Exit(null, signal: 9), at),
-        "launch-failure" => new RecordLaunchFailure(ErrorKind.BadWorkdir, "no such directory", at),
+        "launch-failure" => new RecordLaunchFailure(ErrorKind.BadWorkdir, "no such directory", "node-a", at),
         "respond" => new Respond("go on", false, at),
         "respond-auto" => new Respond("go on", true, at),
         "interrupt" => new Interrupt(at),
@@ -223,9 +223,9 @@ public class SessionDecideMatrixTests
     }
 
     [Theory]
-    [InlineData(SessionStatus.Starting, "cannot respond session s-1: it is starting; respond when it is waiting-for-input")]
-    [InlineData(SessionStatus.Running, "cannot respond session s-1: it is running; respond when it is waiting-for-input")]
-    [InlineData(SessionStatus.Completed, "cannot respond session s-1: it is completed; respond when it is waiting-for-input")]
+    [InlineData(SessionStatus.Starting, "cannot respond to session s-1: it is starting; respond when it is waiting-for-input")]
+    [InlineData(SessionStatus.Running, "cannot respond to session s-1: it is running; respond when it is waiting-for-input")]
+    [InlineData(SessionStatus.Completed, "cannot respond to session s-1: it is completed; respond when it is waiting-for-input")]
     public void Illegal_respond_reason_says_what_status_it_is_in_and_what_is_needed(SessionStatus status, string reason)
     {
         var decision = SessionDriver.In(status).Send(at => new Respond("hello", false, at));

@@ -60,7 +60,7 @@ public class TailTests
     }
 
     /// <summary>
-    /// DOMAIN BUG: with chars = 0 and a non-empty text, start = text.Length and text[start] throws
+    /// Regression: with chars = 0 and a non-empty text, start = text.Length and text[start] throws
     /// IndexOutOfRangeException. The tail of zero characters is the empty string.
     /// </summary>
     [Fact]
