@@ -11,7 +11,7 @@ public static class SessionView
     public static void Table(IAnsiConsole console, IReadOnlyList<SessionDto> sessions, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn("ID");
+        table.AddColumn(new TableColumn("ID").NoWrap());
         table.AddColumn("NAME");
         table.AddColumn("AGENT");
         table.AddColumn("STATUS");
@@ -75,7 +75,7 @@ public static class SessionView
         Line("finished", s.FinishedAt is { } finished ? Time(finished) : null);
         Row("prompt", new Text(s.Prompt));
 
-        console.Write(new Panel(grid).Header($"session {Markup.Escape(s.Id)}").Border(BoxBorder.Rounded).Expand());
+        console.Write(new Panel(grid).Header($"session {Markup.Escape(s.Id)}").Border(BoxBorder.Rounded));
 
         if (s.Error is { } tails)
         {
@@ -124,7 +124,7 @@ public static class SessionView
             .Header($"[red bold]failed: {Markup.Escape(error.Kind)}[/]")
             .Border(BoxBorder.Heavy)
             .BorderColor(Color.Red)
-            .Expand();
+            ;
     }
 
     private static void Tail(IAnsiConsole console, string title, string text)
@@ -134,7 +134,7 @@ public static class SessionView
             return;
         }
 
-        console.Write(new Panel(new Text(text.TrimEnd())).Header(title).Border(BoxBorder.Rounded).Expand());
+        console.Write(new Panel(new Text(text.TrimEnd())).Header(title).Border(BoxBorder.Rounded));
     }
 
     private static string Responds(SessionDto s) =>
