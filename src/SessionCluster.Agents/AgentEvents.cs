@@ -1,0 +1,63 @@
+using SessionCluster.Domain;
+
+namespace SessionCluster.Agents;
+
+/// <summary>
+/// One thing an agent said on its output stream, in the one model every agent kind's parser produces.
+/// </summary>
+public abstract record AgentEvent;
+
+/// <summary>The agent opened (or continued) its conversation: its own session id, model and working directory.</summary>
+public sealed record AgentInit(string AgentSessionId, string? Model, string? Cwd) : AgentEvent;
+
+/// <summary>Text the assistant wrote.</summary>
+public sealed record AgentText(string Text) : AgentEvent;
+
+/// <summary>The assistant's visible reasoning.</summary>
+public sealed record AgentThinking(string Text) : AgentEvent;
+
+/// <summary>The assistant asked to run a tool; <paramref name="InputJson"/> is the tool input as the agent wrote it.</summary>
+public sealed record AgentToolUse(string ToolUseId, string Name, string InputJson) : AgentEvent;
+
+/// <summary>What a tool gave back to the assistant.</summary>
+public sealed record AgentToolResult(string ToolUseId, string Content, bool IsError) : AgentEvent;
+
+/// <summary>
+/// A model API call failed and the agent will try again. <paramref name="ErrorStatus"/> is the HTTP status,
+/// or null when no answer came (connection refused, timeout).
+/// </summary>
+public sealed record AgentApiRetry(int Attempt, int MaxRetries, int RetryDelayMs, int? ErrorStatus, string? Error) : AgentEvent;
+
+/// <summary>
+/// The agent gave up on the model API and said so as an assistant message
+/// (for example <c>authentication_failed</c>, "Not logged in · Please run /login").
+/// </summary>
+public sealed record AgentApiError(string Error, string Text) : AgentEvent
+{
+    /// <summary>The HTTP status the model API answered with, when there was an answer.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>The agent's finer reason when it has one (Claude: <c>connection_failed</c>).</summary>
+    public string? Detail { get; init; }
+}
+
+/// <summary>The end of a turn. <paramref name="TotalCostUsd"/> is the conversation's cost so far.</summary>
+public sealed record AgentTurnResult(
+    bool IsError,
+    string? Subtype,
+    decimal TotalCostUsd,
+    TokenUsage Usage,
+    int NumTurns,
+    int PermissionDenials,
+    string? ResultText,
+    string? AgentSessionId) : AgentEvent;
+
+/// <summary>A well-formed line of a kind this parser does not model; kept whole so nothing is lost.</summary>
+public sealed record AgentUnknown(string Type, string RawJson) : AgentEvent;
+
+/// <summary>A line that is not what the agent's protocol promises (bad JSON, too long, no type).</summary>
+public sealed record AgentMalformedLine(string Raw, string Problem) : AgentEvent
+{
+    /// <summary>Longest <see cref="Raw"/> kept: enough to diagnose, small enough to journal and notify.</summary>
+    public const int MaxRawChars = 4096;
+}

@@ -1,0 +1,494 @@
+using System.Text;
+using System.Text.Json;
+using SessionCluster.Domain;
+
+namespace SessionCluster.Agents;
+
+/// <summary>
+/// Parses Claude Code's <c>--output-format stream-json --verbose</c> lines.
+/// </summary>
+/// <remarks>
+/// One forward pass over the top-level object notes where the interesting values are (their keys come in any
+/// order: a <c>result</c> line names its type near the end) and skips the rest without materializing it, so the
+/// large <c>system/init</c> line (tool, skill and plugin lists) costs a scan and no allocations. Only the values
+/// an event needs are decoded afterwards.
+/// </remarks>
+public sealed class ClaudeStreamJsonParser : IAgentOutputParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    public void Parse(ReadOnlySpan<byte> line, ICollection<AgentEvent> events)
+    {
+        line = line.Trim(" \t\r\n"u8);
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            var fields = default(TopLevel);
+            var problem = Scan(line, ref fields);
+            if (problem is not null)
+            {
+                events.Add(Malformed(line, problem));
+                return;
+            }
+
+            Dispatch(line, in fields, events);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            // The scan validates the whole line, so this is a line that is not JSON at all (or not UTF-8).
+            events.Add(Malformed(line, $"not valid JSON: {e.Message}"));
+        }
+    }
+
+    private static AgentMalformedLine Malformed(ReadOnlySpan<byte> line, string problem)
+    {
+        var raw = line.Length > AgentMalformedLine.MaxRawChars ? line[..AgentMalformedLine.MaxRawChars] : line;
+        var text = Encoding.UTF8.GetString(raw);
+        return new AgentMalformedLine(Tail.Of(text, AgentMalformedLine.MaxRawChars), problem);
+    }
+
+    private static string? Scan(ReadOnlySpan<byte> line, ref TopLevel f)
+    {
+        var reader = new Utf8JsonReader(line, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return "not a JSON object";
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = PropertyName(ref reader);
+            reader.Read();
+            switch (name)
+            {
+                case var n when n.SequenceEqual("type"u8): f.Type = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("subtype"u8): f.Subtype = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("session_id"u8): f.SessionId = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("message"u8): f.Message = Value(ref reader); break;
+                case var n when n.SequenceEqual("model"u8): f.Model = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("cwd"u8): f.Cwd = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("error"u8): f.Error = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("result"u8): f.Result = StringToken(ref reader); break;
+                case var n when n.SequenceEqual("usage"u8): f.Usage = Value(ref reader); break;
+                case var n when n.SequenceEqual("is_error"u8): f.IsError = reader.TokenType == JsonTokenType.True; break;
+                case var n when n.SequenceEqual("total_cost_usd"u8): f.Cost = ReadDecimal(ref reader); break;
+                case var n when n.SequenceEqual("num_turns"u8): f.NumTurns = ReadInt(ref reader) ?? 0; break;
+                case var n when n.SequenceEqual("permission_denials"u8): f.PermissionDenials = CountItems(ref reader); break;
+                case var n when n.SequenceEqual("attempt"u8): f.Attempt = ReadInt(ref reader) ?? 0; break;
+                case var n when n.SequenceEqual("max_retries"u8): f.MaxRetries = ReadInt(ref reader) ?? 0; break;
+                case var n when n.SequenceEqual("retry_delay_ms"u8): f.RetryDelayMs = ReadInt(ref reader) ?? 0; break;
+                case var n when n.SequenceEqual("error_status"u8): f.ErrorStatus = ReadInt(ref reader); break;
+                case var n when n.SequenceEqual("api_error_status"u8): f.ApiErrorStatus = ReadInt(ref reader); break;
+                case var n when n.SequenceEqual("api_error"u8): f.ApiError = StringToken(ref reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            return "not a JSON object";
+        }
+
+        // Anything after the object (a second object, garbage) throws here.
+        return reader.Read() ? "more than one JSON value on the line" : null;
+    }
+
+    private static void Dispatch(ReadOnlySpan<byte> line, in TopLevel f, ICollection<AgentEvent> events)
+    {
+        if (!f.Type.IsPresent)
+        {
+            events.Add(Malformed(line, "JSON object without a string \"type\""));
+            return;
+        }
+
+        var type = f.Type.Bytes(line);
+        if (type.SequenceEqual("\"assistant\""u8))
+        {
+            Assistant(line, in f, events);
+        }
+        else if (type.SequenceEqual("\"user\""u8))
+        {
+            User(line, in f, events);
+        }
+        else if (type.SequenceEqual("\"result\""u8))
+        {
+            events.Add(new AgentTurnResult(
+                f.IsError,
+                f.Subtype.Decode(line),
+                f.Cost,
+                Usage(line, f.Usage),
+                f.NumTurns,
+                f.PermissionDenials,
+                f.Result.Decode(line),
+                f.SessionId.Decode(line)));
+        }
+        else if (type.SequenceEqual("\"system\""u8))
+        {
+            SystemLine(line, in f, events);
+        }
+        else
+        {
+            events.Add(new AgentUnknown(f.Type.Decode(line) ?? string.Empty, Encoding.UTF8.GetString(line)));
+        }
+    }
+
+    private static void SystemLine(ReadOnlySpan<byte> line, in TopLevel f, ICollection<AgentEvent> events)
+    {
+        var subtype = f.Subtype.Bytes(line);
+        if (subtype.SequenceEqual("\"init\""u8) && f.SessionId.Decode(line) is { } sessionId)
+        {
+            events.Add(new AgentInit(sessionId, f.Model.Decode(line), f.Cwd.Decode(line)));
+        }
+        else if (subtype.SequenceEqual("\"api_retry\""u8))
+        {
+            events.Add(new AgentApiRetry(f.Attempt, f.MaxRetries, f.RetryDelayMs, f.ErrorStatus, f.Error.Decode(line)));
+        }
+        else
+        {
+            var name = f.Subtype.Decode(line) is { } s ? $"system/{s}" : "system";
+            events.Add(new AgentUnknown(name, Encoding.UTF8.GetString(line)));
+        }
+    }
+
+    private static void Assistant(ReadOnlySpan<byte> line, in TopLevel f, ICollection<AgentEvent> events)
+    {
+        var content = MessageContent(line, f.Message);
+        if (f.Error.Decode(line) is { } error)
+        {
+            // A message Claude made up to report an API failure: its text is the failure, not the model's answer.
+            var text = new StringBuilder();
+            ForEachBlock(line, content, (in Block b) =>
+            {
+                if (b.Is("text"u8))
+                {
+                    text.Append(text.Length > 0 ? "\n" : string.Empty).Append(b.Text);
+                }
+            });
+            events.Add(new AgentApiError(error, text.ToString())
+            {
+                Status = f.ApiErrorStatus,
+                Detail = f.ApiError.Decode(line),
+            });
+            return;
+        }
+
+        ForEachBlock(line, content, (in Block b) =>
+        {
+            if (b.Is("text"u8))
+            {
+                events.Add(new AgentText(b.Text ?? string.Empty));
+            }
+            else if (b.Is("thinking"u8))
+            {
+                events.Add(new AgentThinking(b.Thinking ?? string.Empty));
+            }
+            else if (b.Is("tool_use"u8) || b.Is("server_tool_use"u8))
+            {
+                events.Add(new AgentToolUse(b.Id ?? string.Empty, b.Name ?? string.Empty, b.InputJson ?? "{}"));
+            }
+            else
+            {
+                events.Add(new AgentUnknown($"assistant/{b.Type}", b.Raw));
+            }
+        });
+    }
+
+    private static void User(ReadOnlySpan<byte> line, in TopLevel f, ICollection<AgentEvent> events)
+    {
+        // A user message is the agent's own bookkeeping (tool results, "[Request interrupted by user]"):
+        // only tool results are events; the prompts are ours already.
+        var content = MessageContent(line, f.Message);
+        ForEachBlock(line, content, (in Block b) =>
+        {
+            if (b.Is("tool_result"u8))
+            {
+                events.Add(new AgentToolResult(b.ToolUseId ?? string.Empty, b.Content ?? string.Empty, b.IsError));
+            }
+        });
+    }
+
+    /// <summary>Where the <c>content</c> array of a message object is, if it has one.</summary>
+    private static JsonSlice MessageContent(ReadOnlySpan<byte> line, JsonSlice message)
+    {
+        if (!message.IsPresent)
+        {
+            return default;
+        }
+
+        var reader = new Utf8JsonReader(message.Bytes(line), ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return default;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isContent = PropertyName(ref reader).SequenceEqual("content"u8);
+            reader.Read();
+            if (isContent && reader.TokenType == JsonTokenType.StartArray)
+            {
+                return Value(ref reader).Offset(message.Start);
+            }
+
+            reader.Skip();
+        }
+
+        return default;
+    }
+
+    private delegate void BlockAction(in Block block);
+
+    private static void ForEachBlock(ReadOnlySpan<byte> line, JsonSlice content, BlockAction action)
+    {
+        if (!content.IsPresent)
+        {
+            return;
+        }
+
+        var bytes = content.Bytes(line);
+        var reader = new Utf8JsonReader(bytes, ReaderOptions);
+        reader.Read(); // [
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            var b = default(BlockFields);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = PropertyName(ref reader);
+                reader.Read();
+                switch (name)
+                {
+                    case var n when n.SequenceEqual("type"u8): b.Type = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("text"u8): b.Text = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("thinking"u8): b.Thinking = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("id"u8): b.Id = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("name"u8): b.Name = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("input"u8): b.Input = Value(ref reader); break;
+                    case var n when n.SequenceEqual("tool_use_id"u8): b.ToolUseId = StringToken(ref reader); break;
+                    case var n when n.SequenceEqual("content"u8): b.Content = Value(ref reader); break;
+                    case var n when n.SequenceEqual("is_error"u8): b.IsError = reader.TokenType == JsonTokenType.True; break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            var end = (int)reader.BytesConsumed;
+            action(new Block(bytes, b, new JsonSlice(start, end - start)));
+        }
+    }
+
+    private static TokenUsage Usage(ReadOnlySpan<byte> line, JsonSlice usage)
+    {
+        if (!usage.IsPresent)
+        {
+            return TokenUsage.Zero;
+        }
+
+        var reader = new Utf8JsonReader(usage.Bytes(line), ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return TokenUsage.Zero;
+        }
+
+        long input = 0, output = 0, cacheRead = 0, cacheCreation = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = PropertyName(ref reader);
+            reader.Read();
+            switch (name)
+            {
+                case var n when n.SequenceEqual("input_tokens"u8): input = ReadLong(ref reader); break;
+                case var n when n.SequenceEqual("output_tokens"u8): output = ReadLong(ref reader); break;
+                case var n when n.SequenceEqual("cache_read_input_tokens"u8): cacheRead = ReadLong(ref reader); break;
+                case var n when n.SequenceEqual("cache_creation_input_tokens"u8): cacheCreation = ReadLong(ref reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        return new TokenUsage(input, output, cacheRead, cacheCreation);
+    }
+
+    /// <summary>The property name as UTF-8, unescaped (escaped names are rare enough to allocate for).</summary>
+    private static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+
+    private static JsonSlice StringToken(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.String
+        ? new JsonSlice((int)reader.TokenStartIndex, (int)reader.BytesConsumed - (int)reader.TokenStartIndex)
+        : Skipped(ref reader);
+
+    private static JsonSlice Value(ref Utf8JsonReader reader)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return new JsonSlice(start, (int)reader.BytesConsumed - start);
+    }
+
+    private static JsonSlice Skipped(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return default;
+    }
+
+    private static int CountItems(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            reader.Skip();
+        }
+
+        return count;
+    }
+
+    private static int? ReadInt(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return reader.TryGetInt32(out var value) ? value
+            : reader.TryGetDouble(out var d) && d is >= int.MinValue and <= int.MaxValue ? (int)d
+            : null;
+    }
+
+    private static long ReadLong(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : 0;
+
+    private static decimal ReadDecimal(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return 0m;
+        }
+
+        // Claude prints binary doubles (0.00014000000000000001): decimal reads them exactly enough.
+        return reader.TryGetDecimal(out var value) ? value
+            : reader.TryGetDouble(out var d) && Math.Abs(d) < (double)decimal.MaxValue ? (decimal)d
+            : 0m;
+    }
+
+    /// <summary>Where a JSON value sits in the line: offsets only, decoded when an event needs it.</summary>
+    private readonly record struct JsonSlice(int Start, int Length)
+    {
+        public bool IsPresent => Length > 0;
+
+        public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> line) => IsPresent ? line.Slice(Start, Length) : default;
+
+        public JsonSlice Offset(int by) => this with { Start = Start + by };
+
+        /// <summary>The string this slice holds (a JSON string token, quotes included), unescaped.</summary>
+        public string? Decode(ReadOnlySpan<byte> line)
+        {
+            if (!IsPresent)
+            {
+                return null;
+            }
+
+            var token = Bytes(line);
+            if (token.IndexOf((byte)'\\') < 0)
+            {
+                return Encoding.UTF8.GetString(token[1..^1]);
+            }
+
+            var reader = new Utf8JsonReader(token);
+            reader.Read();
+            return reader.GetString();
+        }
+    }
+
+    private struct TopLevel
+    {
+        public JsonSlice Type, Subtype, SessionId, Message, Model, Cwd, Error, Result, Usage, ApiError;
+        public bool IsError;
+        public decimal Cost;
+        public int NumTurns, PermissionDenials, Attempt, MaxRetries, RetryDelayMs;
+        public int? ErrorStatus, ApiErrorStatus;
+    }
+
+    private struct BlockFields
+    {
+        public JsonSlice Type, Text, Thinking, Id, Name, Input, ToolUseId, Content;
+        public bool IsError;
+    }
+
+    /// <summary>One content block of a message, decoded on demand.</summary>
+    private readonly ref struct Block(ReadOnlySpan<byte> array, BlockFields fields, JsonSlice whole)
+    {
+        private readonly ReadOnlySpan<byte> array = array;
+
+        public bool Is(ReadOnlySpan<byte> type)
+        {
+            var token = fields.Type.Bytes(array);
+            return token.Length == type.Length + 2 && token[1..^1].SequenceEqual(type);
+        }
+
+        public string Type => fields.Type.Decode(array) ?? string.Empty;
+
+        public string? Text => fields.Text.Decode(array);
+
+        public string? Thinking => fields.Thinking.Decode(array);
+
+        public string? Id => fields.Id.Decode(array);
+
+        public string? Name => fields.Name.Decode(array);
+
+        public string? ToolUseId => fields.ToolUseId.Decode(array);
+
+        public bool IsError => fields.IsError;
+
+        public string? InputJson => fields.Input.IsPresent ? Encoding.UTF8.GetString(fields.Input.Bytes(array)) : null;
+
+        public string Raw => Encoding.UTF8.GetString(whole.Bytes(array));
+
+        /// <summary>A tool result's content: a string, or the text of its blocks (other blocks as "[type]").</summary>
+        public string? Content
+        {
+            get
+            {
+                var bytes = fields.Content.Bytes(array);
+                if (bytes.IsEmpty)
+                {
+                    return null;
+                }
+
+                var reader = new Utf8JsonReader(bytes, ReaderOptions);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    return reader.GetString();
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return reader.TokenType == JsonTokenType.Null ? null : Encoding.UTF8.GetString(bytes);
+                }
+
+                var text = new StringBuilder();
+                ForEachBlock(array, fields.Content, (in Block b) =>
+                {
+                    text.Append(text.Length > 0 ? "\n" : string.Empty);
+                    text.Append(b.Is("text"u8) ? b.Text : $"[{b.Type}]");
+                });
+                return text.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace SessionCluster.Agents;
+
+/// <summary>One agent kind: how to launch it, how to talk to it, how to read it.</summary>
+public interface IAgentDriver
+{
+    /// <summary>The agent's name as sessions know it ("claude").</summary>
+    string Agent { get; }
+
+    AgentProcessSpec Launch(AgentLaunchRequest request);
+
+    /// <summary>How <paramref name="message"/> reaches the agent of a session launched with <paramref name="request"/>.</summary>
+    /// <param name="agentSessionId">The agent's own conversation id, once it has told it.</param>
+    AgentInput Respond(string message, AgentLaunchRequest request, string? agentSessionId);
+
+    /// <summary>A parser for one process's output (parsers may keep state between lines).</summary>
+    IAgentOutputParser CreateParser();
+}

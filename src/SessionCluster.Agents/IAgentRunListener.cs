@@ -1,0 +1,24 @@
+using SessionCluster.Domain;
+
+namespace SessionCluster.Agents;
+
+/// <summary>
+/// What an <see cref="AgentRun"/> reports. Calls come from any thread, one at a time per process and in order:
+/// started, then events, then exactly one exit.
+/// </summary>
+public interface IAgentRunListener
+{
+    void OnProcessStarted(int pid);
+
+    /// <summary>Every event the agent's output held, in order.</summary>
+    void OnAgentEvent(AgentEvent e);
+
+    /// <summary>The agent told its own conversation id (reported again only when it changes).</summary>
+    void OnAgentSessionId(string id, string? model);
+
+    /// <summary>A turn ended; <paramref name="next"/> is why the agent now waits (None after an error result).</summary>
+    void OnTurnResult(AgentTurnResult result, WaitingReason next);
+
+    /// <summary>The process ended; tails and messages are already free of secrets.</summary>
+    void OnExit(AgentExit exit);
+}

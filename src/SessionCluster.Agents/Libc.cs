@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace SessionCluster.Agents;
+
+/// <summary>The libc calls .NET does not offer: send any signal, ask whether a directory can be entered.</summary>
+internal static partial class Libc
+{
+    public const int SigInt = 2;
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+
+    private const int ExecuteOk = 1;
+
+    /// <summary>Sends <paramref name="signal"/>; false when the process is already gone.</summary>
+    public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
+
+    /// <summary>access(2) with X_OK: whether this process may enter (search) the directory.</summary>
+    public static bool CanEnter(string directory) => access(directory, ExecuteOk) == 0;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int access(string path, int mode);
+}
