@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using SessionCluster.Contracts;
@@ -31,9 +30,9 @@ public sealed class ApiClient : IDisposable
     }
 
     public Task<ApiResponse<SessionDto>> LaunchAsync(LaunchSessionRequest request, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Api.Sessions, Body(request, WireJson.Default.LaunchSessionRequest), WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Post, Api.Sessions, Body(RequestJson.Launch(request)), static () => WireJson.Default.SessionDto, ct);
 
-    public async Task<ApiResponse<IReadOnlyList<SessionDto>>> ListAsync(
+    public Task<ApiResponse<List<SessionDto>>> ListAsync(
         IReadOnlyCollection<string> statuses, string? agent, CancellationToken ct)
     {
         var query = new List<string>();
@@ -48,32 +47,36 @@ public sealed class ApiClient : IDisposable
         }
 
         var path = query.Count == 0 ? Api.Sessions : Api.Sessions + "?" + string.Join('&', query);
-        var response = await SendAsync(HttpMethod.Get, path, null, WireJson.Default.ListSessionDto, ct);
-        return new ApiResponse<IReadOnlyList<SessionDto>>(response.Value, response.Json);
+        return SendAsync(HttpMethod.Get, path, null, static () => WireJson.Default.ListSessionDto, ct);
     }
 
     public Task<ApiResponse<SessionDto>> GetAsync(string id, CancellationToken ct) =>
-        SendAsync(HttpMethod.Get, Api.Session(id), null, WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Get, Api.Session(id), null, static () => WireJson.Default.SessionDto, ct);
 
     public Task<ApiResponse<SessionDto>> RespondAsync(string id, RespondRequest request, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "respond"), Body(request, WireJson.Default.RespondRequest), WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "respond"), Body(RequestJson.Respond(request)), static () => WireJson.Default.SessionDto, ct);
 
     public Task<ApiResponse<SessionDto>> InterruptAsync(string id, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "interrupt"), null, WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "interrupt"), null, static () => WireJson.Default.SessionDto, ct);
 
     public Task<ApiResponse<SessionDto>> KillAsync(string id, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "kill"), null, WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "kill"), null, static () => WireJson.Default.SessionDto, ct);
 
     public Task<ApiResponse<SessionDto>> ResumeAsync(string id, ResumeRequest request, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "resume"), Body(request, WireJson.Default.ResumeRequest), WireJson.Default.SessionDto, ct);
+        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "resume"), Body(RequestJson.Resume(request)), static () => WireJson.Default.SessionDto, ct);
 
     public void Dispose() => http.Dispose();
 
-    private static StringContent Body<T>(T value, JsonTypeInfo<T> type) =>
-        new(JsonSerializer.Serialize(value, type), Encoding.UTF8, "application/json");
+    private static ByteArrayContent Body(byte[] json)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
 
     private async Task<ApiResponse<T>> SendAsync<T>(
-        HttpMethod method, string pathAndQuery, HttpContent? body, JsonTypeInfo<T> type, CancellationToken ct)
+        HttpMethod method, string pathAndQuery, HttpContent? body, Func<JsonTypeInfo<T>> type, CancellationToken ct)
+        where T : class
     {
         using var request = new HttpRequestMessage(method, Address(pathAndQuery)) { Content = body };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -114,17 +117,7 @@ public sealed class ApiClient : IDisposable
             throw new CliFailure(ExitCodes.ApiError, DescribeProblem(status, reason, text));
         }
 
-        try
-        {
-            var value = JsonSerializer.Deserialize(text, type)
-                ?? throw new JsonException("the answer is null");
-            return new ApiResponse<T>(value, text);
-        }
-        catch (JsonException e)
-        {
-            throw new CliFailure(ExitCodes.ApiError,
-                $"unexpected answer from the node ({(int)status} {method} {pathAndQuery}): {FirstLine(e.Message)}");
-        }
+        return new ApiResponse<T>(text, type, $"{(int)status} {method} {pathAndQuery}");
     }
 
     private string BaseUrlText => endpoint.BaseUrl.AbsoluteUri.TrimEnd('/');

@@ -5,7 +5,8 @@ public sealed record CliContext
 {
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
-    public required TextReader In { get; init; }
+    /// <summary>Standard input, opened only when asked for (--prompt-file -).</summary>
+    public required Func<TextReader> In { get; init; }
     public required Func<string, string?> Environment { get; init; }
     public required string CurrentDirectory { get; init; }
 
@@ -16,7 +17,7 @@ public sealed record CliContext
     {
         Out = Console.Out,
         Error = Console.Error,
-        In = Console.In,
+        In = static () => Console.In,
         Environment = System.Environment.GetEnvironmentVariable,
         CurrentDirectory = System.Environment.CurrentDirectory,
         OutIsConsole = true,

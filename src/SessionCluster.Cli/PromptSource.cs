@@ -29,7 +29,7 @@ public static class PromptSource
     {
         if (promptFile == "-")
         {
-            return context.In.ReadToEnd();
+            return context.In().ReadToEnd();
         }
 
         var path = Path.GetFullPath(promptFile, context.CurrentDirectory);

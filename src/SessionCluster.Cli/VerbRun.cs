@@ -25,9 +25,9 @@ public sealed class VerbRun(ParseResult parse, GlobalOptions globals, CliContext
         context.Environment,
         context.CurrentDirectory));
 
-    public void WriteJson(string json)
+    public void WriteJson<T>(ApiResponse<T> response) where T : class
     {
-        context.Out.WriteLine(WireJson.Indent(json));
+        context.Out.WriteLine(response.IndentedJson());
         context.Out.Flush();
     }
 
@@ -36,7 +36,7 @@ public sealed class VerbRun(ParseResult parse, GlobalOptions globals, CliContext
     {
         if (Json)
         {
-            WriteJson(response.Json);
+            WriteJson(response);
             return;
         }
 
@@ -48,11 +48,11 @@ public sealed class VerbRun(ParseResult parse, GlobalOptions globals, CliContext
     {
         if (Json)
         {
-            WriteJson(response.Json);
+            WriteJson(response);
             return;
         }
 
-        context.Out.WriteLine(response.Value.Id);
+        context.Out.WriteLine(response.SessionId());
         context.Out.Flush();
         if (!quiet)
         {

@@ -6,13 +6,11 @@ using SessionCluster.Contracts;
 namespace SessionCluster.Cli;
 
 /// <summary>
-/// The API's JSON, read and written with source-generated code so a run of sessionctl pays no
-/// reflection start-up cost. Same naming and leniency as <see cref="Api.Json"/> (web defaults).
+/// The API's answers, read with source-generated code so a run of sessionctl pays no reflection
+/// start-up cost. Same naming and leniency as <see cref="Api.Json"/> (web defaults). Requests are
+/// written by <see cref="RequestJson"/>.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(LaunchSessionRequest))]
-[JsonSerializable(typeof(RespondRequest))]
-[JsonSerializable(typeof(ResumeRequest))]
 [JsonSerializable(typeof(SessionDto))]
 [JsonSerializable(typeof(List<SessionDto>))]
 [JsonSerializable(typeof(ProblemDto))]
@@ -24,8 +22,8 @@ internal sealed partial class WireJson : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>The node's JSON as it came, indented; text that is not JSON comes back unchanged.</summary>
-    public static string Indent(string json)
+    /// <summary>The node's JSON as it came, indented; null for text that is not JSON.</summary>
+    public static string? Indent(string json)
     {
         try
         {
@@ -40,7 +38,7 @@ internal sealed partial class WireJson : JsonSerializerContext
         }
         catch (JsonException)
         {
-            return json;
+            return null;
         }
     }
 }

@@ -164,7 +164,7 @@ public sealed class ArgumentTests
     {
         Out = TextWriter.Null,
         Error = TextWriter.Null,
-        In = new StringReader(cli.Stdin),
+        In = () => new StringReader(cli.Stdin),
         Environment = _ => null,
         CurrentDirectory = cli.CurrentDirectory,
     };

@@ -46,7 +46,7 @@ public sealed class TestCli : IDisposable
         {
             Out = output,
             Error = error,
-            In = new StringReader(Stdin),
+            In = () => new StringReader(Stdin),
             Environment = name => environment.GetValueOrDefault(name),
             CurrentDirectory = CurrentDirectory,
         };

@@ -85,16 +85,25 @@ public sealed class VerbTests
     }
 
     [Fact]
-    public async Task An_answer_sessionctl_cannot_read_is_an_api_error()
+    public async Task An_answer_sessionctl_cannot_read_is_an_api_error_except_with_json_which_prints_it()
     {
         await using var node = await FakeNode.StartAsync(app =>
-            app.MapPost(Api.Sessions, () => Results.Text("""{"id":"s-1"}""", "application/json", statusCode: 201)));
+        {
+            app.MapPost(Api.Sessions, () => Results.Text("""{"id":"s-1"}""", "application/json", statusCode: 201));
+            app.MapGet(Api.Sessions, () => Results.Text("<html>not json</html>", "text/html"));
+        });
         using var cli = new TestCli(node.Url);
 
-        var run = await cli.RunAsync("launch", "hi", "--json");
+        var human = await cli.RunAsync("launch", "hi");
+        var quiet = await cli.RunAsync("launch", "hi", "-q");
+        var json = await cli.RunAsync("launch", "hi", "--json");
+        var notJson = await cli.RunAsync("list", "--json");
 
-        Assert.Equal(ExitCodes.ApiError, run.ExitCode);
-        Assert.StartsWith("sessionctl: unexpected answer from the node (201 POST /api/sessions): ", Assert.Single(run.ErrorLines));
+        Assert.Equal((ExitCodes.ApiError, "s-1\n"), (human.ExitCode, human.Out));
+        Assert.StartsWith("sessionctl: unexpected answer from the node (201 POST /api/sessions): ", Assert.Single(human.ErrorLines));
+        Assert.Equal((0, "s-1\n", ""), (quiet.ExitCode, quiet.Out, quiet.Error));
+        Assert.Equal((0, "{\n  \"id\": \"s-1\"\n}\n"), (json.ExitCode, json.Out));
+        Assert.Equal((ExitCodes.ApiError, "sessionctl: unexpected answer from the node (200 GET /api/sessions): not JSON\n"), (notJson.ExitCode, notJson.Error));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class ListCommand
             var sessions = await client.ListAsync(statuses, run.Parse.GetValue(agent), ct);
             if (run.Json)
             {
-                run.WriteJson(sessions.Json);
+                run.WriteJson(sessions);
             }
             else if (sessions.Value.Count == 0)
             {

@@ -16,7 +16,7 @@ internal static class ShowCommand
             var session = await client.GetAsync(run.Parse.GetValue(id)!, ct);
             if (run.Json)
             {
-                run.WriteJson(session.Json);
+                run.WriteJson(session);
             }
             else
             {
