@@ -67,6 +67,20 @@ public sealed class WaitTests
     }
 
     [Fact]
+    public async Task A_zero_timeout_checks_once()
+    {
+        await using var node = await NodeGoingThrough("running", "completed");
+        using var cli = new TestCli(node.Url);
+
+        var notYet = await cli.RunAsync("wait", "s-1", "--until", "completed", "--timeout", "0");
+        var now = await cli.RunAsync("wait", "s-1", "--until", "completed", "--timeout", "0");
+
+        Assert.Equal((ExitCodes.WaitTimedOut, "sessionctl: timed out after 0 s waiting for session s-1 to be completed; it is running\n"), (notYet.ExitCode, notYet.Error));
+        Assert.Equal(0, now.ExitCode);
+        Assert.Equal(2, node.Requests.Count);
+    }
+
+    [Fact]
     public async Task Wait_fails_with_exit_5_when_the_session_ends_in_another_status()
     {
         await using var node = await NodeGoingThrough("running", "failed");

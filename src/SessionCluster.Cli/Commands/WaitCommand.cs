@@ -65,9 +65,10 @@ internal static class WaitCommand
         SessionDto? last = null;
         try
         {
-            while (true)
+            for (var poll = 0; ; poll++)
             {
-                var response = await client.GetAsync(id, deadline.Token);
+                // The first look is not cut short by the deadline, so --timeout 0 checks once.
+                var response = await client.GetAsync(id, poll == 0 ? ct : deadline.Token);
                 last = response.Value;
                 if (wanted.Contains(last.Status, StringComparer.OrdinalIgnoreCase))
                 {
