@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.TestKit.Xunit2;
 using SessionCluster.Actors.Serialization;
+using SessionCluster.Domain;
 using Xunit.Abstractions;
 
 namespace SessionCluster.Actors.Tests.Serialization;
@@ -35,7 +36,7 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     [MemberData(nameof(Manifests))]
     public void Golden_bytes_match_the_sample_both_ways(string manifest)
     {
-        var serializer = Assert.IsType<SessionEventSerializer>(Sys.Serialization.FindSerializerForType(typeof(Domain.SessionState)));
+        var serializer = Assert.IsType<SessionEventSerializer>(Sys.Serialization.FindSerializerForType(typeof(SessionState)));
         var sample = SerializationSamples.Full[manifest];
         Assert.Equal(manifest, serializer.Manifest(sample));
         var bytes = serializer.ToBinary(sample);
@@ -65,8 +66,8 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     public void Every_golden_file_belongs_to_a_manifest_the_serializer_still_reads()
     {
         var known = SessionEventSerializer.Manifests.Values.ToHashSet(StringComparer.Ordinal);
-        var files = Directory.Exists(OutputGoldenDirectory)
-            ? Directory.GetFiles(OutputGoldenDirectory, "*.bin").Select(Path.GetFileNameWithoutExtension).ToList()
+        var files = System.IO.Directory.Exists(OutputGoldenDirectory)
+            ? System.IO.Directory.GetFiles(OutputGoldenDirectory, "*.bin").Select(Path.GetFileNameWithoutExtension).ToList()
             : [];
 
         Assert.All(files, name => Assert.True(known.Contains(name!), $"Golden/{name}.bin has no manifest any more: old {name} events would not read."));
@@ -76,14 +77,14 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     private static string Write(string manifest, byte[] bytes, [CallerFilePath] string thisFile = "")
     {
         var sourceGolden = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "Golden"));
-        if (!Directory.Exists(Path.GetDirectoryName(sourceGolden)))
+        if (!System.IO.Directory.Exists(Path.GetDirectoryName(sourceGolden)))
         {
             throw new InvalidOperationException($"Cannot find the test project's source folder from {thisFile}.");
         }
 
         foreach (var directory in new[] { sourceGolden, OutputGoldenDirectory })
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
             File.WriteAllBytes(Path.Combine(directory, manifest + ".bin"), bytes);
         }
 
