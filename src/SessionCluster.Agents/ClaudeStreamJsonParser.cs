@@ -61,29 +61,29 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = PropertyName(ref reader);
+            var key = TopLevelKey(PropertyName(ref reader));
             reader.Read();
-            switch (name)
+            switch (key)
             {
-                case var n when n.SequenceEqual("type"u8): f.Type = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("subtype"u8): f.Subtype = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("session_id"u8): f.SessionId = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("message"u8): f.Message = Value(ref reader); break;
-                case var n when n.SequenceEqual("model"u8): f.Model = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("cwd"u8): f.Cwd = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("error"u8): f.Error = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("result"u8): f.Result = StringToken(ref reader); break;
-                case var n when n.SequenceEqual("usage"u8): f.Usage = Value(ref reader); break;
-                case var n when n.SequenceEqual("is_error"u8): f.IsError = reader.TokenType == JsonTokenType.True; break;
-                case var n when n.SequenceEqual("total_cost_usd"u8): f.Cost = ReadDecimal(ref reader); break;
-                case var n when n.SequenceEqual("num_turns"u8): f.NumTurns = ReadInt(ref reader) ?? 0; break;
-                case var n when n.SequenceEqual("permission_denials"u8): f.PermissionDenials = CountItems(ref reader); break;
-                case var n when n.SequenceEqual("attempt"u8): f.Attempt = ReadInt(ref reader) ?? 0; break;
-                case var n when n.SequenceEqual("max_retries"u8): f.MaxRetries = ReadInt(ref reader) ?? 0; break;
-                case var n when n.SequenceEqual("retry_delay_ms"u8): f.RetryDelayMs = ReadInt(ref reader) ?? 0; break;
-                case var n when n.SequenceEqual("error_status"u8): f.ErrorStatus = ReadInt(ref reader); break;
-                case var n when n.SequenceEqual("api_error_status"u8): f.ApiErrorStatus = ReadInt(ref reader); break;
-                case var n when n.SequenceEqual("api_error"u8): f.ApiError = StringToken(ref reader); break;
+                case Key.Type: f.Type = StringToken(ref reader); break;
+                case Key.Subtype: f.Subtype = StringToken(ref reader); break;
+                case Key.SessionId: f.SessionId = StringToken(ref reader); break;
+                case Key.Message: f.Message = Value(ref reader); break;
+                case Key.Model: f.Model = StringToken(ref reader); break;
+                case Key.Cwd: f.Cwd = StringToken(ref reader); break;
+                case Key.Error: f.Error = StringToken(ref reader); break;
+                case Key.Result: f.Result = StringToken(ref reader); break;
+                case Key.Usage: f.Usage = Value(ref reader); break;
+                case Key.IsError: f.IsError = reader.TokenType == JsonTokenType.True; break;
+                case Key.TotalCostUsd: f.Cost = ReadDecimal(ref reader); break;
+                case Key.NumTurns: f.NumTurns = ReadInt(ref reader) ?? 0; break;
+                case Key.PermissionDenials: f.PermissionDenials = CountItems(ref reader); break;
+                case Key.Attempt: f.Attempt = ReadInt(ref reader) ?? 0; break;
+                case Key.MaxRetries: f.MaxRetries = ReadInt(ref reader) ?? 0; break;
+                case Key.RetryDelayMs: f.RetryDelayMs = ReadInt(ref reader) ?? 0; break;
+                case Key.ErrorStatus: f.ErrorStatus = ReadInt(ref reader); break;
+                case Key.ApiErrorStatus: f.ApiErrorStatus = ReadInt(ref reader); break;
+                case Key.ApiError: f.ApiError = StringToken(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -264,19 +264,19 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
             var b = default(BlockFields);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = PropertyName(ref reader);
+                var key = BlockKey(PropertyName(ref reader));
                 reader.Read();
-                switch (name)
+                switch (key)
                 {
-                    case var n when n.SequenceEqual("type"u8): b.Type = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("text"u8): b.Text = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("thinking"u8): b.Thinking = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("id"u8): b.Id = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("name"u8): b.Name = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("input"u8): b.Input = Value(ref reader); break;
-                    case var n when n.SequenceEqual("tool_use_id"u8): b.ToolUseId = StringToken(ref reader); break;
-                    case var n when n.SequenceEqual("content"u8): b.Content = Value(ref reader); break;
-                    case var n when n.SequenceEqual("is_error"u8): b.IsError = reader.TokenType == JsonTokenType.True; break;
+                    case Key.Type: b.Type = StringToken(ref reader); break;
+                    case Key.Text: b.Text = StringToken(ref reader); break;
+                    case Key.Thinking: b.Thinking = StringToken(ref reader); break;
+                    case Key.Id: b.Id = StringToken(ref reader); break;
+                    case Key.Name: b.Name = StringToken(ref reader); break;
+                    case Key.Input: b.Input = Value(ref reader); break;
+                    case Key.ToolUseId: b.ToolUseId = StringToken(ref reader); break;
+                    case Key.Content: b.Content = Value(ref reader); break;
+                    case Key.IsError: b.IsError = reader.TokenType == JsonTokenType.True; break;
                     default: reader.Skip(); break;
                 }
             }
@@ -316,6 +316,76 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
 
         return new TokenUsage(input, output, cacheRead, cacheCreation);
     }
+
+    private enum Key
+    {
+        Other,
+        Type,
+        Subtype,
+        SessionId,
+        Message,
+        Model,
+        Cwd,
+        Error,
+        Result,
+        Usage,
+        IsError,
+        TotalCostUsd,
+        NumTurns,
+        PermissionDenials,
+        Attempt,
+        MaxRetries,
+        RetryDelayMs,
+        ErrorStatus,
+        ApiErrorStatus,
+        ApiError,
+        Text,
+        Thinking,
+        Id,
+        Name,
+        Input,
+        ToolUseId,
+        Content,
+    }
+
+    // Most names on a line are not ours: the length alone rules them out before any comparison.
+    private static Key TopLevelKey(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 => name.SequenceEqual("cwd"u8) ? Key.Cwd : Key.Other,
+        4 => name.SequenceEqual("type"u8) ? Key.Type : Key.Other,
+        5 => name.SequenceEqual("model"u8) ? Key.Model
+            : name.SequenceEqual("error"u8) ? Key.Error
+            : name.SequenceEqual("usage"u8) ? Key.Usage : Key.Other,
+        6 => name.SequenceEqual("result"u8) ? Key.Result : Key.Other,
+        7 => name.SequenceEqual("subtype"u8) ? Key.Subtype
+            : name.SequenceEqual("message"u8) ? Key.Message
+            : name.SequenceEqual("attempt"u8) ? Key.Attempt : Key.Other,
+        8 => name.SequenceEqual("is_error"u8) ? Key.IsError : Key.Other,
+        9 => name.SequenceEqual("num_turns"u8) ? Key.NumTurns
+            : name.SequenceEqual("api_error"u8) ? Key.ApiError : Key.Other,
+        10 => name.SequenceEqual("session_id"u8) ? Key.SessionId : Key.Other,
+        11 => name.SequenceEqual("max_retries"u8) ? Key.MaxRetries : Key.Other,
+        12 => name.SequenceEqual("error_status"u8) ? Key.ErrorStatus : Key.Other,
+        14 => name.SequenceEqual("total_cost_usd"u8) ? Key.TotalCostUsd
+            : name.SequenceEqual("retry_delay_ms"u8) ? Key.RetryDelayMs : Key.Other,
+        16 => name.SequenceEqual("api_error_status"u8) ? Key.ApiErrorStatus : Key.Other,
+        18 => name.SequenceEqual("permission_denials"u8) ? Key.PermissionDenials : Key.Other,
+        _ => Key.Other,
+    };
+
+    private static Key BlockKey(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 => name.SequenceEqual("id"u8) ? Key.Id : Key.Other,
+        4 => name.SequenceEqual("type"u8) ? Key.Type
+            : name.SequenceEqual("text"u8) ? Key.Text
+            : name.SequenceEqual("name"u8) ? Key.Name : Key.Other,
+        5 => name.SequenceEqual("input"u8) ? Key.Input : Key.Other,
+        7 => name.SequenceEqual("content"u8) ? Key.Content : Key.Other,
+        8 => name.SequenceEqual("thinking"u8) ? Key.Thinking
+            : name.SequenceEqual("is_error"u8) ? Key.IsError : Key.Other,
+        11 => name.SequenceEqual("tool_use_id"u8) ? Key.ToolUseId : Key.Other,
+        _ => Key.Other,
+    };
 
     /// <summary>The property name as UTF-8, unescaped (escaped names are rare enough to allocate for).</summary>
     private static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader) =>

@@ -8,12 +8,4 @@ public interface IAgentOutputParser
     /// assistant message with several content blocks. Never throws: a bad line becomes <see cref="AgentMalformedLine"/>.
     /// </summary>
     void Parse(ReadOnlySpan<byte> line, ICollection<AgentEvent> events);
-
-    /// <summary>The events of one line, as a new list.</summary>
-    IReadOnlyList<AgentEvent> Parse(ReadOnlySpan<byte> line)
-    {
-        var events = new List<AgentEvent>(1);
-        Parse(line, events);
-        return events;
-    }
 }
