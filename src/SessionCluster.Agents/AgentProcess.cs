@@ -129,7 +129,7 @@ public sealed class AgentProcess : IAsyncDisposable
 
                 if (!skippingRestOfLongLine && buffer.Length > maxLineBytes)
                 {
-                    Deliver(buffer.Slice(0, maxLineBytes), onLine);
+                    Deliver(buffer.Slice(0, maxLineBytes), onLine, truncated: true);
                     skippingRestOfLongLine = true;
                 }
 
@@ -245,12 +245,12 @@ public sealed class AgentProcess : IAsyncDisposable
         stdinGate.Dispose();
     }
 
-    private void Deliver(ReadOnlySequence<byte> line, OutputLineHandler onLine)
+    private void Deliver(ReadOnlySequence<byte> line, OutputLineHandler onLine, bool truncated = false)
     {
-        var truncated = line.Length > maxLineBytes;
-        if (truncated)
+        if (line.Length > maxLineBytes)
         {
             line = line.Slice(0, maxLineBytes);
+            truncated = true;
         }
 
         if (line.IsSingleSegment)
