@@ -1,0 +1,21 @@
+using SessionCluster.Domain;
+
+namespace SessionCluster.Actors.Sessions;
+
+/// <summary>A message for one session entity; sharding routes it by <see cref="SessionId"/>.</summary>
+public interface ISessionMessage
+{
+    string SessionId { get; }
+}
+
+/// <summary>Asks the session to decide on a command. Replies with a <see cref="SessionReply"/>.</summary>
+public sealed record SessionCommandEnvelope(string SessionId, SessionCommand Command) : ISessionMessage;
+
+/// <summary>Asks for the session's current state. Replies with a <see cref="SessionReply"/>.</summary>
+public sealed record GetSession(string SessionId) : ISessionMessage;
+
+public abstract record SessionReply(string SessionId);
+
+public sealed record SessionAccepted(string SessionId, SessionState State) : SessionReply(SessionId);
+
+public sealed record SessionRejected(string SessionId, Rejection Rejection) : SessionReply(SessionId);

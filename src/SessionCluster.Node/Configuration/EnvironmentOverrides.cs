@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace SessionCluster.Node.Configuration;
+
+/// <summary>
+/// Environment variables that override HOCON keys, layered over every config file. A fixed table rather
+/// than HOCON's ${?VAR}, which Akka's HOCON parser does not honour.
+/// </summary>
+public static class EnvironmentOverrides
+{
+    public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
+    {
+        ["SESSIONCLUSTER_NODE_NAME"] = "sessioncluster.node-name",
+        ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
+        ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
+    };
+
+    /// <summary>A HOCON document setting each key whose variable is set and not empty.</summary>
+    public static string AsHocon(Func<string, string?> environment) => string.Join('\n', Keys
+        .Select(pair => (pair.Value, Value: environment(pair.Key)))
+        .Where(pair => !string.IsNullOrEmpty(pair.Value))
+        .Select(pair => $"{pair.Item1} = {JsonSerializer.Serialize(pair.Value)}"));
+}

@@ -1,0 +1,73 @@
+using Akka.Configuration;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
+using SessionCluster.Contracts;
+
+namespace SessionCluster.Node.Configuration;
+
+/// <summary>Loads hocon/*.hocon, layers the --config files over them and reads the settings.</summary>
+public static class NodeConfig
+{
+    private static readonly string[] DefaultFiles = ["base.hocon", "sqlite.hocon", "cluster.hocon"];
+
+    public static NodeSettings Load(NodeCommandLine commandLine)
+    {
+        var hoconDir = Path.Combine(AppContext.BaseDirectory, "hocon");
+        // One document, defaults first: a later file's value wins, as HOCON merges duplicate keys.
+        var config = Parse(
+            DefaultFiles.Select(f => Path.Combine(hoconDir, f)).Concat(commandLine.ConfigFiles),
+            EnvironmentOverrides.AsHocon(Environment.GetEnvironmentVariable));
+        var s = config.GetConfig("sessioncluster");
+        var dataDir = Path.GetFullPath(FirstNonEmpty(
+            commandLine.DataDir,
+            Environment.GetEnvironmentVariable(NodeDataDir.EnvironmentVariable),
+            s.GetString("data-dir"),
+            NodeDataDir.Default()));
+        var sqliteFile = s.GetString("persistence.sqlite.file");
+        return new NodeSettings(
+            config,
+            FirstNonEmpty(s.GetString("node-name"), Environment.MachineName),
+            dataDir,
+            FirstNonEmpty(commandLine.Urls, Environment.GetEnvironmentVariable("ASPNETCORE_URLS"), Api.DefaultUrl),
+            NullIfEmpty(s.GetString("http.api-token")),
+            s.GetTimeSpan("http.ask-timeout"),
+            s.GetString("cluster.hostname"),
+            commandLine.AkkaPort ?? s.GetInt("cluster.port"),
+            s.GetStringList("cluster.seed-nodes").ToList(),
+            s.GetInt("cluster.shards"),
+            Path.IsPathRooted(sqliteFile) ? sqliteFile : Path.Combine(dataDir, sqliteFile),
+            s.GetTimeSpan("persistence.query-refresh-interval"),
+            new SessionEntitySettings(s.GetInt("sessions.snapshot-every"), s.GetTimeSpan("sessions.passivate-finished-after")),
+            s.GetInt("sessions.max-prompt-bytes"),
+            s.GetInt("sessions.default-max-auto-responds"),
+            s.GetTimeSpan("agents.interrupt-grace"),
+            s.GetBoolean("agents.fail-fast-on-auth-error"),
+            s.GetInt("agents.max-line-bytes"),
+            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()));
+    }
+
+    private static Config Parse(IEnumerable<string> files, string overrides)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in files)
+        {
+            var content = File.ReadAllText(file);
+            try
+            {
+                ConfigurationFactory.ParseString(content);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException($"config file {file} is not valid HOCON: {ex.Message}", ex);
+            }
+
+            text.AppendLine(content);
+        }
+
+        return ConfigurationFactory.ParseString(text.AppendLine(overrides).ToString());
+    }
+
+    private static string FirstNonEmpty(params string?[] values) => values.First(v => !string.IsNullOrWhiteSpace(v))!;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

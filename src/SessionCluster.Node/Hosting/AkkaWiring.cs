@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Persistence.Sql.Query;
+using Akka.Remote.Hosting;
+using LinqToDB;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Directory;
+using SessionCluster.Actors.Serialization;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
+using SessionCluster.Domain;
+using SessionCluster.Node.Configuration;
+
+namespace SessionCluster.Node.Hosting;
+
+/// <summary>Everything the node's actor system needs, in one place: cluster, journal, sharding, agents.</summary>
+public static class AkkaWiring
+{
+    public const string SystemName = "sessioncluster";
+
+    public static AkkaConfigurationBuilder AddSessionCluster(
+        this AkkaConfigurationBuilder builder, NodeSettings settings, NodeLostSweep sweep, SecretRedactor redactor)
+    {
+        var drivers = new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
+        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor);
+
+        return builder
+            .AddHocon(settings.Hocon, HoconAddMode.Prepend)
+            .WithCustomSerializer(
+                SessionEventSerializer.SerializerName,
+                SessionEventSerializer.BoundTypes,
+                system => new SessionEventSerializer(system))
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<SerilogLogger>();
+            })
+            .WithRemoting(settings.AkkaHostname, settings.AkkaPort)
+            .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray() })
+            .WithSqlPersistence(
+                new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")
+                {
+                    ConnectionString = settings.JournalConnectionString,
+                    ProviderName = ProviderName.SQLiteMS,
+                    AutoInitialize = true,
+                    QueryRefreshInterval = settings.QueryRefreshInterval,
+                },
+                new SqlSnapshotOptions(isDefaultPlugin: true, identifier: "sql")
+                {
+                    ConnectionString = settings.JournalConnectionString,
+                    ProviderName = ProviderName.SQLiteMS,
+                    AutoInitialize = true,
+                })
+            .WithShardRegion<SessionRegion>(
+                SessionRegion.TypeName,
+                (_, registry, _) => sessionId =>
+                    SessionEntity.Props(sessionId, registry.Get<AgentHost>(), settings.Sessions),
+                new SessionMessageExtractor(settings.Shards),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    // The entity passivates itself once finished; a live session waiting for input stays.
+                    ShouldPassivateIdleEntities = false,
+                })
+            .WithActors((system, registry) =>
+            {
+                var region = registry.Get<SessionRegion>();
+                registry.Register<AgentHost>(system.ActorOf(
+                    AgentHost.Props(region, new AgentHostSettings(settings.NodeName, drivers, runOptions)), AgentHost.Name));
+
+                var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                registry.Register<SessionDirectory>(system.ActorOf(
+                    SessionDirectory.Props(journal, journal, sessions => sweep.Run(sessions, region)), SessionDirectory.Name));
+
+                // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
+                if (settings.SeedNodes.Count == 0)
+                {
+                    var cluster = Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                }
+            });
+    }
+}

@@ -1,0 +1,57 @@
+using SessionCluster.Contracts;
+using SessionCluster.Domain;
+
+namespace SessionCluster.Node.Http;
+
+/// <summary>Domain state to the API's shape. Environment values stay inside: only their names go out.</summary>
+public static class SessionDtoMapper
+{
+    public static SessionDto ToDto(this SessionState s) => new()
+    {
+        Id = s.Id,
+        Name = s.Name,
+        Agent = s.Agent,
+        Prompt = s.Prompt,
+        Workdir = s.Workdir,
+        Model = s.Model,
+        MultiTurn = s.MultiTurn,
+        Status = s.Status.ToWire(),
+        WaitingReason = s.Status == SessionStatus.WaitingForInput ? s.WaitingReason.ToWire() : null,
+        TurnsCompleted = s.TurnsCompleted,
+        RespondCount = s.RespondCount,
+        AutoRespondCount = s.AutoRespondCount,
+        MaxAutoResponds = s.MaxAutoResponds,
+        CostUsd = s.CostUsd,
+        Usage = new TokenUsageDto
+        {
+            InputTokens = s.Usage.InputTokens,
+            OutputTokens = s.Usage.OutputTokens,
+            CacheReadInputTokens = s.Usage.CacheReadInputTokens,
+            CacheCreationInputTokens = s.Usage.CacheCreationInputTokens,
+        },
+        AgentSessionId = s.AgentSessionId,
+        ResumedFromId = s.ResumedFromId,
+        ResumedAs = s.ResumedAs,
+        Node = s.Node,
+        Pid = s.Pid,
+        ProcessCount = s.ProcessCount,
+        LastExitCode = s.LastExitCode,
+        LastSignal = s.LastSignal,
+        EnvNames = s.Env.Keys.ToList(),
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        FinishedAt = s.FinishedAt,
+        Error = s.Error is { } e
+            ? new ErrorContextDto
+            {
+                Kind = e.Kind.ToWire(),
+                Message = e.Message,
+                ExitCode = e.ExitCode,
+                Signal = e.Signal,
+                StderrTail = e.StderrTail,
+                OutputTail = e.OutputTail,
+                Suggestion = e.Suggestion,
+            }
+            : null,
+    };
+}

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.Hosting;
+using SessionCluster.Actors.Directory;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Contracts;
+using SessionCluster.Domain;
+using SessionCluster.Node.Configuration;
+
+namespace SessionCluster.Node.Http;
+
+/// <summary>How HTTP requests reach the actors: asks with the node's timeout, replies mapped to results.</summary>
+public sealed class SessionGateway(
+    IRequiredActor<SessionRegion> region,
+    IRequiredActor<SessionDirectory> directory,
+    NodeSettings settings,
+    IReadOnlyCollection<string> agents)
+{
+    public IReadOnlyCollection<string> Agents => agents;
+
+    public Task<IResult> Ask(ISessionMessage message, Func<SessionDto, IResult> ok) =>
+        Ask(message, state => Task.FromResult(ok(state.ToDto())));
+
+    public async Task<IResult> Ask(ISessionMessage message, Func<SessionState, Task<IResult>> ok)
+    {
+        try
+        {
+            var reply = await region.ActorRef.Ask<SessionReply>(message, settings.AskTimeout);
+            return reply switch
+            {
+                SessionAccepted accepted => await ok(accepted.State),
+                SessionRejected rejected => Problems.From(rejected.Rejection),
+                _ => Problems.Unavailable($"unexpected reply {reply.GetType().Name}"),
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            return Problems.Unavailable($"session {message.SessionId} did not answer within {settings.AskTimeout.TotalSeconds:0.#} s; try again");
+        }
+    }
+
+    public async Task<SessionList?> List(ListSessions query)
+    {
+        try
+        {
+            return await directory.ActorRef.Ask<SessionList>(query, settings.AskTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Akka.Hosting;
+using Serilog;
+using Serilog.Formatting.Compact;
+using SessionCluster.Actors.Directory;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Domain;
+using SessionCluster.Node.Configuration;
+using SessionCluster.Node.Hosting;
+using SessionCluster.Node.Http;
+
+var (commandLine, error) = NodeCommandLine.Parse(args);
+if (commandLine is null)
+{
+    Console.Error.WriteLine($"sessioncluster-node: {error}");
+    return error == NodeCommandLine.Usage ? 0 : 2;
+}
+
+NodeSettings settings;
+try
+{
+    settings = NodeConfig.Load(commandLine);
+    SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"sessioncluster-node: {ex.Message}");
+    return 2;
+}
+
+var redactor = SecretRedactor.ForEnvironment(
+    Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
+        .Append(new KeyValuePair<string, string>("SESSIONCLUSTER_API_TOKEN", settings.ConfiguredApiToken ?? string.Empty)));
+
+Log.Logger = new LoggerConfiguration()
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+    .Enrich.WithProperty("Node", settings.NodeName)
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+    .WriteTo.File(
+        new CompactJsonFormatter(),
+        Path.Combine(settings.DataDir, "logs", "node-.clef"),
+        rollingInterval: RollingInterval.Day,
+        retainedFileCountLimit: 14)
+    .CreateLogger();
+
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+    builder.Host.UseSerilog();
+    builder.WebHost.UseUrls(settings.Urls);
+    builder.Services.AddProblemDetails();
+
+    var sweep = new NodeLostSweep(settings.NodeName, DateTimeOffset.UtcNow);
+    builder.Services.AddSingleton(settings);
+    builder.Services.AddSingleton(sweep);
+    builder.Services.AddSingleton(ApiToken.LoadOrCreate(settings.ConfiguredApiToken, settings.DataDir));
+    builder.Services.AddSingleton(sp => new SessionGateway(
+        sp.GetRequiredService<IRequiredActor<SessionRegion>>(),
+        sp.GetRequiredService<IRequiredActor<SessionDirectory>>(),
+        settings,
+        ["claude"]));
+    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, sweep, redactor));
+
+    var app = builder.Build();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseMiddleware<BearerTokenMiddleware>();
+    app.MapHealthEndpoints();
+    app.MapSessionEndpoints();
+
+    Log.Information(
+        "SessionCluster node {Node} starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}",
+        settings.NodeName, settings.Urls, settings.AkkaPort, settings.DataDir);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex)
+{
+    Log.Fatal(ex, "The node stopped on an error");
+    Console.Error.WriteLine($"sessioncluster-node: {ex.Message}");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

@@ -1,0 +1,188 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Domain;
+using static SessionCluster.Actors.Tests.Sessions.SessionCommands;
+
+namespace SessionCluster.Actors.Tests.Sessions;
+
+/// <summary>The entity over a real SQLite journal, with a probe standing in for the node's AgentHost.</summary>
+public sealed class SessionEntityTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly SqliteJournal journal = new();
+
+    public void Dispose() => journal.Dispose();
+
+    [Fact]
+    public void Launch_is_persisted_and_asks_the_agent_host_to_start_the_agent()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("s1");
+
+        entity.Tell(Launch("s1"), kit.TestActor);
+
+        var state = kit.ExpectMsg<SessionAccepted>(Wait).State;
+        Assert.Equal(SessionStatus.Starting, state.Status);
+        var start = host.ExpectMsg<StartAgent>(Wait);
+        Assert.Equal("claude", start.Agent);
+        Assert.Equal("say hello", start.Request.Prompt);
+        Assert.Equal("sk-secret", start.Request.Env["ANTHROPIC_API_KEY"]);
+        Assert.Equal(1, journal.Count("journal"));
+    }
+
+    [Fact]
+    public void Turns_and_responds_flow_through_the_entity_to_the_agent_host()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("s2");
+        kit.Accept(entity, Launch("s2"));
+        host.ExpectMsg<StartAgent>(Wait);
+
+        Assert.Equal(SessionStatus.Running, kit.Accept(entity, Started("s2")).Status);
+        var waiting = kit.Accept(entity, Turn("s2", 0.01m));
+        Assert.Equal(SessionStatus.WaitingForInput, waiting.Status);
+        Assert.Equal(WaitingReason.NextTurn, waiting.WaitingReason);
+
+        var responded = kit.Accept(entity, Respond("s2", "next please"));
+        Assert.Equal(SessionStatus.Running, responded.Status);
+        Assert.Equal(1, responded.RespondCount);
+        Assert.Equal("next please", host.ExpectMsg<SendInput>(Wait).Message);
+    }
+
+    [Fact]
+    public void Illegal_commands_are_rejected_with_the_current_status_and_persist_nothing()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("s3");
+        kit.Accept(entity, Launch("s3"));
+        var persisted = journal.Count("journal");
+
+        entity.Tell(Respond("s3"), kit.TestActor);
+        var rejected = kit.ExpectMsg<SessionRejected>(Wait);
+        Assert.Equal(RejectionCode.IllegalTransition, rejected.Rejection.Code);
+        Assert.Contains("starting", rejected.Rejection.Reason);
+
+        entity.Tell(Launch("s3"), kit.TestActor);
+        Assert.Equal(RejectionCode.AlreadyExists, kit.ExpectMsg<SessionRejected>(Wait).Rejection.Code);
+        Assert.Equal(persisted, journal.Count("journal"));
+        host.ExpectMsg<StartAgent>(Wait);
+        host.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void An_unknown_session_answers_unknown()
+    {
+        using var kit = new Kit(journal);
+        var (entity, _) = kit.Entity("nobody");
+
+        entity.Tell(new GetSession("nobody"), kit.TestActor);
+
+        Assert.Equal(RejectionCode.UnknownSession, kit.ExpectMsg<SessionRejected>(Wait).Rejection.Code);
+    }
+
+    [Fact]
+    public void Interrupt_and_kill_stop_the_agent_through_the_host()
+    {
+        using var kit = new Kit(journal);
+        var (first, firstHost) = kit.Entity("s4");
+        kit.Accept(first, Launch("s4"));
+        kit.Accept(first, Started("s4"));
+        Assert.Equal(SessionStatus.Interrupted, kit.Accept(first, new SessionCommandEnvelope("s4", new Interrupt(At))).Status);
+        firstHost.ExpectMsg<StartAgent>(Wait);
+        Assert.Equal(StopMode.Interrupt, firstHost.ExpectMsg<StopAgent>(Wait).Mode);
+
+        var (second, secondHost) = kit.Entity("s5");
+        kit.Accept(second, Launch("s5"));
+        Assert.Equal(SessionStatus.Killed, kit.Accept(second, new SessionCommandEnvelope("s5", new Kill(At))).Status);
+        secondHost.ExpectMsg<StartAgent>(Wait);
+        Assert.Equal(StopMode.Kill, secondHost.ExpectMsg<StopAgent>(Wait).Mode);
+    }
+
+    [Fact]
+    public void A_new_actor_system_on_the_same_file_recovers_the_session()
+    {
+        using (var kit = new Kit(journal))
+        {
+            var (entity, _) = kit.Entity("s6");
+            kit.Accept(entity, Launch("s6"));
+            kit.Accept(entity, Started("s6"));
+            kit.Accept(entity, Turn("s6", 0.02m));
+            kit.Accept(entity, Respond("s6"));
+            kit.Accept(entity, Turn("s6", 0.05m));
+        }
+
+        using var restarted = new Kit(journal);
+        var (recovered, host) = restarted.Entity("s6");
+        recovered.Tell(new GetSession("s6"), restarted.TestActor);
+        var state = restarted.ExpectMsg<SessionAccepted>(Wait).State;
+
+        Assert.Equal(SessionStatus.WaitingForInput, state.Status);
+        Assert.Equal(2, state.TurnsCompleted);
+        Assert.Equal(1, state.RespondCount);
+        Assert.Equal(0.05m, state.CostUsd);
+        Assert.Equal("node-a", state.Node);
+        // Recovery replays state; it never starts the agent again.
+        host.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void Snapshots_are_saved_every_n_events_and_recovery_starts_from_them()
+    {
+        var settings = SessionEntitySettings.Default with { SnapshotEvery = 3 };
+        using (var kit = new Kit(journal))
+        {
+            var (entity, _) = kit.Entity("s7", settings);
+            kit.Accept(entity, Launch("s7"));
+            kit.Accept(entity, Started("s7"));
+            kit.Accept(entity, Turn("s7", 0.01m)); // events 3 and 4: a snapshot at 3
+            kit.Accept(entity, Respond("s7"));
+            kit.Accept(entity, Turn("s7", 0.02m)); // events 6 and 7: a snapshot at 6
+            kit.AwaitAssert(() => Assert.True(journal.Count("snapshot") >= 1), Wait);
+        }
+
+        using var restarted = new Kit(journal);
+        var (recovered, _) = restarted.Entity("s7", settings);
+        recovered.Tell(new GetSession("s7"), restarted.TestActor);
+        var state = restarted.ExpectMsg<SessionAccepted>(Wait).State;
+        Assert.Equal(2, state.TurnsCompleted);
+        Assert.Equal(1, state.RespondCount);
+        Assert.Equal(SessionStatus.WaitingForInput, state.Status);
+    }
+
+    [Fact]
+    public void A_finished_session_asks_to_be_passivated_when_idle()
+    {
+        using var kit = new Kit(journal);
+        var parent = kit.CreateTestProbe();
+        var host = kit.CreateTestProbe();
+        var entity = parent.ChildActorOf(SessionEntity.Props(
+            "s8", host.Ref, SessionEntitySettings.Default with { PassivateWhenFinishedAfter = TimeSpan.FromMilliseconds(200) }));
+
+        kit.Accept(entity, Launch("s8"));
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // live: stays
+        kit.Accept(entity, new SessionCommandEnvelope("s8", new Kill(At)));
+
+        parent.ExpectMsg<ShardRegion.Passivate>(Wait);
+    }
+
+    /// <summary>One actor system over the shared journal file.</summary>
+    private sealed class Kit(SqliteJournal journal) : TestKit(journal.Config())
+    {
+        public (IActorRef Entity, TestProbe Host) Entity(string id, SessionEntitySettings? settings = null)
+        {
+            var host = CreateTestProbe();
+            return (Sys.ActorOf(SessionEntity.Props(id, host.Ref, settings ?? SessionEntitySettings.Default)), host);
+        }
+
+        public SessionState Accept(IActorRef entity, ISessionMessage message)
+        {
+            entity.Tell(message, TestActor);
+            var reply = ExpectMsg<SessionReply>(Wait);
+            return Assert.IsType<SessionAccepted>(reply).State;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.TestKit.Xunit2;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Domain;
+using static SessionCluster.Actors.Tests.Sessions.SessionCommands;
+
+namespace SessionCluster.Actors.Tests.Sessions;
+
+/// <summary>Sessions behind a real shard region in a one-node cluster, as the node runs them.</summary>
+public sealed class ShardedSessionTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private readonly SqliteJournal journal = new();
+
+    public void Dispose() => journal.Dispose();
+
+    [Fact]
+    public void Commands_reach_the_entity_by_session_id_and_survive_a_restart_of_the_cluster()
+    {
+        using (var kit = new ClusterKit(journal))
+        {
+            var region = kit.StartRegion();
+            kit.Ask(region, Launch("a1"));
+            kit.Ask(region, Launch("b2"));
+            kit.Ask(region, Started("a1"));
+            kit.Ask(region, Turn("a1", 0.5m));
+            Assert.Equal(SessionStatus.WaitingForInput, kit.Ask(region, new GetSession("a1")).Status);
+            Assert.Equal(SessionStatus.Starting, kit.Ask(region, new GetSession("b2")).Status);
+        }
+
+        using var restarted = new ClusterKit(journal);
+        var again = restarted.StartRegion();
+        var a1 = restarted.Ask(again, new GetSession("a1"));
+        Assert.Equal(1, a1.TurnsCompleted);
+        Assert.Equal(0.5m, a1.CostUsd);
+        Assert.Equal(SessionCluster.Actors.Sessions.SessionRegion.PersistenceIdOf("a1"), "session-a1");
+    }
+
+    private sealed class ClusterKit(SqliteJournal journal) : TestKit(journal.Config("""
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+        akka.cluster.sharding.state-store-mode = ddata
+        """))
+    {
+        public IActorRef StartRegion()
+        {
+            var cluster = Cluster.Get(Sys);
+            cluster.Join(cluster.SelfAddress);
+            AwaitCondition(() => cluster.SelfMember.Status == MemberStatus.Up, Wait);
+            var host = CreateTestProbe();
+            return ClusterSharding.Get(Sys).Start(
+                SessionCluster.Actors.Sessions.SessionRegion.TypeName,
+                id => SessionEntity.Props(id, host.Ref, SessionEntitySettings.Default),
+                ClusterShardingSettings.Create(Sys),
+                new SessionMessageExtractor(10));
+        }
+
+        public SessionState Ask(IActorRef region, ISessionMessage message)
+        {
+            region.Tell(message, TestActor);
+            return Assert.IsType<SessionAccepted>(ExpectMsg<SessionReply>(Wait)).State;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>A real SessionCluster node process on loopback, with its own data dir.</summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
+
+    private readonly IReadOnlyDictionary<string, string> environment;
+    private readonly IReadOnlyList<string> extraArgs;
+    private readonly StringBuilder output = new();
+    private Process? process;
+
+    private NodeProcess(string dataDir, int httpPort, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> extraArgs)
+    {
+        DataDir = dataDir;
+        HttpPort = httpPort;
+        this.environment = environment;
+        this.extraArgs = extraArgs;
+    }
+
+    public string DataDir { get; }
+
+    public int HttpPort { get; }
+
+    public string Url => $"http://127.0.0.1:{HttpPort}";
+
+    public string Token => File.ReadAllText(Path.Combine(DataDir, "api-token")).Trim();
+
+    /// <summary>What the node printed so far, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static async Task<NodeProcess> StartAsync(
+        string dataDir, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? extraArgs = null)
+    {
+        var node = new NodeProcess(dataDir, FreeTcpPort(), environment, extraArgs ?? []);
+        await node.StartAgainAsync();
+        return node;
+    }
+
+    /// <summary>Starts the node (again) on the same data dir and port, and waits until it is ready.</summary>
+    public async Task StartAgainAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { BuiltPrograms.NodeDll, "--data-dir", DataDir, "--urls", Url, "--akka-port", "0" }.Concat(extraArgs))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilReadyAsync();
+    }
+
+    /// <summary>SIGKILL: the node gets no chance to clean up, as in a crash.</summary>
+    public async Task CrashAsync()
+    {
+        process!.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < ReadyDeadline)
+        {
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException($"the node exited with code {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"{Url}/healthz/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow to answer while it starts.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the node was not ready within {ReadyDeadline.TotalSeconds} s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            // Bounded: a chatty node must not eat the test's memory.
+            if (output.Length > 200_000)
+            {
+                output.Remove(0, 100_000);
+            }
+
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

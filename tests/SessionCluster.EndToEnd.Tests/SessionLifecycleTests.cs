@@ -1,0 +1,121 @@
+using SessionCluster.Testing;
+
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>Real node, real sessionctl, real claude, scripted model server: the lifecycle a person drives.</summary>
+public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    private Sessionctl Ctl => fixture.Ctl;
+
+    [Fact]
+    public async Task A_single_turn_session_runs_to_completed()
+    {
+        fixture.Model.Enqueue(ModelReply.Text("Hello from the model"));
+
+        var launched = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "say hello");
+        Assert.Equal("starting", launched.Status);
+
+        var done = await Ctl.WaitAsync(launched.Id, "completed");
+        Assert.Equal(1, done.TurnsCompleted);
+        Assert.True(done.CostUsd > 0, "cost comes from the result's total_cost_usd");
+        Assert.False(string.IsNullOrEmpty(done.AgentSessionId));
+        Assert.NotNull(done.Node);
+        Assert.NotNull(done.FinishedAt);
+        Assert.Null(done.Error);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_session_waits_takes_a_respond_and_is_interrupted()
+    {
+        fixture.Model.Enqueue(ModelReply.Text("First answer."), ModelReply.Text("Second answer."));
+
+        var launched = await Ctl.SessionAsync("launch", "--workdir", fixture.Workdir, "--prompt", "first");
+        var waiting = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal(1, waiting.TurnsCompleted);
+        Assert.Equal("next-turn", waiting.WaitingReason);
+
+        var responded = await Ctl.SessionAsync("respond", launched.Id, "second");
+        Assert.Equal("running", responded.Status);
+        var waitingAgain = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal(2, waitingAgain.TurnsCompleted);
+        Assert.Equal(1, waitingAgain.RespondCount);
+        Assert.Contains(fixture.Model.TurnRequests, r => r.UserTexts.Contains("second"));
+
+        var interrupted = await Ctl.SessionAsync("interrupt", launched.Id);
+        Assert.Equal("interrupted", interrupted.Status);
+        await Eventually(async () => Assert.Null((await Ctl.SessionAsync("show", launched.Id)).Pid));
+    }
+
+    [Fact]
+    public async Task A_running_session_is_killed_at_once()
+    {
+        fixture.Model.Enqueue(ModelReply.SlowText(Enumerable.Repeat("tick ", 600).ToList(), TimeSpan.FromMilliseconds(100)));
+
+        var launched = await Ctl.SessionAsync("launch", "--workdir", fixture.Workdir, "--prompt", "talk slowly");
+        await Ctl.WaitAsync(launched.Id, "running");
+
+        var killed = await Ctl.SessionAsync("kill", launched.Id);
+        Assert.Equal("killed", killed.Status);
+        await Eventually(async () =>
+        {
+            var shown = await Ctl.SessionAsync("show", launched.Id);
+            Assert.Null(shown.Pid);
+            Assert.Equal(9, shown.LastSignal);
+        });
+    }
+
+    [Fact]
+    public async Task Resume_starts_a_new_session_linked_to_the_old_one()
+    {
+        fixture.Model.Enqueue(ModelReply.Text("Remember the number 7."), ModelReply.Text("The number was 7."));
+        var first = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "remember 7");
+        var firstDone = await Ctl.WaitAsync(first.Id, "completed");
+
+        var resumed = await Ctl.SessionAsync("resume", first.Id, "what was the number?");
+
+        Assert.NotEqual(first.Id, resumed.Id);
+        Assert.Equal(first.Id, resumed.ResumedFromId);
+        var resumedDone = await Ctl.WaitAsync(resumed.Id, "completed");
+        Assert.Equal(firstDone.AgentSessionId, resumedDone.AgentSessionId);
+        Assert.Contains(resumed.Id, (await Ctl.SessionAsync("show", first.Id)).ResumedAs);
+        // claude --resume sends the earlier conversation again.
+        Assert.Contains(fixture.Model.TurnRequests, r => r.UserTexts.Contains("what was the number?") && r.UserTexts.Contains("remember 7"));
+    }
+
+    [Fact]
+    public async Task List_filters_by_status_and_agent()
+    {
+        fixture.Model.Enqueue(ModelReply.Text("Listed."));
+        var launched = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "list me");
+        await Ctl.WaitAsync(launched.Id, "completed");
+
+        await Eventually(async () =>
+        {
+            var completed = await Ctl.RunAsync("list", "--status", "completed", "--agent", "claude", "--json");
+            Assert.Equal(0, completed.ExitCode);
+            Assert.Contains(launched.Id, completed.Stdout);
+        });
+        var running = await Ctl.RunAsync("list", "--status", "running", "--json");
+        Assert.DoesNotContain(launched.Id, running.Stdout);
+        var otherAgent = await Ctl.RunAsync("list", "--agent", "codex", "--json");
+        Assert.DoesNotContain(launched.Id, otherAgent.Stdout);
+    }
+
+    /// <summary>Retries an assertion until it holds or the deadline passes (then its last failure is thrown).</summary>
+    private static async Task Eventually(Func<Task> assertion, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+}
