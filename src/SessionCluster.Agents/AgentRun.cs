@@ -134,9 +134,10 @@ public sealed class AgentRun : IAsyncDisposable
         {
             // Output left open by a child of the agent; what came before the exit was read.
         }
-        catch (Exception e) when (readFailure is null)
+        catch (Exception e)
         {
-            readFailure = e;
+            // Whatever broke the reading (a listener, the pipe) is reported with the exit, which must still come.
+            readFailure ??= e;
         }
 
         var stderrTail = await process.StderrTailAfterAsync(DrainAfterExit);
