@@ -43,7 +43,7 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
 
         var interrupted = await Ctl.SessionAsync("interrupt", launched.Id);
         Assert.Equal("interrupted", interrupted.Status);
-        await Eventually(async () => Assert.Null((await Ctl.SessionAsync("show", launched.Id)).Pid));
+        await Eventually.HoldsAsync(async () => Assert.Null((await Ctl.SessionAsync("show", launched.Id)).Pid));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
 
         var killed = await Ctl.SessionAsync("kill", launched.Id);
         Assert.Equal("killed", killed.Status);
-        await Eventually(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var shown = await Ctl.SessionAsync("show", launched.Id);
             Assert.Null(shown.Pid);
@@ -90,7 +90,7 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
         var launched = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "list me");
         await Ctl.WaitAsync(launched.Id, "completed");
 
-        await Eventually(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var completed = await Ctl.RunAsync("list", "--status", "completed", "--agent", "claude", "--json");
             Assert.Equal(0, completed.ExitCode);
@@ -100,23 +100,5 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
         Assert.DoesNotContain(launched.Id, running.Stdout);
         var otherAgent = await Ctl.RunAsync("list", "--agent", "codex", "--json");
         Assert.DoesNotContain(launched.Id, otherAgent.Stdout);
-    }
-
-    /// <summary>Retries an assertion until it holds or the deadline passes (then its last failure is thrown).</summary>
-    private static async Task Eventually(Func<Task> assertion, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 }
