@@ -108,16 +108,21 @@ public sealed class AgentProcess : IAsyncDisposable
             process.StandardOutput.BaseStream,
             new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         var skippingRestOfLongLine = false;
+
+        // How much of the pending (newline-less) start of the buffer was searched already: a long line arriving in
+        // many reads is searched once, not once per read.
+        long searched = 0;
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
-                while (buffer.PositionOf((byte)'\n') is { } newline)
+                while (buffer.Slice(searched).PositionOf((byte)'\n') is { } newline)
                 {
                     var line = buffer.Slice(0, newline);
                     buffer = buffer.Slice(buffer.GetPosition(1, newline));
+                    searched = 0;
                     if (skippingRestOfLongLine)
                     {
                         skippingRestOfLongLine = false;
@@ -138,6 +143,7 @@ public sealed class AgentProcess : IAsyncDisposable
                     buffer = buffer.Slice(buffer.End);
                 }
 
+                searched = buffer.Length;
                 if (result.IsCompleted)
                 {
                     if (!skippingRestOfLongLine && buffer.Length > 0)

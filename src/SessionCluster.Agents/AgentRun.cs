@@ -19,7 +19,7 @@ public sealed class AgentRun : IAsyncDisposable
     private readonly IAgentRunListener listener;
     private volatile Running current = null!;
     private volatile bool stopRequested;
-    private string? agentSessionId;
+    private volatile string? agentSessionId;
 
     private AgentRun(IAgentDriver driver, AgentLaunchRequest request, AgentRunOptions options, IAgentRunListener listener)
     {
@@ -99,7 +99,17 @@ public sealed class AgentRun : IAsyncDisposable
     private Running Launch(AgentProcessSpec spec)
     {
         var process = AgentProcess.Start(spec, options.MaxLineBytes);
-        listener.OnProcessStarted(process.Pid);
+        try
+        {
+            listener.OnProcessStarted(process.Pid);
+        }
+        catch
+        {
+            // No one would ever hear of this process: it must not live on.
+            process.Kill();
+            throw;
+        }
+
         var running = new Running(process, driver.CreateParser(), new TurnObserver());
         running.Pump = Task.Run(() => PumpAsync(running));
         return running;
@@ -194,8 +204,12 @@ public sealed class AgentRun : IAsyncDisposable
             case AgentApiError error:
                 running.Observer.ApiError(error);
                 break;
-            case AgentApiRetry retry when running.Observer.Retry(retry, options.FailFastOnAuthError):
-                running.Process.Kill();
+            case AgentApiRetry retry:
+                if (running.Observer.Retry(retry, options.FailFastOnAuthError))
+                {
+                    running.Process.Kill();
+                }
+
                 break;
             case AgentTurnResult result:
                 var next = running.Observer.TurnEnded(result, stopRequested);
