@@ -8,7 +8,7 @@ namespace SessionCluster.Actors.Tests;
 /// <summary>A real SQLite journal and snapshot store in a temp file, configured as the node does.</summary>
 public sealed class SqliteJournal : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("sessioncluster-journal-").FullName;
+    private readonly string directory = System.IO.Directory.CreateTempSubdirectory("sessioncluster-journal-").FullName;
 
     public string File => Path.Combine(directory, "sessions.db");
 
@@ -60,7 +60,7 @@ public sealed class SqliteJournal : IDisposable
         SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {

@@ -23,6 +23,7 @@ public sealed class SessionEntity : ReceivePersistentActor
     private readonly SessionEntitySettings settings;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private SessionState? state;
+    private int eventsSinceSnapshot;
 
     public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings)
     {
@@ -31,12 +32,23 @@ public sealed class SessionEntity : ReceivePersistentActor
         this.settings = settings;
 
         Recover<SnapshotOffer>(offer => state = (SessionState)offer.Snapshot);
-        Recover<SessionEvent>(e => state = Session.Apply(state, e));
+        Recover<SessionEvent>(e =>
+        {
+            state = Session.Apply(state, e);
+            eventsSinceSnapshot++;
+        });
         Recover<RecoveryCompleted>(_ => PassivateWhenFinished());
 
         Command<SessionCommandEnvelope>(envelope => Handle(envelope.Command));
         Command<GetSession>(_ => Sender.Tell(Reply()));
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<ReceiveTimeout>(_ =>
+        {
+            // A timeout may have been queued before the last command made the session live again.
+            if (state is null or { IsFinished: true })
+            {
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            }
+        });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(failure => log.Warning(failure.Cause, "Snapshot of session {0} failed", sessionId));
     }
@@ -67,6 +79,7 @@ public sealed class SessionEntity : ReceivePersistentActor
         {
             var @event = (SessionEvent)tagged.Payload;
             state = Session.Apply(state, @event);
+            eventsSinceSnapshot++;
             Act(@event);
             if (ReferenceEquals(@event, last))
             {
@@ -110,17 +123,17 @@ public sealed class SessionEntity : ReceivePersistentActor
 
     private void SnapshotWhenDue()
     {
-        if (state is not null && LastSequenceNr % settings.SnapshotEvery == 0)
+        // Counted, not LastSequenceNr % N: a batch of several events may step over the multiple.
+        if (state is not null && eventsSinceSnapshot >= settings.SnapshotEvery)
         {
             SaveSnapshot(state);
+            eventsSinceSnapshot = 0;
         }
     }
 
     private void PassivateWhenFinished()
     {
-        if (state is null or { IsFinished: true })
-        {
-            Context.SetReceiveTimeout(settings.PassivateWhenFinishedAfter);
-        }
+        // A live session stays in memory however long it waits; a finished (or unknown) one leaves when idle.
+        Context.SetReceiveTimeout(state is null or { IsFinished: true } ? settings.PassivateWhenFinishedAfter : null);
     }
 }

@@ -97,7 +97,7 @@ public sealed class SessionEntityTests : IDisposable
 
         var (second, secondHost) = kit.Entity("s5");
         kit.Accept(second, Launch("s5"));
-        Assert.Equal(SessionStatus.Killed, kit.Accept(second, new SessionCommandEnvelope("s5", new Kill(At))).Status);
+        Assert.Equal(SessionStatus.Killed, kit.Accept(second, new SessionCommandEnvelope("s5", new Domain.Kill(At))).Status);
         secondHost.ExpectMsg<StartAgent>(Wait);
         Assert.Equal(StopMode.Kill, secondHost.ExpectMsg<StopAgent>(Wait).Mode);
     }
@@ -138,10 +138,10 @@ public sealed class SessionEntityTests : IDisposable
             var (entity, _) = kit.Entity("s7", settings);
             kit.Accept(entity, Launch("s7"));
             kit.Accept(entity, Started("s7"));
-            kit.Accept(entity, Turn("s7", 0.01m)); // events 3 and 4: a snapshot at 3
+            kit.Accept(entity, Turn("s7", 0.01m)); // events 3 and 4: a snapshot after 4
             kit.Accept(entity, Respond("s7"));
-            kit.Accept(entity, Turn("s7", 0.02m)); // events 6 and 7: a snapshot at 6
-            kit.AwaitAssert(() => Assert.True(journal.Count("snapshot") >= 1), Wait);
+            kit.Accept(entity, Turn("s7", 0.02m)); // events 6 and 7: a snapshot after 7
+            kit.AwaitAssert(() => Assert.Equal(2, journal.Count("snapshot")), Wait);
         }
 
         using var restarted = new Kit(journal);
@@ -164,9 +164,9 @@ public sealed class SessionEntityTests : IDisposable
 
         kit.Accept(entity, Launch("s8"));
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // live: stays
-        kit.Accept(entity, new SessionCommandEnvelope("s8", new Kill(At)));
+        kit.Accept(entity, new SessionCommandEnvelope("s8", new Domain.Kill(At)));
 
-        parent.ExpectMsg<ShardRegion.Passivate>(Wait);
+        parent.ExpectMsg<Passivate>(Wait);
     }
 
     /// <summary>One actor system over the shared journal file.</summary>

@@ -36,7 +36,7 @@ public sealed class ShardedSessionTests : IDisposable
         var a1 = restarted.Ask(again, new GetSession("a1"));
         Assert.Equal(1, a1.TurnsCompleted);
         Assert.Equal(0.5m, a1.CostUsd);
-        Assert.Equal(SessionCluster.Actors.Sessions.SessionRegion.PersistenceIdOf("a1"), "session-a1");
+        Assert.Equal("session-a1", SessionCluster.Actors.Sessions.SessionRegion.PersistenceIdOf("a1"));
     }
 
     private sealed class ClusterKit(SqliteJournal journal) : TestKit(journal.Config("""
