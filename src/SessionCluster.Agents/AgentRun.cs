@@ -56,7 +56,16 @@ public sealed class AgentRun : IAsyncDisposable
                     throw new InvalidOperationException("the agent process has exited; it cannot take input");
                 }
 
-                await running.Process.WriteLineAsync(write.Line);
+                try
+                {
+                    await running.Process.WriteLineAsync(write.Line);
+                }
+                catch (IOException e)
+                {
+                    // It ended between the check and the write.
+                    throw new InvalidOperationException("the agent process has exited; it cannot take input", e);
+                }
+
                 break;
             case StartProcess start:
                 if (!running.Pump.IsCompleted)
