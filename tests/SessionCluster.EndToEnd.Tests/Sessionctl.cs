@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SessionCluster.Contracts;
+using SessionCluster.Testing;
 
 namespace SessionCluster.EndToEnd.Tests;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SessionCluster.EndToEnd.Tests;
+namespace SessionCluster.Testing;
 
 /// <summary>Where the node and sessionctl were built, so tests run them as real processes.</summary>
 public static class BuiltPrograms
@@ -9,28 +9,13 @@ public static class BuiltPrograms
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "BuildConfiguration").Value!;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
     public static string NodeDll => Output("SessionCluster.Node", "SessionCluster.Node.dll");
 
     public static string SessionctlDll => Output("SessionCluster.Cli", "sessionctl.dll");
 
     private static string Output(string project, string dll)
     {
-        var path = Path.Combine(RepoRoot, "src", project, "bin", Configuration, "net10.0", dll);
+        var path = Path.Combine(AgentBinaries.RepoRoot, "src", project, "bin", Configuration, "net10.0", dll);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built at {path}; build the solution first");
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SessionCluster.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SessionCluster.sln not found above " + AppContext.BaseDirectory);
     }
 }

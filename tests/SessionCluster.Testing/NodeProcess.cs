@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace SessionCluster.EndToEnd.Tests;
+namespace SessionCluster.Testing;
 
 /// <summary>A real SessionCluster node process on loopback, with its own data dir.</summary>
 public sealed class NodeProcess : IAsyncDisposable
@@ -45,7 +45,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartAsync(
         string dataDir, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? extraArgs = null)
     {
-        var node = new NodeProcess(dataDir, FreeTcpPort(), environment, extraArgs ?? []);
+        var node = new NodeProcess(dataDir, FreePort.Next(), environment, extraArgs ?? []);
         await node.StartAgainAsync();
         return node;
     }
@@ -146,14 +146,5 @@ public sealed class NodeProcess : IAsyncDisposable
 
             output.AppendLine(line);
         }
-    }
-
-    private static int FreeTcpPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
