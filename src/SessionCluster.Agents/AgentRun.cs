@@ -160,7 +160,7 @@ public sealed class AgentRun : IAsyncDisposable
         }
 
         var stderrTail = await process.StderrTailAfterAsync(DrainAfterExit);
-        var (kind, message) = running.Observer.AtExit(stopRequested);
+        var (kind, message) = running.Observer.AtExit(stopRequested, stderrTail);
         if (kind is null && readFailure is not null)
         {
             kind = ErrorKind.NoResult;

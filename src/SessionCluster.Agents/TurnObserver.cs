@@ -16,6 +16,7 @@ internal sealed class TurnObserver
     private string? lastTextThisTurn;
     private AgentApiError? apiErrorThisTurn;
     private AgentApiRetry? unresolvedRetry;
+    private string? errorSubtype;
 
     public ErrorKind? Failure { get; private set; }
 
@@ -77,11 +78,13 @@ internal sealed class TurnObserver
     }
 
     /// <summary>The failure to report with the exit: one seen, or an API problem the agent never got past.</summary>
-    public (ErrorKind? Kind, string? Message) AtExit(bool stopRequested)
+    /// <param name="stderrTail">Where an error result without text finds its reason: claude says why on stderr
+    /// (for example "No conversation found with session ID: ..." for a resume it cannot find).</param>
+    public (ErrorKind? Kind, string? Message) AtExit(bool stopRequested, string stderrTail)
     {
         if (Failure is not null)
         {
-            return (Failure, FailureMessage);
+            return (Failure, FailureMessage ?? LastLine(stderrTail) ?? $"the agent reported an error ({errorSubtype ?? "no details"})");
         }
 
         if (!stopRequested && unresolvedRetry is { } retry)
@@ -106,7 +109,7 @@ internal sealed class TurnObserver
 
     private static string Attempts(AgentApiRetry retry) => retry.Attempt == 1 ? "1 attempt" : $"{retry.Attempt} attempts";
 
-    private (ErrorKind, string) ClassifyErrorResult(AgentTurnResult result)
+    private (ErrorKind, string?) ClassifyErrorResult(AgentTurnResult result)
     {
         if (apiErrorThisTurn is { } error)
         {
@@ -125,12 +128,14 @@ internal sealed class TurnObserver
             return FromRetry(retry);
         }
 
-        return (ErrorKind.AgentError, string.IsNullOrWhiteSpace(result.ResultText)
-            ? $"the agent reported an error ({result.Subtype ?? "no details"})"
-            : result.ResultText);
+        errorSubtype = result.Subtype;
+        return (ErrorKind.AgentError, string.IsNullOrWhiteSpace(result.ResultText) ? null : result.ResultText);
     }
 
-    private void Fail(ErrorKind kind, string message)
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+
+    private void Fail(ErrorKind kind, string? message)
     {
         // The first failure is the cause; what follows is its consequence.
         if (Failure is null)

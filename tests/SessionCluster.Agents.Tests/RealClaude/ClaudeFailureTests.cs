@@ -79,6 +79,21 @@ public sealed class ClaudeFailureTests
     }
 
     [Fact]
+    public async Task Resuming_a_conversation_claude_does_not_have_is_an_agent_error_that_says_so()
+    {
+        await using var server = await ScriptedModelServer.StartAsync();
+        using var rig = new ClaudeRig();
+        const string unknown = "11111111-2222-3333-4444-555555555555";
+
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Go on", rig.Env(server.BaseUrl), resume: unknown), Options, rig.Listener);
+        var exit = await rig.Listener.WaitForExitAsync(Deadlines.Agent);
+
+        Assert.Equal(ErrorKind.AgentError, exit.ObservedFailure);
+        Assert.Equal($"No conversation found with session ID: {unknown}", exit.ObservedFailureMessage);
+        Assert.Empty(server.TurnRequests);
+    }
+
+    [Fact]
     public void A_missing_claude_binary_is_agent_binary_missing()
     {
         using var rig = new ClaudeRig();

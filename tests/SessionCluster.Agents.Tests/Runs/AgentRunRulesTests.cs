@@ -155,6 +155,19 @@ public sealed class AgentRunRulesTests
     }
 
     [Fact]
+    public async Task An_error_result_without_text_takes_its_reason_from_the_last_line_of_stderr()
+    {
+        using var agent = new FakeClaude(f =>
+            $"echo 'some warning' >&2; echo 'No conversation found with session ID: 42' >&2; cat {f.File(ErrorResult(null, "error_during_execution"))}; cat > /dev/null; exit 1");
+        var listener = new RecordingListener();
+
+        await using var run = AgentRun.Start(agent, Request(), Options, listener);
+        var exit = await listener.WaitForExitAsync(Deadlines.Script);
+
+        Assert.Equal((ErrorKind.AgentError, "No conversation found with session ID: 42"), (exit.ObservedFailure, exit.ObservedFailureMessage));
+    }
+
+    [Fact]
     public async Task Retries_without_a_status_then_an_exit_mean_the_model_api_is_unreachable()
     {
         using var agent = new FakeClaude(f => $"cat {f.Corpus("claude-api-unreachable-truncated.jsonl")}; exit 1");
