@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
+using SessionCluster.Domain;
+using SessionCluster.Testing;
+
+namespace SessionCluster.Actors.Tests.AgentHosting;
+
+/// <summary>The node-local AgentHost running the real claude against a scripted model server; a probe plays the shard region.</summary>
+public sealed class AgentHostTests : TestKit, IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory temp = new("sessioncluster-agenthost");
+    private ScriptedModelServer model = null!;
+
+    public async Task InitializeAsync() => model = await ScriptedModelServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await model.DisposeAsync();
+        temp.Dispose();
+    }
+
+    [Fact]
+    public void A_single_turn_agent_reports_start_session_id_turn_and_a_clean_exit()
+    {
+        model.Enqueue(ModelReply.Text("Hello there."));
+        var region = CreateTestProbe();
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(AgentBinaries.Claude)));
+
+        host.Tell(Start("h1", multiTurn: false));
+
+        var started = Expect<RecordProcessStarted>(region, "h1");
+        Assert.Equal("node-test", started.Node);
+        Assert.True(started.Pid > 0);
+        Assert.False(string.IsNullOrEmpty(Expect<RecordAgentSessionId>(region, "h1").AgentSessionId));
+        var turn = Expect<RecordTurnResult>(region, "h1");
+        Assert.False(turn.IsError);
+        Assert.True(turn.TotalCostUsd > 0);
+        var exit = Expect<RecordProcessExit>(region, "h1").Exit;
+        Assert.Equal(0, exit.ExitCode);
+        Assert.Null(exit.ObservedFailure);
+    }
+
+    [Fact]
+    public void Input_reaches_a_waiting_agent_and_kill_ends_it_by_sigkill()
+    {
+        model.Enqueue(ModelReply.Text("First."), ModelReply.Text("Second."));
+        var region = CreateTestProbe();
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(AgentBinaries.Claude)));
+        host.Tell(Start("h2", multiTurn: true));
+        Expect<RecordProcessStarted>(region, "h2");
+        Expect<RecordAgentSessionId>(region, "h2");
+        Expect<RecordTurnResult>(region, "h2");
+
+        host.Tell(new SendInput("h2", "and again"));
+        Expect<RecordTurnResult>(region, "h2");
+        host.Tell(new StopAgent("h2", StopMode.Kill));
+
+        var exit = Expect<RecordProcessExit>(region, "h2").Exit;
+        Assert.Equal(9, exit.Signal);
+        AwaitAssert(() =>
+        {
+            host.Tell(GetRunningAgents.Instance, TestActor);
+            Assert.Empty(ExpectMsg<RunningAgents>().SessionIds);
+        }, Wait);
+    }
+
+    [Fact]
+    public void A_missing_binary_and_an_unknown_agent_are_launch_failures()
+    {
+        var region = CreateTestProbe();
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(temp.Combine("no-such-claude"))));
+
+        host.Tell(Start("h3", multiTurn: true));
+        var missing = Expect<RecordLaunchFailure>(region, "h3");
+        Assert.Equal(ErrorKind.AgentBinaryMissing, missing.Kind);
+        Assert.Equal("node-test", missing.Node);
+
+        host.Tell(Start("h4", multiTurn: true) with { Agent = "gpt-9" });
+        Assert.Contains("no driver for agent 'gpt-9'", Expect<RecordLaunchFailure>(region, "h4").Message);
+    }
+
+    private StartAgent Start(string id, bool multiTurn) => new(id, "claude", new AgentLaunchRequest(
+        id,
+        "say hello",
+        temp.CreateDirectory("work-" + id),
+        null,
+        multiTurn,
+        AgentTestEnvironment.Claude(model.BaseUrl, temp.CreateDirectory("home-" + id)).ToImmutableSortedDictionary(),
+        null));
+
+    private static AgentHostSettings Settings(string executable) => new(
+        "node-test",
+        new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(new ClaudeDriverOptions(executable)) },
+        AgentRunOptions.Default with { InterruptGrace = TimeSpan.FromSeconds(2) });
+
+    private static T Expect<T>(Akka.TestKit.TestProbe region, string sessionId) where T : SessionCommand
+    {
+        var envelope = region.ExpectMsg<SessionCommandEnvelope>(Wait);
+        Assert.Equal(sessionId, envelope.SessionId);
+        return Assert.IsType<T>(envelope.Command);
+    }
+}
