@@ -25,6 +25,7 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
             return;
         }
 
+        var before = events.Count;
         try
         {
             var fields = default(TopLevel);
@@ -39,16 +40,25 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
-            // The scan validates the whole line, so this is a line that is not JSON at all (or not UTF-8).
+            // The scan validates the line's JSON, so this is bad JSON, or a string that is not UTF-8 once unescaped.
+            // A line is one thing or the other: drop the events it had already given.
+            if (events is IList<AgentEvent> list)
+            {
+                while (list.Count > before)
+                {
+                    list.RemoveAt(list.Count - 1);
+                }
+            }
+
             events.Add(Malformed(line, $"not valid JSON: {e.Message}"));
         }
     }
 
     private static AgentMalformedLine Malformed(ReadOnlySpan<byte> line, string problem)
     {
+        // The start of a line says what it was meant to be.
         var raw = line.Length > AgentMalformedLine.MaxRawChars ? line[..AgentMalformedLine.MaxRawChars] : line;
-        var text = Encoding.UTF8.GetString(raw);
-        return new AgentMalformedLine(Tail.Of(text, AgentMalformedLine.MaxRawChars), problem);
+        return new AgentMalformedLine(Encoding.UTF8.GetString(raw), problem);
     }
 
     private static string? Scan(ReadOnlySpan<byte> line, ref TopLevel f)

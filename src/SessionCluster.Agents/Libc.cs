@@ -7,7 +7,6 @@ internal static partial class Libc
 {
     public const int SigInt = 2;
     public const int SigKill = 9;
-    public const int SigTerm = 15;
 
     private const int ExecuteOk = 1;
 

@@ -44,6 +44,20 @@ public sealed class ClaudeParserEdgeTests
     }
 
     [Fact]
+    public void A_line_that_fails_halfway_through_its_blocks_is_only_malformed()
+    {
+        // The first block decodes; the second holds an escaped lone byte that is not UTF-8 once unescaped.
+        byte[] line = [.. "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"fine\"},{\"type\":\"text\",\"text\":\"\\n"u8, 0xFF, .. "\"}]}}"u8];
+        var events = new List<AgentEvent> { new AgentText("from an earlier line") };
+
+        parser.Parse(line, events);
+
+        Assert.Equal(2, events.Count);
+        Assert.Equal(new AgentText("from an earlier line"), events[0]);
+        Assert.IsType<AgentMalformedLine>(events[1]);
+    }
+
+    [Fact]
     public void Bytes_that_are_not_utf8_outside_strings_are_malformed()
     {
         byte[] line = [.. "{\"type\":\"result\","u8, 0xFF, .. "}"u8];
