@@ -12,7 +12,7 @@ namespace SessionCluster.Actors.Tests.Sessions;
 /// <summary>The entity over a real SQLite journal, with a probe standing in for the node's AgentHost.</summary>
 public sealed class SessionEntityTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly SqliteJournal journal = new();
 
     public void Dispose() => journal.Dispose();

@@ -12,7 +12,7 @@ namespace SessionCluster.Actors.Tests.Sessions;
 /// <summary>Sessions behind a real shard region in a one-node cluster, as the node runs them.</summary>
 public sealed class ShardedSessionTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly SqliteJournal journal = new();
 
     public void Dispose() => journal.Dispose();
