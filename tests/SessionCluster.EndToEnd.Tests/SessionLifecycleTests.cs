@@ -101,4 +101,27 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
         var otherAgent = await Ctl.RunAsync("list", "--agent", "codex", "--json");
         Assert.DoesNotContain(launched.Id, otherAgent.Stdout);
     }
+
+    [Fact]
+    public async Task Auto_responds_stop_at_the_cap_until_a_person_responds()
+    {
+        fixture.Model.Enqueue(ModelReply.Text("Shall I go on?"), ModelReply.Text("Going on. More?"), ModelReply.Text("Yes, person."));
+        var launched = await Ctl.SessionAsync(
+            "launch", "--workdir", fixture.Workdir, "--prompt", "start", "--max-auto-responds", "1");
+        var asking = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal("question", asking.WaitingReason);
+
+        await Ctl.SessionAsync("respond", launched.Id, "yes", "--auto");
+        var afterAuto = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal(1, afterAuto.AutoRespondCount);
+
+        var refused = await Ctl.RunAsync("respond", launched.Id, "yes again", "--auto");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("auto-respond cap reached", refused.Stderr);
+
+        var person = await Ctl.SessionAsync("respond", launched.Id, "I say go on");
+        Assert.Equal(0, person.AutoRespondCount);
+        Assert.Equal(2, person.RespondCount);
+        await Ctl.SessionAsync("kill", launched.Id);
+    }
 }
