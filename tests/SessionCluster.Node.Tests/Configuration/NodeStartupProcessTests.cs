@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using SessionCluster.Node.Tests.Support;
+
+namespace SessionCluster.Node.Tests.Configuration;
+
+/// <summary>
+/// Config errors as the node process reports them: SessionCluster.Node.dll from this test output,
+/// run as a child so a parser that never returns cannot take the test run with it.
+/// </summary>
+public sealed class NodeStartupProcessTests : IDisposable
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly TempDir temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task An_invalid_config_file_stops_the_node_with_exit_code_2_naming_the_file()
+    {
+        var bad = temp.File("bad.hocon", "a = ${nope.nope}");
+
+        var (exitCode, stderr) = await RunNode("--data-dir", temp.Combine("data"), "--config", bad);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"sessioncluster-node: config file {bad} is not valid HOCON", stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_command_line_stops_the_node_with_exit_code_2()
+    {
+        var (exitCode, stderr) = await RunNode("--akka-port", "70000");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--akka-port must be a port number from 0 to 65535, not '70000'", stderr);
+    }
+
+    [Fact]
+    public async Task Help_exits_0_with_the_usage()
+    {
+        var (exitCode, stderr) = await RunNode("--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("usage: SessionCluster.Node", stderr);
+    }
+
+    /// <summary>
+    /// BUG: an array left open in a --config file passes the per-file check (Akka's parser accepts
+    /// "a = [" alone), but followed by anything, here the SESSIONCLUSTER_NODE_NAME override, the
+    /// parser never returns and allocates without bound (over 1 GB in 20 s): the node hangs at start.
+    /// </summary>
+    [Fact]
+    public async Task A_config_file_with_an_unclosed_array_stops_the_node_instead_of_hanging_it()
+    {
+        var bad = temp.File("unclosed-array.hocon", "sessioncluster.agents.claude.extra-args = [\"--verbose\"\n");
+
+        var (exitCode, stderr) = await RunNode(
+            ["--data-dir", temp.Combine("data"), "--config", bad],
+            ("SESSIONCLUSTER_NODE_NAME", "hang-check"));
+
+        Assert.True(exitCode is not null, $"the node did not exit within {ExitTimeout.TotalSeconds} s reading {bad}; stderr: {stderr}");
+        Assert.Equal(2, exitCode);
+        Assert.Contains(bad, stderr);
+    }
+
+    private Task<(int? ExitCode, string Stderr)> RunNode(params string[] args) => RunNode(args, []);
+
+    private async Task<(int? ExitCode, string Stderr)> RunNode(string[] args, params (string Name, string Value)[] variables)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = temp.Path,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionCluster.Node.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in EnvironmentScope.NodeVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
+        // Never the user's data dir, whatever the arguments say.
+        start.Environment["SESSIONCLUSTER_DATA_DIR"] = temp.Combine("env-data");
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (name, value) in variables)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("the node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(ExitTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (null, await stderr);
+        }
+
+        await stdout;
+        return (process.ExitCode, await stderr);
+    }
+
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        var self = Environment.ProcessPath;
+        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http;
+using SessionCluster.Domain;
+using SessionCluster.Node.Http;
+using SessionCluster.Node.Tests.Support;
+
+namespace SessionCluster.Node.Tests.Http;
+
+public sealed class ProblemsTests
+{
+    [Theory]
+    [InlineData(RejectionCode.UnknownSession, 404, "Unknown session")]
+    [InlineData(RejectionCode.IllegalTransition, 409, "Conflict")]
+    [InlineData(RejectionCode.InvalidInput, 400, "Bad request")]
+    [InlineData(RejectionCode.AlreadyExists, 409, "Conflict")]
+    [InlineData(RejectionCode.AutoRespondCapReached, 409, "Conflict")]
+    public async Task Each_rejection_code_has_its_status(RejectionCode code, int status, string title)
+    {
+        var response = await HttpResults.Execute(Problems.From(new Rejection(code, $"because {code}")));
+
+        response.AssertProblem(status, $"because {code}");
+        Assert.Equal(title, response.Title);
+    }
+
+    [Fact]
+    public async Task No_rejection_code_is_a_server_error()
+    {
+        foreach (var code in Enum.GetValues<RejectionCode>())
+        {
+            var response = await HttpResults.Execute(Problems.From(new Rejection(code, "r")));
+            Assert.InRange(response.Status, 400, 499);
+        }
+    }
+
+    [Fact]
+    public async Task The_plain_problems_have_their_statuses()
+    {
+        (await HttpResults.Execute(Problems.BadRequest("b"))).AssertProblem(StatusCodes.Status400BadRequest, "b");
+        (await HttpResults.Execute(Problems.Unauthorized("u"))).AssertProblem(StatusCodes.Status401Unauthorized, "u");
+        (await HttpResults.Execute(Problems.TooLarge("t"))).AssertProblem(StatusCodes.Status413PayloadTooLarge, "t");
+        (await HttpResults.Execute(Problems.Unavailable("n"))).AssertProblem(StatusCodes.Status503ServiceUnavailable, "n");
+    }
+}
