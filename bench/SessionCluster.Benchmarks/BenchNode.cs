@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SessionCluster.Contracts;
+using SessionCluster.Testing;
+
+namespace SessionCluster.Benchmarks;
+
+/// <summary>
+/// A real node process (as the end-to-end tests' NodeFixture starts it: claude runs Bash without asking, at most
+/// 2 API retries) with an HTTP client holding its token, its pid, and sessionctl.
+/// </summary>
+public sealed class BenchNode : IAsyncDisposable
+{
+    private static readonly HashSet<string> Finished = ["completed", "failed", "killed", "interrupted"];
+
+    private BenchNode(NodeProcess node, HttpClient http, int pid)
+    {
+        Node = node;
+        Http = http;
+        Pid = pid;
+    }
+
+    public NodeProcess Node { get; }
+
+    public HttpClient Http { get; }
+
+    public int Pid { get; }
+
+    public string SqliteFile => Path.Combine(Node.DataDir, "sessions.db");
+
+    /// <summary>Starts a node with its data dir, home and config under <paramref name="temp"/>; claude's home is <paramref name="home"/>.</summary>
+    public static async Task<BenchNode> StartAsync(TempDirectory temp, string modelBaseUrl, string home)
+    {
+        var config = temp.Combine("bench.hocon");
+        await File.WriteAllTextAsync(config, $$"""
+            sessioncluster.agents {
+              interrupt-grace = 2s
+              claude.extra-args = [{{string.Join(", ", DirectClaude.ExtraArgs.Select(a => $"\"{a}\""))}}]
+            }
+            """);
+        var environment = new Dictionary<string, string>(DirectClaude.Environment(modelBaseUrl, home))
+        {
+            ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = AgentBinaries.Claude,
+        };
+        var node = await NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
+        var http = new HttpClient { BaseAddress = new Uri(node.Url), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.Token);
+        return new BenchNode(node, http, ProcStat.FindNode(node.DataDir));
+    }
+
+    /// <summary>POST /api/sessions: a single-turn claude session.</summary>
+    public async Task<SessionDto> LaunchAsync(string prompt, string workdir)
+    {
+        using var response = await Http.PostAsJsonAsync(Api.Sessions, new LaunchSessionRequest
+        {
+            Agent = "claude",
+            Prompt = prompt,
+            Workdir = workdir,
+            MultiTurn = false,
+        }, Api.Json);
+        return await ReadSessionAsync(response, "launch");
+    }
+
+    public async Task<SessionDto> GetAsync(string id)
+    {
+        using var response = await Http.GetAsync(Api.Session(id));
+        return await ReadSessionAsync(response, $"GET {id}");
+    }
+
+    public static bool IsFinished(SessionDto session) => Finished.Contains(session.Status);
+
+    /// <summary>Polls GET /api/sessions/{id} until the session is finished.</summary>
+    public async Task<SessionDto> WaitFinishedAsync(string id, TimeSpan timeout, TimeSpan every)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var session = await GetAsync(id);
+            if (IsFinished(session))
+            {
+                return session;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"session {id} still {session.Status} after {timeout.TotalSeconds} s\nnode:\n{Node.Output}");
+            }
+
+            await Task.Delay(every);
+        }
+    }
+
+    public sealed record CtlResult(int ExitCode, string Stdout, string Stderr, long StartedAt, long ReturnedAt);
+
+    /// <summary>Runs the real sessionctl (<c>dotnet sessionctl.dll</c>) as the end-to-end tests do; timestamps around it.</summary>
+    public async Task<CtlResult> SessionctlAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(BuiltPrograms.SessionctlDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["SESSIONCLUSTER_URL"] = Node.Url;
+        info.Environment["SESSIONCLUSTER_DATA_DIR"] = Node.DataDir;
+        info.Environment.Remove("SESSIONCLUSTER_TOKEN");
+        var startedAt = Stopwatch.GetTimestamp();
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        var returnedAt = Stopwatch.GetTimestamp();
+        return new CtlResult(process.ExitCode, await stdout, await stderr, startedAt, returnedAt);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Node.DisposeAsync();
+    }
+
+    private async Task<SessionDto> ReadSessionAsync(HttpResponseMessage response, string what)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{what}: HTTP {(int)response.StatusCode} {body}\nnode:\n{Node.Output}");
+        }
+
+        return JsonSerializer.Deserialize<SessionDto>(body, Api.Json) ?? throw new InvalidOperationException($"{what}: empty body");
+    }
+}
