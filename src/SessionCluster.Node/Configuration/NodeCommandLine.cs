@@ -25,7 +25,8 @@ public sealed record NodeCommandLine(string? DataDir, IReadOnlyList<string> Conf
                 return (null, $"unknown option '{args[i]}'; {Usage}");
             }
 
-            var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+            // The next option is never a value: "--data-dir --akka-port 5" is a missing value, not a folder.
+            var value = inlineValue ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             if (string.IsNullOrWhiteSpace(value))
             {
                 return (null, $"option {name} needs a value");

@@ -54,7 +54,13 @@ public static class NodeConfig
             var content = File.ReadAllText(file);
             try
             {
-                ConfigurationFactory.ParseString(content);
+                if (HoconBalance.Problem(content) is { } problem)
+                {
+                    throw new FormatException(problem);
+                }
+
+                // Checked with what came before it, so a file may refer to a default key.
+                ConfigurationFactory.ParseString(text + content);
             }
             catch (Exception ex)
             {

@@ -50,7 +50,14 @@ public static class LaunchValidation
         }
 
         var badName = body.Env?.Keys.FirstOrDefault(k => string.IsNullOrWhiteSpace(k) || k.Contains('=') || k.Contains('\0'));
-        return badName is not null ? Problems.BadRequest($"env name '{badName}' is not a valid variable name") : null;
+        if (badName is not null)
+        {
+            return Problems.BadRequest($"env name '{badName}' is not a valid variable name");
+        }
+
+        // JSON null gets past the (non-nullable) annotation; the journal cannot store it.
+        var nullValue = body.Env?.FirstOrDefault(pair => pair.Value is null).Key;
+        return nullValue is not null ? Problems.BadRequest($"env '{nullValue}' has no value; send a string (\"\" for empty)") : null;
     }
 
     public static IResult? TooLarge(string field, string text, NodeSettings settings)

@@ -196,7 +196,7 @@ public sealed class NodeCommandLineTests : IDisposable
     }
 
     /// <summary>
-    /// BUG: a value-taking option followed by another option takes that option as its value:
+    /// Regression: a value-taking option followed by another option takes that option as its value:
     /// <c>--data-dir --akka-port=5</c> starts a node whose data dir is "./--akka-port=5" and whose
     /// Akka port is the default, without a word.
     /// </summary>

@@ -45,7 +45,7 @@ public sealed class NodeStartupProcessTests : IDisposable
     }
 
     /// <summary>
-    /// BUG: an array left open in a --config file passes the per-file check (Akka's parser accepts
+    /// Regression: an array left open in a --config file passes the per-file check (Akka's parser accepts
     /// "a = [" alone), but followed by anything, here the SESSIONCLUSTER_NODE_NAME override, the
     /// parser never returns and allocates without bound (over 1 GB in 20 s): the node hangs at start.
     /// </summary>

@@ -150,7 +150,7 @@ public sealed class LaunchValidationTests : IDisposable
     }
 
     /// <summary>
-    /// BUG: <c>"env": {"FOO": null}</c> deserializes to a null value (Api.Json does not respect nullable
+    /// Regression: <c>"env": {"FOO": null}</c> deserializes to a null value (Api.Json does not respect nullable
     /// annotations) and passes validation; the launch then reaches the session entity, whose protobuf
     /// serializer (SessionEventSerializer.WriteEnv -> MapField.Add) throws ArgumentNullException on persist.
     /// It must be a 400 here.
