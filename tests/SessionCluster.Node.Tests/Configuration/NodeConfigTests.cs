@@ -46,7 +46,7 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Empty(settings.SeedNodes);
         Assert.Equal(100, settings.Shards);
         Assert.Equal(Path.Combine(dataDir, "sessions.db"), settings.SqliteFile);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), settings.QueryRefreshInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.QueryRefreshInterval);
         Assert.Equal(100, settings.Sessions.SnapshotEvery);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.Sessions.PassivateWhenFinishedAfter);
         Assert.Equal(262144, settings.MaxPromptBytes);
