@@ -92,36 +92,8 @@ public sealed class BenchNode : IAsyncDisposable
         }
     }
 
-    public sealed record CtlResult(int ExitCode, string Stdout, string Stderr, long StartedAt, long ReturnedAt);
-
-    /// <summary>Runs the real sessionctl (<c>dotnet sessionctl.dll</c>) as the end-to-end tests do; timestamps around it.</summary>
-    public async Task<CtlResult> SessionctlAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(BuiltPrograms.SessionctlDll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["SESSIONCLUSTER_URL"] = Node.Url;
-        info.Environment["SESSIONCLUSTER_DATA_DIR"] = Node.DataDir;
-        info.Environment.Remove("SESSIONCLUSTER_TOKEN");
-        var startedAt = Stopwatch.GetTimestamp();
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        var returnedAt = Stopwatch.GetTimestamp();
-        return new CtlResult(process.ExitCode, await stdout, await stderr, startedAt, returnedAt);
-    }
+    /// <summary>Runs the real sessionctl as the end-to-end tests do; timestamps around it.</summary>
+    public Task<SessionctlProcess.Result> SessionctlAsync(params string[] args) => SessionctlProcess.RunAsync(Node, args);
 
     public async ValueTask DisposeAsync()
     {

@@ -94,7 +94,7 @@ public sealed class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
     }
 
-    private static void AssertOneLineError(Sessionctl.Result result, string expected)
+    private static void AssertOneLineError(SessionctlProcess.Result result, string expected)
     {
         Assert.NotEqual(0, result.ExitCode);
         var stderr = result.Stderr.Trim();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SessionCluster.Contracts;
 using SessionCluster.Testing;
@@ -8,36 +7,7 @@ namespace SessionCluster.EndToEnd.Tests;
 /// <summary>Runs the real sessionctl against a node, as a script would.</summary>
 public sealed class Sessionctl(NodeProcess node)
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
-    }
-
-    public async Task<Result> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(BuiltPrograms.SessionctlDll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["SESSIONCLUSTER_URL"] = node.Url;
-        info.Environment["SESSIONCLUSTER_DATA_DIR"] = node.DataDir;
-        info.Environment.Remove("SESSIONCLUSTER_TOKEN");
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
+    public Task<SessionctlProcess.Result> RunAsync(params string[] args) => SessionctlProcess.RunAsync(node, args);
 
     /// <summary>Runs a verb with --json and reads the session it prints; fails with everything printed otherwise.</summary>
     public async Task<SessionDto> SessionAsync(params string[] args)
