@@ -58,7 +58,6 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
             .Where(s => query.Agent is null || s.Agent == query.Agent)
             .OrderByDescending(s => s.CreatedAt)
             .ToList())));
-        Receive<GetDirectoryStatus>(_ => Sender.Tell(new DirectoryStatus(caughtUp, sessions.Count)));
     }
 
     public static Props Props(IEventsByTagQuery live, ICurrentEventsByTagQuery current, Action<IReadOnlyCollection<SessionState>> onCaughtUp) =>

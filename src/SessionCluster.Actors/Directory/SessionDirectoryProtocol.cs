@@ -6,11 +6,3 @@ namespace SessionCluster.Actors.Directory;
 public sealed record ListSessions(IReadOnlySet<SessionStatus> Statuses, string? Agent);
 
 public sealed record SessionList(IReadOnlyList<SessionState> Sessions);
-
-/// <summary>Asks whether the directory has read the whole journal once. Replies with <see cref="DirectoryStatus"/>.</summary>
-public sealed record GetDirectoryStatus
-{
-    public static readonly GetDirectoryStatus Instance = new();
-}
-
-public sealed record DirectoryStatus(bool CaughtUp, int Sessions);

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Hosting;
 using SessionCluster.Node.Hosting;
 
 namespace SessionCluster.Node.Http;
@@ -11,7 +10,7 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz/live", () => Results.Ok(new { status = "live" }));
-        app.MapGet("/healthz/ready", (ActorRegistry registry, ActorSystem system, NodeLostSweep sweep) =>
+        app.MapGet("/healthz/ready", (ActorSystem system, NodeLostSweep sweep) =>
         {
             var member = Cluster.Get(system).SelfMember;
             var ready = member.Status == MemberStatus.Up && sweep.Done;
