@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
-using Akka.Actor;
 using Akka.Hosting;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Sessions;

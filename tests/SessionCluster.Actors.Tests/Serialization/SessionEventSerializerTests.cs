@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.Serialization;
-using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using Google.Protobuf;
 using SessionCluster.Actors.Serialization;

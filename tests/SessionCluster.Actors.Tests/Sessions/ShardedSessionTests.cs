@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.TestKit.Xunit2;
-using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 using static SessionCluster.Actors.Tests.Sessions.SessionCommands;
