@@ -19,7 +19,7 @@ public sealed class SecretRedactor
 
     /// <summary>A redactor for the values of every variable whose name says it holds a secret.</summary>
     public static SecretRedactor ForEnvironment(IEnumerable<KeyValuePair<string, string>> variables) =>
-        new(variables.Where(v => IsSecretName(v.Key)).Select(v => v.Value));
+        None.Including(variables);
 
     /// <summary>This redactor plus the secret-named variables among <paramref name="variables"/>.</summary>
     public SecretRedactor Including(IEnumerable<KeyValuePair<string, string>> variables) =>

@@ -52,6 +52,7 @@ try
     builder.Services.AddProblemDetails();
 
     var sweep = new NodeLostSweep(settings.NodeName, DateTimeOffset.UtcNow);
+    var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
     builder.Services.AddSingleton(sweep);
     builder.Services.AddSingleton(ApiToken.LoadOrCreate(settings.ConfiguredApiToken, settings.DataDir));
@@ -59,8 +60,8 @@ try
         sp.GetRequiredService<IRequiredActor<SessionRegion>>(),
         sp.GetRequiredService<IRequiredActor<SessionDirectory>>(),
         settings,
-        ["claude"]));
-    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, sweep, redactor));
+        drivers.Keys.ToList()));
+    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, drivers, sweep, redactor));
 
     var app = builder.Build();
     app.UseExceptionHandler();

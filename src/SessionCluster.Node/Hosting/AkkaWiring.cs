@@ -23,10 +23,17 @@ public static class AkkaWiring
 {
     public const string SystemName = "sessioncluster";
 
+    /// <summary>The agents this node runs, by name: the one list both the AgentHost and launch validation read.</summary>
+    public static IReadOnlyDictionary<string, IAgentDriver> Drivers(NodeSettings settings) =>
+        new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
+
     public static AkkaConfigurationBuilder AddSessionCluster(
-        this AkkaConfigurationBuilder builder, NodeSettings settings, NodeLostSweep sweep, SecretRedactor redactor)
+        this AkkaConfigurationBuilder builder,
+        NodeSettings settings,
+        IReadOnlyDictionary<string, IAgentDriver> drivers,
+        NodeLostSweep sweep,
+        SecretRedactor redactor)
     {
-        var drivers = new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
         var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor);
 
         return builder
