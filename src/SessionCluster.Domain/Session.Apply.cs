@@ -19,6 +19,7 @@ public static partial class Session
                 MaxAutoResponds = launched.MaxAutoResponds,
                 Env = launched.Env,
                 ResumedFromId = launched.ResumedFrom?.FromSessionId,
+                ResumeAgentSessionId = launched.ResumedFrom?.AgentSessionId,
                 AgentSessionId = null,
                 Status = SessionStatus.Starting,
                 CreatedAt = launched.At,
@@ -36,7 +37,9 @@ public static partial class Session
             AgentProcessStarted e => state with
             {
                 Node = e.Node,
+                NodeId = e.NodeId,
                 Pid = e.Pid,
+                ProcessStartTime = e.StartTime,
                 ProcessCount = state.ProcessCount + 1,
                 Status = state.Status == SessionStatus.Starting ? SessionStatus.Running : state.Status,
             },
@@ -53,12 +56,13 @@ public static partial class Session
                 RespondCount = state.RespondCount + 1,
                 AutoRespondCount = e.Auto ? state.AutoRespondCount + 1 : 0,
             },
-            AgentProcessExited e => state with { Pid = null, LastExitCode = e.ExitCode, LastSignal = e.Signal },
+            AgentProcessExited e => state with { Pid = null, ProcessStartTime = 0, LastExitCode = e.ExitCode, LastSignal = e.Signal },
             SessionCompleted e => Move(state, SessionStatus.Completed, e),
-            SessionInterrupted e => Move(state, SessionStatus.Interrupted, e),
+            SessionInterrupted e => Move(state, SessionStatus.Interrupted, e) with { StopReason = e.Reason },
             SessionKilled e => Move(state, SessionStatus.Killed, e),
             SessionFailed e => Move(state, SessionStatus.Failed, e) with { Error = e.Error },
             SessionResumedAs e => state with { ResumedAs = state.ResumedAs.Add(e.NewSessionId) },
+            AgentFactApplied e => state with { LastFactSeq = Math.Max(state.LastFactSeq, e.Seq) },
             _ => state,
         };
         return next with { UpdatedAt = @event.At };

@@ -20,9 +20,9 @@ public static partial class Session
 
         return command switch
         {
-            RecordProcessStarted c => state.IsLive
-                ? Decision.Accept(new AgentProcessStarted(c.Node, c.Pid, c.At))
-                : Decision.Accept(),
+            // Recorded even when the session has finished meanwhile: the pid is how the late process gets stopped.
+            RecordProcessStarted c => Decision.Accept(new AgentProcessStarted(c.Node, c.Pid, c.At, c.NodeId, c.StartTime)),
+            RecordAgentFact c => DecideFact(state, c),
             RecordAgentSessionId c => c.AgentSessionId == state.AgentSessionId || string.IsNullOrWhiteSpace(c.AgentSessionId)
                 ? Decision.Accept()
                 : Decision.Accept(new AgentSessionIdentified(c.AgentSessionId, c.Model, c.At)),
@@ -32,10 +32,10 @@ public static partial class Session
                 ? Decision.Accept(new SessionFailed(FailureClassifier.LaunchFailure(state, c.Kind, c.Message, c.Node), c.At))
                 : Decision.Accept(),
             Respond c => DecideRespond(state, c),
-            Interrupt c => Stop(state, "interrupt", new SessionInterrupted(c.At), SessionStatus.Interrupted),
+            Interrupt c => Stop(state, "interrupt", new SessionInterrupted(c.At, c.Reason), SessionStatus.Interrupted),
             Kill c => Stop(state, "kill", new SessionKilled(c.At), SessionStatus.Killed),
             Resume c => DecideResume(state, c),
-            MarkNodeLost c => state.IsLive && (state.Node is null || state.Node == c.Node)
+            MarkNodeLost c => state.IsLive && RanOn(state, c.NodeId, c.Node)
                 ? Decision.Accept(new SessionFailed(FailureClassifier.NodeLost(state, c.Node), c.At))
                 : Decision.Accept(),
             _ => Decision.Reject(RejectionCode.InvalidInput, $"unknown command {command.GetType().Name}"),
@@ -56,6 +56,13 @@ public static partial class Session
         new ResumeLink(from.Id, from.AgentSessionId ?? string.Empty),
         at);
 
+    /// <summary>
+    /// Whether the session's agent runs (or was to run) on the node with this id and name: by id once the session
+    /// recorded one, by name for sessions recorded before node ids, and any node for a session no process ever reported.
+    /// </summary>
+    public static bool RanOn(SessionState state, string nodeId, string nodeName) =>
+        !string.IsNullOrEmpty(state.NodeId) ? state.NodeId == nodeId : state.Node is null || state.Node == nodeName;
+
     public const string DefaultResumePrompt = "Continue where you left off.";
 
     private static Decision DecideLaunch(LaunchSession c)
@@ -73,6 +80,24 @@ public static partial class Session
             ? Decision.Reject(RejectionCode.InvalidInput, problem)
             : Decision.Accept(new SessionLaunched(
                 c.Id, c.Name, c.Agent, c.Prompt, c.Workdir, c.Model, c.MultiTurn, c.MaxAutoResponds, c.Env, c.ResumedFrom, c.At));
+    }
+
+    private static Decision DecideFact(SessionState state, RecordAgentFact c)
+    {
+        if (c.Seq <= state.LastFactSeq)
+        {
+            return Decision.Accept();
+        }
+
+        if (c.Fact is not (RecordProcessStarted or RecordAgentSessionId or RecordTurnResult or RecordProcessExit or RecordLaunchFailure))
+        {
+            return Decision.Reject(RejectionCode.InvalidInput, $"{c.Fact.GetType().Name} is not an agent fact");
+        }
+
+        var inner = Decide(state, c.Fact);
+        return inner.Rejection is not null
+            ? inner
+            : Decision.Accept([.. inner.Events, new AgentFactApplied(c.Seq, c.At)]);
     }
 
     private static Decision DecideTurnResult(SessionState state, RecordTurnResult c)

@@ -18,7 +18,7 @@ public sealed record LaunchSession(
     ResumeLink? ResumedFrom,
     DateTimeOffset At) : SessionCommand(At);
 
-public sealed record RecordProcessStarted(string Node, int Pid, DateTimeOffset At) : SessionCommand(At);
+public sealed record RecordProcessStarted(string Node, int Pid, DateTimeOffset At, string NodeId = "", long StartTime = 0) : SessionCommand(At);
 
 public sealed record RecordAgentSessionId(string AgentSessionId, string? Model, DateTimeOffset At) : SessionCommand(At);
 
@@ -38,7 +38,8 @@ public sealed record RecordLaunchFailure(ErrorKind Kind, string Message, string 
 
 public sealed record Respond(string Message, bool Auto, DateTimeOffset At) : SessionCommand(At);
 
-public sealed record Interrupt(DateTimeOffset At) : SessionCommand(At);
+/// <param name="Reason">Why, when it is not a person's interrupt (e.g. "node stopped").</param>
+public sealed record Interrupt(DateTimeOffset At, string? Reason = null) : SessionCommand(At);
 
 public sealed record Kill(DateTimeOffset At) : SessionCommand(At);
 
@@ -46,7 +47,16 @@ public sealed record Kill(DateTimeOffset At) : SessionCommand(At);
 public sealed record Resume(string NewSessionId, DateTimeOffset At) : SessionCommand(At);
 
 /// <summary>The node that ran this session's agent is gone (restarted, crashed, left the cluster).</summary>
-public sealed record MarkNodeLost(string Node, DateTimeOffset At) : SessionCommand(At);
+/// <param name="Node">The lost node's name.</param>
+/// <param name="NodeId">Its stable id; sessions that recorded one are matched by it alone.</param>
+public sealed record MarkNodeLost(string Node, DateTimeOffset At, string NodeId = "") : SessionCommand(At);
+
+/// <summary>
+/// A fact the agent host reports (<see cref="RecordProcessStarted"/>, <see cref="RecordAgentSessionId"/>,
+/// <see cref="RecordTurnResult"/>, <see cref="RecordProcessExit"/>, <see cref="RecordLaunchFailure"/>), numbered 1, 2, 3...
+/// per agent run. Delivered at least once; applied once, in order.
+/// </summary>
+public sealed record RecordAgentFact(long Seq, SessionCommand Fact, DateTimeOffset At) : SessionCommand(At);
 
 /// <summary>What was seen of an agent process when it ended. Tails are already free of secrets.</summary>
 public sealed record AgentExit(

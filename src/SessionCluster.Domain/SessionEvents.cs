@@ -19,8 +19,11 @@ public sealed record SessionLaunched(
     ResumeLink? ResumedFrom,
     DateTimeOffset At) : SessionEvent(At);
 
-/// <summary>An agent process started on a node. Status: running.</summary>
-public sealed record AgentProcessStarted(string Node, int Pid, DateTimeOffset At) : SessionEvent(At);
+/// <summary>An agent process started on a node. Status: running (a finished session stays finished: its process must be stopped).</summary>
+/// <param name="Node">The node's human name.</param>
+/// <param name="NodeId">The node's stable id (empty in events written before node ids existed).</param>
+/// <param name="StartTime">The process's start time from /proc (clock ticks since boot; 0 when unknown): with the pid, it tells a leftover from a reused pid.</param>
+public sealed record AgentProcessStarted(string Node, int Pid, DateTimeOffset At, string NodeId = "", long StartTime = 0) : SessionEvent(At);
 
 /// <summary>The agent told its own conversation id (and model).</summary>
 public sealed record AgentSessionIdentified(string AgentSessionId, string? Model, DateTimeOffset At) : SessionEvent(At);
@@ -40,8 +43,9 @@ public sealed record AgentProcessExited(int? ExitCode, int? Signal, DateTimeOffs
 /// <summary>Status: completed.</summary>
 public sealed record SessionCompleted(DateTimeOffset At) : SessionEvent(At);
 
-/// <summary>A person asked for a graceful stop. Status: interrupted.</summary>
-public sealed record SessionInterrupted(DateTimeOffset At) : SessionEvent(At);
+/// <summary>A graceful stop, asked for by a person or by the node stopping. Status: interrupted.</summary>
+/// <param name="Reason">Why, when it was not a person's interrupt (e.g. "node stopped").</param>
+public sealed record SessionInterrupted(DateTimeOffset At, string? Reason = null) : SessionEvent(At);
 
 /// <summary>A person asked for a hard stop. Status: killed.</summary>
 public sealed record SessionKilled(DateTimeOffset At) : SessionEvent(At);
@@ -51,3 +55,6 @@ public sealed record SessionFailed(ErrorContext Error, DateTimeOffset At) : Sess
 
 /// <summary>A new session was started to continue this one: the forward half of a resume link.</summary>
 public sealed record SessionResumedAs(string NewSessionId, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent host's fact number <paramref name="Seq"/> has been applied: a redelivery of it (or of any earlier one) changes nothing.</summary>
+public sealed record AgentFactApplied(long Seq, DateTimeOffset At) : SessionEvent(At);

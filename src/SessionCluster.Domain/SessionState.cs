@@ -35,13 +35,29 @@ public sealed record SessionState
 
     public string? ResumedFromId { get; init; }
 
+    /// <summary>The agent conversation this session continues (the resumed-from session's <see cref="AgentSessionId"/>).</summary>
+    public string? ResumeAgentSessionId { get; init; }
+
     /// <summary>Sessions started as resumes of this one, oldest first.</summary>
     public ImmutableList<string> ResumedAs { get; init; } = ImmutableList<string>.Empty;
 
-    /// <summary>Node and pid of the agent process now running for this session, if any.</summary>
+    /// <summary>Name of the node that runs (or last ran) this session's agent.</summary>
     public string? Node { get; init; }
 
+    /// <summary>Stable id of that node; empty in sessions recorded before node ids existed.</summary>
+    public string? NodeId { get; init; }
+
+    /// <summary>Pid of the agent process now running for this session, if any.</summary>
     public int? Pid { get; init; }
+
+    /// <summary>That process's start time from /proc (0 when unknown), so a reused pid is never taken for it.</summary>
+    public long ProcessStartTime { get; init; }
+
+    /// <summary>The last agent fact applied (<see cref="RecordAgentFact.Seq"/>); a fact at or below it is a redelivery.</summary>
+    public long LastFactSeq { get; init; }
+
+    /// <summary>Why the session was interrupted, when not by a person ("node stopped").</summary>
+    public string? StopReason { get; init; }
 
     /// <summary>How many agent processes this session has started so far.</summary>
     public int ProcessCount { get; init; }

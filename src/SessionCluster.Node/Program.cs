@@ -51,7 +51,7 @@ try
     builder.WebHost.UseUrls(settings.Urls);
     builder.Services.AddProblemDetails();
 
-    var sweep = new NodeLostSweep(settings.NodeName, DateTimeOffset.UtcNow);
+    var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, AkkaWiring.EndLeftover, settings.AskTimeout);
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
     builder.Services.AddSingleton(sweep);

@@ -2,13 +2,19 @@ using SessionCluster.Agents;
 
 namespace SessionCluster.Actors.AgentHosting;
 
-// What a session entity asks of the AgentHost that runs its agent process.
+// What a session entity asks of the AgentHost that runs its agent process, and what the host answers.
+// Start and stop are repeated by the entity until the host's facts show them done, so the host takes each
+// more than once without harm.
 
 public sealed record StartAgent(string SessionId, string Agent, AgentLaunchRequest Request);
 
 public sealed record SendInput(string SessionId, string Message);
 
-public sealed record StopAgent(string SessionId, StopMode Mode);
+/// <param name="Pid">The process the session recorded (with <paramref name="StartTime"/>), to end it should the host not know it.</param>
+public sealed record StopAgent(string SessionId, StopMode Mode, int? Pid = null, long StartTime = 0);
+
+/// <summary>The host's answer to a <see cref="StopAgent"/> for a session it runs no process for (any leftover was ended).</summary>
+public sealed record AgentNotRunning(string SessionId);
 
 public enum StopMode
 {
@@ -26,3 +32,14 @@ public sealed record GetRunningAgents
 }
 
 public sealed record RunningAgents(IReadOnlyList<string> SessionIds);
+
+/// <summary>
+/// The node is stopping: interrupt every session this host runs (reason "node stopped") and wait for their processes
+/// to end. Replies with <see cref="AgentsStopped"/>.
+/// </summary>
+public sealed record StopAllAgents(string Reason)
+{
+    public const string NodeStopped = "node stopped";
+}
+
+public sealed record AgentsStopped(int Count);

@@ -2,6 +2,13 @@ using SessionCluster.Agents;
 
 namespace SessionCluster.Actors.AgentHosting;
 
-/// <param name="NodeName">This node's stable name, recorded with every process it starts.</param>
+/// <param name="NodeName">This node's human name, recorded with every process it starts.</param>
+/// <param name="NodeId">This node's stable id, recorded beside the name.</param>
 /// <param name="Drivers">The agents this node can run, by name.</param>
-public sealed record AgentHostSettings(string NodeName, IReadOnlyDictionary<string, IAgentDriver> Drivers, AgentRunOptions RunOptions);
+/// <param name="EndLeftover">Ends the process group of a recorded (pid, start time) if that very process still runs; true when it did.</param>
+public sealed record AgentHostSettings(
+    string NodeName,
+    string NodeId,
+    IReadOnlyDictionary<string, IAgentDriver> Drivers,
+    AgentRunOptions RunOptions,
+    Func<int, long, bool> EndLeftover);

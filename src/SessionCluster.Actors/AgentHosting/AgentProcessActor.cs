@@ -7,27 +7,28 @@ using SessionCluster.Domain;
 namespace SessionCluster.Actors.AgentHosting;
 
 /// <summary>
-/// Runs one session's agent and turns what the agent does into session commands, sent back
-/// through the shard region (the entity may live on another node).
+/// Runs one session's agent and turns what the agent does into numbered facts (1, 2, 3...), handed to the node's
+/// <see cref="SessionFactProducer"/>, which delivers them to the session (wherever it lives) until confirmed.
 /// </summary>
 public sealed class AgentProcessActor : ReceiveActor
 {
     private readonly StartAgent start;
     private readonly IAgentDriver driver;
-    private readonly IActorRef sessions;
+    private readonly IActorRef facts;
     private readonly AgentHostSettings settings;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private AgentRun? run;
     private bool exited;
+    private long seq;
 
-    public AgentProcessActor(StartAgent start, IAgentDriver driver, IActorRef sessions, AgentHostSettings settings)
+    public AgentProcessActor(StartAgent start, IAgentDriver driver, IActorRef facts, AgentHostSettings settings)
     {
         this.start = start;
         this.driver = driver;
-        this.sessions = sessions;
+        this.facts = facts;
         this.settings = settings;
 
-        Receive<ProcessStarted>(m => Record(new RecordProcessStarted(settings.NodeName, m.Pid, DateTimeOffset.UtcNow)));
+        Receive<ProcessStarted>(m => Record(new RecordProcessStarted(settings.NodeName, m.Pid, DateTimeOffset.UtcNow, settings.NodeId, m.StartTime)));
         Receive<AgentSessionIdSeen>(m => Record(new RecordAgentSessionId(m.AgentSessionId, m.Model, DateTimeOffset.UtcNow)));
         Receive<TurnResultSeen>(m => Record(new RecordTurnResult(
             m.Result.TotalCostUsd, m.Result.Usage, m.Result.IsError, m.Next, DateTimeOffset.UtcNow)));
@@ -53,8 +54,8 @@ public sealed class AgentProcessActor : ReceiveActor
         });
     }
 
-    public static Props Props(StartAgent start, IAgentDriver driver, IActorRef sessions, AgentHostSettings settings) =>
-        Akka.Actor.Props.Create(() => new AgentProcessActor(start, driver, sessions, settings));
+    public static Props Props(StartAgent start, IAgentDriver driver, IActorRef facts, AgentHostSettings settings) =>
+        Akka.Actor.Props.Create(() => new AgentProcessActor(start, driver, facts, settings));
 
     protected override void PreStart()
     {
@@ -83,9 +84,9 @@ public sealed class AgentProcessActor : ReceiveActor
         run?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
     }
 
-    private void Record(SessionCommand command) => sessions.Tell(new SessionCommandEnvelope(start.SessionId, command));
+    private void Record(SessionCommand fact) => facts.Tell(new SessionFact(start.SessionId, ++seq, fact));
 
-    private sealed record ProcessStarted(int Pid);
+    private sealed record ProcessStarted(int Pid, long StartTime);
 
     private sealed record AgentSessionIdSeen(string AgentSessionId, string? Model);
 
@@ -101,7 +102,7 @@ public sealed class AgentProcessActor : ReceiveActor
     /// <summary>Turns the run's callbacks (from any thread) into messages to this actor.</summary>
     private sealed class Listener(IActorRef self) : IAgentRunListener
     {
-        public void OnProcessStarted(int pid) => self.Tell(new ProcessStarted(pid));
+        public void OnProcessStarted(int pid) => self.Tell(new ProcessStarted(pid, ProcStartTime(pid)));
 
         public void OnAgentEvent(AgentEvent e)
         {
@@ -112,5 +113,8 @@ public sealed class AgentProcessActor : ReceiveActor
         public void OnTurnResult(AgentTurnResult result, WaitingReason next) => self.Tell(new TurnResultSeen(result, next));
 
         public void OnExit(AgentExit exit) => self.Tell(new ProcessExited(exit));
+
+        // Replaced by the start time AgentRun reports once process groups land (procs branch).
+        private static long ProcStartTime(int pid) => 0;
     }
 }

@@ -35,6 +35,7 @@ namespace SessionCluster.Actors.Serialization;
 /// SK        SessionKilled            SessionKilled
 /// SF        SessionFailed            SessionFailed
 /// SRA       SessionResumedAs         SessionResumedAs
+/// AFA       AgentFactApplied         AgentFactApplied
 /// SS        SessionState (snapshot)  SessionStateSnapshot
 /// </code>
 /// <para>What the domain gets back: every value equal to what was written, with two definitions.
@@ -65,6 +66,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     public const string SessionKilledManifest = "SK";
     public const string SessionFailedManifest = "SF";
     public const string SessionResumedAsManifest = "SRA";
+    public const string AgentFactAppliedManifest = "AFA";
     public const string SessionStateManifest = "SS";
 
     /// <summary>The domain types this serializer is bound to (every event through their base type, and the snapshot).</summary>
@@ -85,6 +87,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         [typeof(SessionKilled)] = SessionKilledManifest,
         [typeof(SessionFailed)] = SessionFailedManifest,
         [typeof(SessionResumedAs)] = SessionResumedAsManifest,
+        [typeof(AgentFactApplied)] = AgentFactAppliedManifest,
         [typeof(SessionState)] = SessionStateManifest,
     }.ToImmutableDictionary();
 
@@ -139,10 +142,11 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 RespondedManifest => FromProto(P.Responded.Parser.ParseFrom(bytes)),
                 AgentProcessExitedManifest => FromProto(P.AgentProcessExited.Parser.ParseFrom(bytes)),
                 SessionCompletedManifest => new SessionCompleted(Time(P.SessionCompleted.Parser.ParseFrom(bytes).At, "SessionCompleted.at")),
-                SessionInterruptedManifest => new SessionInterrupted(Time(P.SessionInterrupted.Parser.ParseFrom(bytes).At, "SessionInterrupted.at")),
+                SessionInterruptedManifest => FromProto(P.SessionInterrupted.Parser.ParseFrom(bytes)),
                 SessionKilledManifest => new SessionKilled(Time(P.SessionKilled.Parser.ParseFrom(bytes).At, "SessionKilled.at")),
                 SessionFailedManifest => FromProto(P.SessionFailed.Parser.ParseFrom(bytes)),
                 SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
+                AgentFactAppliedManifest => FromProto(P.AgentFactApplied.Parser.ParseFrom(bytes)),
                 SessionStateManifest => FromProto(P.SessionStateSnapshot.Parser.ParseFrom(bytes)),
                 _ => throw new SerializationException(
                     $"{nameof(SessionEventSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
@@ -162,17 +166,18 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     private static IMessage ToProto(object obj) => obj switch
     {
         SessionLaunched e => ToProto(e),
-        AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid },
+        AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid, NodeId = e.NodeId, StartTime = e.StartTime },
         AgentSessionIdentified e => ToProto(e),
         TurnCompleted e => new P.TurnCompleted { At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = ToProto(e.Usage) },
         WaitingForInput e => new P.WaitingForInput { At = Time(e.At), Reason = e.Reason.ToWire() },
         Responded e => new P.Responded { At = Time(e.At), Message = e.Message, Auto = e.Auto },
         AgentProcessExited e => ToProto(e),
         SessionCompleted e => new P.SessionCompleted { At = Time(e.At) },
-        SessionInterrupted e => new P.SessionInterrupted { At = Time(e.At) },
+        SessionInterrupted e => ToProto(e),
         SessionKilled e => new P.SessionKilled { At = Time(e.At) },
         SessionFailed e => new P.SessionFailed { At = Time(e.At), Error = ToProto(e.Error) },
         SessionResumedAs e => new P.SessionResumedAs { At = Time(e.At), NewSessionId = e.NewSessionId },
+        AgentFactApplied e => new P.AgentFactApplied { At = Time(e.At), Seq = e.Seq },
         SessionState s => ToProto(s),
         _ => throw new ArgumentException(
             $"{nameof(SessionEventSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
@@ -217,6 +222,17 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return p;
     }
 
+    private static P.SessionInterrupted ToProto(SessionInterrupted e)
+    {
+        var p = new P.SessionInterrupted { At = Time(e.At) };
+        if (e.Reason is not null)
+        {
+            p.Reason = e.Reason;
+        }
+
+        return p;
+    }
+
     private static P.AgentProcessExited ToProto(AgentProcessExited e)
     {
         var p = new P.AgentProcessExited { At = Time(e.At) };
@@ -252,6 +268,8 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             CostUsd = Money(s.CostUsd),
             Usage = ToProto(s.Usage),
             ProcessCount = s.ProcessCount,
+            ProcessStartTime = s.ProcessStartTime,
+            LastFactSeq = s.LastFactSeq,
             CreatedAt = Time(s.CreatedAt),
             UpdatedAt = Time(s.UpdatedAt),
         };
@@ -277,9 +295,24 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.Node = s.Node;
         }
 
+        if (s.NodeId is not null)
+        {
+            p.NodeId = s.NodeId;
+        }
+
         if (s.Pid is { } pid)
         {
             p.Pid = pid;
+        }
+
+        if (s.StopReason is not null)
+        {
+            p.StopReason = s.StopReason;
+        }
+
+        if (s.ResumeAgentSessionId is not null)
+        {
+            p.ResumeAgentSessionId = s.ResumeAgentSessionId;
         }
 
         if (s.LastExitCode is { } exitCode)
@@ -365,7 +398,12 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Time(p.At, "SessionLaunched.at"));
 
     private static AgentProcessStarted FromProto(P.AgentProcessStarted p) =>
-        new(p.Node, p.Pid, Time(p.At, "AgentProcessStarted.at"));
+        new(p.Node, p.Pid, Time(p.At, "AgentProcessStarted.at"), p.NodeId, p.StartTime);
+
+    private static SessionInterrupted FromProto(P.SessionInterrupted p) =>
+        new(Time(p.At, "SessionInterrupted.at"), p.HasReason ? p.Reason : null);
+
+    private static AgentFactApplied FromProto(P.AgentFactApplied p) => new(p.Seq, Time(p.At, "AgentFactApplied.at"));
 
     private static AgentSessionIdentified FromProto(P.AgentSessionIdentified p) =>
         new(p.AgentSessionId, p.HasModel ? p.Model : null, Time(p.At, "AgentSessionIdentified.at"));
@@ -413,9 +451,14 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Usage = FromProto(p.Usage, "SessionStateSnapshot.usage"),
         AgentSessionId = p.HasAgentSessionId ? p.AgentSessionId : null,
         ResumedFromId = p.HasResumedFromId ? p.ResumedFromId : null,
+        ResumeAgentSessionId = p.HasResumeAgentSessionId ? p.ResumeAgentSessionId : null,
         ResumedAs = [.. p.ResumedAs],
         Node = p.HasNode ? p.Node : null,
+        NodeId = p.HasNodeId ? p.NodeId : null,
         Pid = p.HasPid ? p.Pid : null,
+        ProcessStartTime = p.ProcessStartTime,
+        LastFactSeq = p.LastFactSeq,
+        StopReason = p.HasStopReason ? p.StopReason : null,
         ProcessCount = p.ProcessCount,
         LastExitCode = p.HasLastExitCode ? p.LastExitCode : null,
         LastSignal = p.HasLastSignal ? p.LastSignal : null,

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Delivery;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
@@ -14,22 +15,32 @@ namespace SessionCluster.Actors.Sessions;
 /// <see cref="Session.Apply"/>: it holds no OS resource (the agent process belongs to an
 /// <see cref="AgentHost"/>), so sharding may move it freely.
 /// </summary>
-public sealed class SessionEntity : ReceivePersistentActor
+/// <remarks>
+/// <para>Facts from the agent host arrive as Akka.Delivery <see cref="ConsumerController.Delivery{T}"/>s and are
+/// confirmed once persisted; their sequence number, kept in the state, makes a redelivery a no-op.</para>
+/// <para>What the session needs from the host (<see cref="Session.ObligationOf"/>: start the agent, stop a process that
+/// is still recorded alive) is asked for when it arises and asked again on a timer, after recovery too, until the
+/// state shows it done.</para>
+/// </remarks>
+public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 {
     private static readonly string[] Tags = [SessionRegion.Tag];
 
     private readonly string sessionId;
     private readonly IActorRef agentHost;
     private readonly SessionEntitySettings settings;
+    private readonly IActorRef? consumerController;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private SessionState? state;
     private int eventsSinceSnapshot;
 
-    public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings)
+    /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
+    public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController)
     {
         this.sessionId = sessionId;
         this.agentHost = agentHost;
         this.settings = settings;
+        this.consumerController = consumerController;
 
         Recover<SnapshotOffer>(offer => state = (SessionState)offer.Snapshot);
         Recover<SessionEvent>(e =>
@@ -37,16 +48,35 @@ public sealed class SessionEntity : ReceivePersistentActor
             state = Session.Apply(state, e);
             eventsSinceSnapshot++;
         });
-        Recover<RecoveryCompleted>(_ => PassivateWhenFinished());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            PassivateWhenFinished();
+            // Not at once: the message that woke this entity (the start-up sweep's, say) is decided first.
+            KeepAsking(Obligation());
+        });
 
-        Command<SessionCommandEnvelope>(envelope => Handle(envelope.Command));
+        Command<ConsumerController.Delivery<SessionFact>>(delivery =>
+        {
+            var fact = delivery.Message;
+            Handle(new RecordAgentFact(fact.Seq, fact.Fact, fact.Fact.At), replyTo: null, confirmTo: delivery.ConfirmTo);
+        });
+        Command<SessionCommandEnvelope>(envelope => Handle(envelope.Command, Sender, confirmTo: null));
         Command<GetSession>(_ => Sender.Tell(Reply()));
+        Command<AgentNotRunning>(_ =>
+        {
+            // The host has no such process (and ended any leftover): the recorded one is gone.
+            if (state?.Pid is not null)
+            {
+                Handle(new RecordProcessExit(new AgentExit(null, null, string.Empty, string.Empty, null, null), DateTimeOffset.UtcNow), null, null);
+            }
+        });
+        Command<AskAgentHostAgain>(_ => Perform(Obligation()));
         Command<ReceiveTimeout>(_ =>
         {
             // A timeout may have been queued before the last command made the session live again.
             if (state is null or { IsFinished: true })
             {
-                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                Passivate();
             }
         });
         Command<SaveSnapshotSuccess>(_ => { });
@@ -55,69 +85,103 @@ public sealed class SessionEntity : ReceivePersistentActor
 
     public override string PersistenceId => SessionRegion.PersistenceIdOf(sessionId);
 
-    public static Props Props(string sessionId, IActorRef agentHost, SessionEntitySettings settings) =>
-        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, settings));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private void Handle(SessionCommand command)
+    public static Props Props(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController = null) =>
+        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, settings, consumerController));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        consumerController?.Tell(new ConsumerController.Start<SessionFact>(Self));
+    }
+
+    private void Handle(SessionCommand command, IActorRef? replyTo, IActorRef? confirmTo)
     {
         var decision = Session.Decide(state, command);
         if (decision.Rejection is { } rejection)
         {
-            Sender.Tell(new SessionRejected(sessionId, rejection));
+            if (confirmTo is not null)
+            {
+                // A fact that cannot apply (no such session) must not hold back the ones after it.
+                log.Warning("Agent fact for session {0} refused: {1}", sessionId, rejection.Reason);
+            }
+
+            Done(replyTo, confirmTo, new SessionRejected(sessionId, rejection));
             return;
         }
 
         if (decision.Events.Count == 0)
         {
-            Sender.Tell(Reply());
+            Done(replyTo, confirmTo, Reply());
             return;
         }
 
-        var replyTo = Sender;
+        var before = Obligation();
         var last = decision.Events[^1];
         PersistAll(decision.Events.Select(e => new Tagged(e, Tags)), tagged =>
         {
             var @event = (SessionEvent)tagged.Payload;
             state = Session.Apply(state, @event);
             eventsSinceSnapshot++;
-            Act(@event);
+            if (@event is Responded responded)
+            {
+                agentHost.Tell(new SendInput(sessionId, responded.Message));
+            }
+
             if (ReferenceEquals(@event, last))
             {
-                replyTo.Tell(Reply());
+                Done(replyTo, confirmTo, Reply());
+                var now = Obligation();
+                if (now != before)
+                {
+                    Perform(now);
+                }
+
+                KeepAsking(now);
                 SnapshotWhenDue();
                 PassivateWhenFinished();
             }
         });
     }
 
+    private static void Done(IActorRef? replyTo, IActorRef? confirmTo, SessionReply reply)
+    {
+        replyTo?.Tell(reply);
+        confirmTo?.Tell(ConsumerController.Confirmed.Instance);
+    }
+
     private SessionReply Reply() => state is null
         ? new SessionRejected(sessionId, new Rejection(RejectionCode.UnknownSession, $"no session {sessionId}"))
         : new SessionAccepted(sessionId, state);
 
-    /// <summary>What the node must do once an event is safely in the journal.</summary>
-    private void Act(SessionEvent @event)
+    private AgentObligation Obligation() => state is null ? AgentObligation.None : Session.ObligationOf(state);
+
+    /// <summary>Asks the agent host for what the session still needs of it.</summary>
+    private void Perform(AgentObligation obligation)
     {
-        switch (@event)
+        switch (obligation)
         {
-            case SessionLaunched launched:
-                agentHost.Tell(new StartAgent(sessionId, launched.Agent, new AgentLaunchRequest(
-                    sessionId,
-                    launched.Prompt,
-                    launched.Workdir,
-                    launched.Model,
-                    launched.MultiTurn,
-                    launched.Env,
-                    launched.ResumedFrom?.AgentSessionId)));
+            case AgentObligation.Start:
+                agentHost.Tell(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(
+                    sessionId, state.Prompt, state.Workdir, state.Model, state.MultiTurn, state.Env, state.ResumeAgentSessionId)));
                 break;
-            case Responded responded:
-                agentHost.Tell(new SendInput(sessionId, responded.Message));
+            case AgentObligation.Interrupt or AgentObligation.Kill:
+                var mode = obligation == AgentObligation.Kill ? StopMode.Kill : StopMode.Interrupt;
+                agentHost.Tell(new StopAgent(sessionId, mode, state!.Pid, state.ProcessStartTime));
                 break;
-            case SessionInterrupted:
-                agentHost.Tell(new StopAgent(sessionId, StopMode.Interrupt));
-                break;
-            case SessionKilled:
-                agentHost.Tell(new StopAgent(sessionId, StopMode.Kill));
-                break;
+        }
+    }
+
+    private void KeepAsking(AgentObligation obligation)
+    {
+        if (obligation == AgentObligation.None)
+        {
+            Timers.Cancel(nameof(AskAgentHostAgain));
+        }
+        else if (!Timers.IsTimerActive(nameof(AskAgentHostAgain)))
+        {
+            Timers.StartPeriodicTimer(nameof(AskAgentHostAgain), AskAgentHostAgain.Instance, settings.AskAgentHostAgainAfter);
         }
     }
 
@@ -135,5 +199,24 @@ public sealed class SessionEntity : ReceivePersistentActor
     {
         // A live session stays in memory however long it waits; a finished (or unknown) one leaves when idle.
         Context.SetReceiveTimeout(state is null or { IsFinished: true } ? settings.PassivateWhenFinishedAfter : null);
+    }
+
+    private void Passivate()
+    {
+        // Under sharding with reliable delivery the shard's entity is the consumer controller (this actor's parent):
+        // it is the one to passivate, and the shard knows it by the sender.
+        if (consumerController is null)
+        {
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+        else
+        {
+            Context.ActorSelection(Context.Parent.Path.Parent).Tell(new Passivate(PoisonPill.Instance), Context.Parent);
+        }
+    }
+
+    private sealed record AskAgentHostAgain
+    {
+        public static readonly AskAgentHostAgain Instance = new();
     }
 }

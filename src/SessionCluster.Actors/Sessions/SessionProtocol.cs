@@ -14,6 +14,13 @@ public sealed record SessionCommandEnvelope(string SessionId, SessionCommand Com
 /// <summary>Asks for the session's current state. Replies with a <see cref="SessionReply"/>.</summary>
 public sealed record GetSession(string SessionId) : ISessionMessage;
 
+/// <summary>
+/// A fact from the agent host (process started, agent session id, turn result, exit, launch failure), number
+/// <paramref name="Seq"/> of its agent run. It travels by Akka.Delivery: the entity confirms it once persisted and
+/// answers nothing else.
+/// </summary>
+public sealed record SessionFact(string SessionId, long Seq, SessionCommand Fact) : ISessionMessage;
+
 public abstract record SessionReply(string SessionId);
 
 public sealed record SessionAccepted(string SessionId, SessionState State) : SessionReply(SessionId);

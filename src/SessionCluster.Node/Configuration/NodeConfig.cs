@@ -37,7 +37,10 @@ public static class NodeConfig
             s.GetInt("cluster.shards"),
             Path.IsPathRooted(sqliteFile) ? sqliteFile : Path.Combine(dataDir, sqliteFile),
             s.GetTimeSpan("persistence.query-refresh-interval"),
-            new SessionEntitySettings(s.GetInt("sessions.snapshot-every"), s.GetTimeSpan("sessions.passivate-finished-after")),
+            new SessionEntitySettings(
+                s.GetInt("sessions.snapshot-every"),
+                s.GetTimeSpan("sessions.passivate-finished-after"),
+                s.GetTimeSpan("sessions.ask-agent-host-again-after")),
             s.GetInt("sessions.max-prompt-bytes"),
             s.GetInt("sessions.default-max-auto-responds"),
             s.GetTimeSpan("agents.interrupt-grace"),

@@ -26,5 +26,8 @@ public sealed record NodeSettings(
     int MaxLineBytes,
     ClaudeDriverOptions Claude)
 {
+    /// <summary>This node's stable id (recorded with every agent process it starts).</summary>
+    public string NodeId { get; init; } = NodeName;
+
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
 }

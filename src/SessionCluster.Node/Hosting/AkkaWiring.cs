@@ -1,6 +1,8 @@
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Sharding.Delivery;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Query;
@@ -26,6 +28,9 @@ public static class AkkaWiring
     /// <summary>The agents this node runs, by name: the one list both the AgentHost and launch validation read.</summary>
     public static IReadOnlyDictionary<string, IAgentDriver> Drivers(NodeSettings settings) =>
         new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
+
+    /// <summary>Ends a recorded agent process (pid, start time) left over from an earlier run of the node.</summary>
+    public static bool EndLeftover(int pid, long startTime) => false;
 
     public static AkkaConfigurationBuilder AddSessionCluster(
         this AkkaConfigurationBuilder builder,
@@ -65,8 +70,11 @@ public static class AkkaWiring
                 })
             .WithShardRegion<SessionRegion>(
                 SessionRegion.TypeName,
-                (_, registry, _) => sessionId =>
-                    SessionEntity.Props(sessionId, registry.Get<AgentHost>(), settings.Sessions),
+                (system, registry, _) => sessionId =>
+                    // The shard's entity is the reliable-delivery consumer controller; the session entity is its child.
+                    ShardingConsumerController.Create<SessionFact>(
+                        consumerController => SessionEntity.Props(sessionId, registry.Get<AgentHost>(), settings.Sessions, consumerController),
+                        ShardingConsumerController.Settings.Create(system)),
                 new SessionMessageExtractor(settings.Shards),
                 new ShardOptions
                 {
@@ -78,8 +86,20 @@ public static class AkkaWiring
             .WithActors((system, registry) =>
             {
                 var region = registry.Get<SessionRegion>();
-                registry.Register<AgentHost>(system.ActorOf(
-                    AgentHost.Props(region, new AgentHostSettings(settings.NodeName, drivers, runOptions)), AgentHost.Name));
+                var facts = system.ActorOf(
+                    SessionFactProducer.Props($"agent-host-{settings.NodeId}-{Cluster.Get(system).SelfUniqueAddress.Uid}", region),
+                    SessionFactProducer.Name);
+                var host = system.ActorOf(
+                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, EndLeftover)),
+                    AgentHost.Name);
+                registry.Register<AgentHost>(host);
+
+                // Before sharding stops: each live session is recorded as interrupted ("node stopped"), then its agent ends.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "stop-agents", async () =>
+                {
+                    await host.Ask<AgentsStopped>(new StopAllAgents(StopAllAgents.NodeStopped), settings.InterruptGrace + TimeSpan.FromSeconds(5));
+                    return Akka.Done.Instance;
+                });
 
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
                 registry.Register<SessionDirectory>(system.ActorOf(

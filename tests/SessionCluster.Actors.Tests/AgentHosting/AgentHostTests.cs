@@ -29,7 +29,7 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
     {
         model.Enqueue(ModelReply.Text("Hello there."));
         var region = CreateTestProbe();
-        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(AgentBinaries.Claude)));
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, region.Ref, Settings(AgentBinaries.Claude)));
 
         host.Tell(Start("h1", multiTurn: false));
 
@@ -50,7 +50,7 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
     {
         model.Enqueue(ModelReply.Text("First."), ModelReply.Text("Second."));
         var region = CreateTestProbe();
-        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(AgentBinaries.Claude)));
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, region.Ref, Settings(AgentBinaries.Claude)));
         host.Tell(Start("h2", multiTurn: true));
         Expect<RecordProcessStarted>(region, "h2");
         Expect<RecordAgentSessionId>(region, "h2");
@@ -73,7 +73,7 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
     public void A_missing_binary_and_an_unknown_agent_are_launch_failures()
     {
         var region = CreateTestProbe();
-        var host = Sys.ActorOf(AgentHost.Props(region.Ref, Settings(temp.Combine("no-such-claude"))));
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, region.Ref, Settings(temp.Combine("no-such-claude"))));
 
         host.Tell(Start("h3", multiTurn: true));
         var missing = Expect<RecordLaunchFailure>(region, "h3");
@@ -95,13 +95,16 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
 
     private static AgentHostSettings Settings(string executable) => new(
         "node-test",
+        "node-test-id",
         new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(new ClaudeDriverOptions(executable)) },
-        AgentRunOptions.Default with { InterruptGrace = TimeSpan.FromSeconds(2) });
+        AgentRunOptions.Default with { InterruptGrace = TimeSpan.FromSeconds(2) },
+        (_, _) => false);
 
-    private static T Expect<T>(Akka.TestKit.TestProbe region, string sessionId) where T : SessionCommand
+    /// <summary>The next fact for the session: numbered one after the last, whatever its kind.</summary>
+    private static T Expect<T>(Akka.TestKit.TestProbe facts, string sessionId) where T : SessionCommand
     {
-        var envelope = region.ExpectMsg<SessionCommandEnvelope>(Wait);
-        Assert.Equal(sessionId, envelope.SessionId);
-        return Assert.IsType<T>(envelope.Command);
+        var fact = facts.ExpectMsg<SessionFact>(Wait);
+        Assert.Equal(sessionId, fact.SessionId);
+        return Assert.IsType<T>(fact.Fact);
     }
 }

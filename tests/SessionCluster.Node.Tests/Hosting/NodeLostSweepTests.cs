@@ -7,10 +7,12 @@ namespace SessionCluster.Node.Tests.Hosting;
 
 public sealed class NodeLostSweepTests : Akka.TestKit.Xunit2.TestKit
 {
-    private const string Here = "node-a";
-    private static readonly DateTimeOffset Started = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private const string HereId = "id-a";
+    private const string HereName = "node-a";
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly DateTimeOffset At = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static SessionState Session(string id, SessionStatus status, string? node, DateTimeOffset updatedAt) => new()
+    private static SessionState Session(string id, SessionStatus status, string? node, string? nodeId = null, int? pid = null) => new()
     {
         Id = id,
         Name = id,
@@ -19,77 +21,99 @@ public sealed class NodeLostSweepTests : Akka.TestKit.Xunit2.TestKit
         Workdir = "/w",
         Status = status,
         Node = node,
-        CreatedAt = updatedAt.AddMinutes(-1),
-        UpdatedAt = updatedAt,
+        NodeId = nodeId,
+        Pid = pid,
+        ProcessStartTime = pid is null ? 0 : 777,
+        CreatedAt = At,
+        // However recent: a session the previous run of this node updated a moment ago is lost all the same.
+        UpdatedAt = DateTimeOffset.UtcNow.AddSeconds(5),
     };
 
+    private NodeLostSweep Sweep(Func<int, long, bool>? endLeftover = null) =>
+        new(HereId, HereName, endLeftover ?? ((_, _) => false), TimeSpan.FromSeconds(3));
+
     [Fact]
-    public void Only_live_sessions_of_this_node_or_of_none_updated_before_the_start_are_marked_lost()
+    public void Live_sessions_recorded_on_this_node_id_or_on_no_node_are_marked_lost_by_id_never_by_name_alone()
     {
-        var before = Started.AddSeconds(-1);
         var sessions = new[]
         {
-            Session("running-here", SessionStatus.Running, Here, before),
-            Session("starting-nowhere", SessionStatus.Starting, null, before),
-            Session("waiting-here", SessionStatus.WaitingForInput, Here, Started.AddDays(-3)),
-            Session("running-elsewhere", SessionStatus.Running, "node-b", before),
-            Session("running-here-after-start", SessionStatus.Running, Here, Started.AddMilliseconds(1)),
-            Session("running-here-at-start", SessionStatus.Running, Here, Started),
-            Session("completed-here", SessionStatus.Completed, Here, before),
-            Session("failed-here", SessionStatus.Failed, Here, before),
-            Session("killed-nowhere", SessionStatus.Killed, null, before),
-            Session("interrupted-here", SessionStatus.Interrupted, Here, before),
+            Session("running-here", SessionStatus.Running, HereName, HereId),
+            Session("starting-nowhere", SessionStatus.Starting, null),
+            Session("waiting-here-before-ids", SessionStatus.WaitingForInput, HereName),
+            Session("same-name-other-id", SessionStatus.Running, HereName, "id-b"),
+            Session("running-elsewhere", SessionStatus.Running, "node-b", "id-b"),
+            Session("completed-here", SessionStatus.Completed, HereName, HereId),
+            Session("killed-nowhere", SessionStatus.Killed, null),
+            Session("interrupted-here", SessionStatus.Interrupted, HereName, HereId),
         };
         var region = CreateTestProbe();
-        var sweep = new NodeLostSweep(Here, Started);
+        var sweep = Sweep();
 
         sweep.Run(sessions, region.Ref);
 
         var marked = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var envelope = region.ExpectMsg<SessionCommandEnvelope>();
+            var envelope = region.ExpectMsg<SessionCommandEnvelope>(Wait);
             var command = Assert.IsType<MarkNodeLost>(envelope.Command);
-            Assert.Equal(Here, command.Node);
-            Assert.InRange(command.At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+            Assert.Equal(HereId, command.NodeId);
+            Assert.Equal(HereName, command.Node);
             marked.Add(envelope.SessionId);
+            region.Reply(new SessionAccepted(envelope.SessionId, sessions.Single(s => s.Id == envelope.SessionId)));
         }
 
         region.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(["running-here", "starting-nowhere", "waiting-here"], marked.Order(StringComparer.Ordinal));
-        Assert.True(sweep.Done);
+        Assert.Equal(["running-here", "starting-nowhere", "waiting-here-before-ids"], marked.Order(StringComparer.Ordinal));
+        AwaitAssert(() => Assert.True(sweep.Done), Wait);
     }
 
     [Fact]
-    public void Done_flips_to_true_when_the_sweep_has_run()
+    public void Done_waits_until_every_session_has_answered_and_asks_again_after_a_timeout()
     {
-        var sweep = new NodeLostSweep(Here, Started);
+        var region = CreateTestProbe();
+        var sweep = Sweep();
+
+        sweep.Run([Session("running-here", SessionStatus.Running, HereName, HereId)], region.Ref);
+
+        region.ExpectMsg<SessionCommandEnvelope>(Wait); // not answered: the ask times out
         Assert.False(sweep.Done);
+        var again = region.ExpectMsg<SessionCommandEnvelope>(Wait);
+        Assert.False(sweep.Done);
+        region.Reply(new SessionAccepted(again.SessionId, Session("running-here", SessionStatus.Failed, HereName, HereId)));
+        AwaitAssert(() => Assert.True(sweep.Done), Wait);
+    }
 
-        sweep.Run([Session("running-here", SessionStatus.Running, Here, Started.AddSeconds(-5))], CreateTestProbe().Ref);
+    [Fact]
+    public void A_recorded_process_is_ended_as_a_leftover_before_its_session_is_marked()
+    {
+        var ended = new List<(int Pid, long StartTime)>();
+        var region = CreateTestProbe();
+        var sweep = Sweep((pid, startTime) =>
+        {
+            ended.Add((pid, startTime));
+            return true;
+        });
 
-        Assert.True(sweep.Done);
+        sweep.Run(
+            [Session("running-here", SessionStatus.Running, HereName, HereId, pid: 4242), Session("running-elsewhere", SessionStatus.Running, "node-b", "id-b", pid: 99)],
+            region.Ref);
+
+        var envelope = region.ExpectMsg<SessionCommandEnvelope>(Wait);
+        Assert.Equal([(4242, 777L)], ended);
+        region.Reply(new SessionAccepted(envelope.SessionId, Session("running-here", SessionStatus.Failed, HereName, HereId)));
+        AwaitAssert(() => Assert.True(sweep.Done), Wait);
     }
 
     [Fact]
     public void Done_flips_to_true_with_nothing_to_sweep()
     {
         var region = CreateTestProbe();
-        var sweep = new NodeLostSweep(Here, Started);
+        var sweep = Sweep();
+        Assert.False(sweep.Done);
 
         sweep.Run([], region.Ref);
 
-        Assert.True(sweep.Done);
+        AwaitAssert(() => Assert.True(sweep.Done), Wait);
         region.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-    }
-
-    [Fact]
-    public void A_sweep_works_with_nobody_listening()
-    {
-        var sweep = new NodeLostSweep(Here, Started);
-
-        sweep.Run([Session("running-here", SessionStatus.Running, Here, Started.AddSeconds(-5))], ActorRefs.Nobody);
-
-        Assert.True(sweep.Done);
     }
 }
