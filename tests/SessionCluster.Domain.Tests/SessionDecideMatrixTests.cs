@@ -11,6 +11,7 @@ public class SessionDecideMatrixTests
     {
         "launch" => SessionDriver.LaunchCommand(at: at),
         "process-started" => new RecordProcessStarted("node-b", 5151, at),
+        "fact" => new RecordAgentFact(1, new RecordProcessStarted("node-b", 5151, at), at),
         "agent-session-id" => new RecordAgentSessionId("conv-2", "opus", at),
         "turn-result" => SessionDriver.TurnResult(at),
         "turn-error" => SessionDriver.TurnResult(at, isError: true),
@@ -40,7 +41,18 @@ public class SessionDecideMatrixTests
         ["process-started"] =
         [
             "AgentProcessStarted => running", "AgentProcessStarted => running",
-            "AgentProcessStarted => waiting-for-input", None, None, None, None,
+            "AgentProcessStarted => waiting-for-input",
+            // A process that starts after its session finished is recorded, so it can be stopped.
+            "AgentProcessStarted => completed", "AgentProcessStarted => failed",
+            "AgentProcessStarted => killed", "AgentProcessStarted => interrupted",
+        ],
+        // The driver's sessions have applied no numbered fact yet, so fact 1 applies (see AgentFactTests for redeliveries).
+        ["fact"] =
+        [
+            "AgentProcessStarted+AgentFactApplied => running", "AgentProcessStarted+AgentFactApplied => running",
+            "AgentProcessStarted+AgentFactApplied => waiting-for-input", "AgentProcessStarted+AgentFactApplied => completed",
+            "AgentProcessStarted+AgentFactApplied => failed", "AgentProcessStarted+AgentFactApplied => killed",
+            "AgentProcessStarted+AgentFactApplied => interrupted",
         ],
         ["agent-session-id"] =
         [
