@@ -2,7 +2,6 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
-using Akka.Cluster.Sharding.Delivery;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Persistence.Query;
@@ -70,11 +69,7 @@ public static class AkkaWiring
                 })
             .WithShardRegion<SessionRegion>(
                 SessionRegion.TypeName,
-                (system, registry, _) => sessionId =>
-                    // The shard's entity is the reliable-delivery consumer controller; the session entity is its child.
-                    ShardingConsumerController.Create<SessionFact>(
-                        consumerController => SessionEntity.Props(sessionId, registry.Get<AgentHost>(), settings.Sessions, consumerController),
-                        ShardingConsumerController.Settings.Create(system)),
+                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), settings.Sessions, system),
                 new SessionMessageExtractor(settings.Shards),
                 new ShardOptions
                 {
