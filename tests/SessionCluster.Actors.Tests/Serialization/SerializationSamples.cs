@@ -45,6 +45,7 @@ public static class SerializationSamples
         ["SK"] = new SessionKilled(At.AddSeconds(9)),
         ["SF"] = new SessionFailed(Error, At.AddSeconds(10)),
         ["SRA"] = new SessionResumedAs("s-20250314-0002", At.AddSeconds(11)),
+        ["AFA"] = new AgentFactApplied(9_876_543_210, At.AddSeconds(12)),
         ["SS"] = new SessionState
         {
             Id = "s-20250314-0001",
@@ -93,6 +94,7 @@ public static class SerializationSamples
         ["SK"] = new SessionKilled(default),
         ["SF"] = new SessionFailed(new ErrorContext(ErrorKind.Auth, "", null, null, "", "", ""), default),
         ["SRA"] = new SessionResumedAs("", default),
+        ["AFA"] = new AgentFactApplied(0, default),
         ["SS"] = new SessionState { Id = "", Name = "", Agent = "", Prompt = "", Workdir = "" },
     };
 

@@ -44,6 +44,37 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fields_added_after_the_golden_files_round_trip_and_old_bytes_read_them_as_absent()
+    {
+        var serialization = Sys.Serialization;
+        object[] extended =
+        [
+            new AgentProcessStarted("node-a", 41_234, SerializationSamples.At, "0f3c9a7d21b4e8c6", 1_234_567_890),
+            new SessionInterrupted(SerializationSamples.At, "node stopped"),
+            (SessionState)SerializationSamples.Full["SS"] with
+            {
+                NodeId = "0f3c9a7d21b4e8c6",
+                ProcessStartTime = 1_234_567_890,
+                LastFactSeq = 42,
+                StopReason = "node stopped",
+                ResumeAgentSessionId = "6f1c2b7e-agent-conv",
+            },
+        ];
+        foreach (var sample in extended)
+        {
+            var serializer = serialization.FindSerializerFor(sample);
+            var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, sample);
+            var back = serialization.Deserialize(serializer.ToBinary(sample), serializer.Identifier, manifest);
+            Assert.Equal(Canonical.Of(sample), Canonical.Of(back));
+        }
+
+        var old = (AgentProcessStarted)serialization.Deserialize(
+            serialization.Serialize(SerializationSamples.Full["APS"]), SessionEventSerializer.SerializerId, "APS");
+        Assert.Equal(("", 0L), (old.NodeId, old.StartTime));
+        Assert.Null(((SessionInterrupted)SerializationSamples.Full["SI"]).Reason);
+    }
+
+    [Fact]
     public void The_canonical_projection_sees_collection_contents_and_decimal_scale()
     {
         var launched = (SessionLaunched)SerializationSamples.Full["SL"];

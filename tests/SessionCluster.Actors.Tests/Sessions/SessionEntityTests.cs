@@ -95,11 +95,16 @@ public sealed class SessionEntityTests : IDisposable
         firstHost.ExpectMsg<StartAgent>(Wait);
         Assert.Equal(StopMode.Interrupt, firstHost.ExpectMsg<StopAgent>(Wait).Mode);
 
+        // Killed before its process reported: the stop goes out once the process is known.
         var (second, secondHost) = kit.Entity("s5");
         kit.Accept(second, Launch("s5"));
         Assert.Equal(SessionStatus.Killed, kit.Accept(second, new SessionCommandEnvelope("s5", new Domain.Kill(At))).Status);
         secondHost.ExpectMsg<StartAgent>(Wait);
-        Assert.Equal(StopMode.Kill, secondHost.ExpectMsg<StopAgent>(Wait).Mode);
+        secondHost.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(4242, kit.Accept(second, Started("s5")).Pid);
+        var stop = secondHost.ExpectMsg<StopAgent>(Wait);
+        Assert.Equal(StopMode.Kill, stop.Mode);
+        Assert.Equal(4242, stop.Pid);
     }
 
     [Fact]
