@@ -159,6 +159,54 @@ public sealed class SessionEntityTests : IDisposable
     }
 
     [Fact]
+    public void A_recovered_interrupted_session_whose_process_is_still_recorded_is_stopped_again_until_the_host_says_it_is_gone()
+    {
+        using (var kit = new Kit(journal))
+        {
+            var (entity, host) = kit.Entity("r1");
+            kit.Accept(entity, Launch("r1"));
+            kit.Accept(entity, Started("r1"));
+            kit.Accept(entity, new SessionCommandEnvelope("r1", new Interrupt(At)));
+            host.ExpectMsg<StartAgent>(Wait);
+            host.ExpectMsg<StopAgent>(Wait);
+            // The node goes down before the process's exit is recorded.
+        }
+
+        using var restarted = new Kit(journal);
+        var (recovered, again) = restarted.Entity("r1", Quick);
+        Assert.Equal(4242, restarted.Accept(recovered, new GetSession("r1")).Pid);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var stop = again.ExpectMsg<StopAgent>(Wait);
+            Assert.Equal((StopMode.Interrupt, 4242), (stop.Mode, stop.Pid));
+        }
+
+        again.Reply(new AgentNotRunning("r1"));
+        restarted.AwaitAssert(() => Assert.Null(restarted.Accept(recovered, new GetSession("r1")).Pid), Wait);
+        again.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m as StopAgent); // asks sent before the answer landed
+        again.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
+        Assert.Equal(SessionStatus.Interrupted, restarted.Accept(recovered, new GetSession("r1")).Status);
+    }
+
+    [Fact]
+    public void A_launch_whose_process_never_reported_is_asked_for_again_until_it_does_then_never()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("r2", Quick);
+        kit.Accept(entity, Launch("r2"));
+
+        Assert.Equal("r2", host.ExpectMsg<StartAgent>(Wait).SessionId);
+        Assert.Equal("r2", host.ExpectMsg<StartAgent>(Wait).SessionId);
+        kit.Accept(entity, Started("r2"));
+
+        host.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m as StartAgent); // asks sent before the fact landed
+        host.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
+    }
+
+    private static readonly SessionEntitySettings Quick = SessionEntitySettings.Default with { AskAgentHostAgainAfter = TimeSpan.FromMilliseconds(200) };
+
+    [Fact]
     public void A_finished_session_asks_to_be_passivated_when_idle()
     {
         using var kit = new Kit(journal);
