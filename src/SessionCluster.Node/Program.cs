@@ -3,10 +3,17 @@ using Serilog;
 using Serilog.Formatting.Compact;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
 using SessionCluster.Domain;
 using SessionCluster.Node.Configuration;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Http;
+
+// The node's agent reaper (started by the node itself, see ReaperProcess): before anything else, nothing else.
+if (args is [AgentReaper.Verb])
+{
+    return await AgentReaper.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+}
 
 var (commandLine, error) = NodeCommandLine.Parse(args);
 if (commandLine is null)

@@ -85,7 +85,7 @@ public sealed class AgentProcessActor : ReceiveActor
 
     private void Record(SessionCommand command) => sessions.Tell(new SessionCommandEnvelope(start.SessionId, command));
 
-    private sealed record ProcessStarted(int Pid);
+    private sealed record ProcessStarted(int Pid, long StartTime);
 
     private sealed record AgentSessionIdSeen(string AgentSessionId, string? Model);
 
@@ -101,7 +101,7 @@ public sealed class AgentProcessActor : ReceiveActor
     /// <summary>Turns the run's callbacks (from any thread) into messages to this actor.</summary>
     private sealed class Listener(IActorRef self) : IAgentRunListener
     {
-        public void OnProcessStarted(int pid) => self.Tell(new ProcessStarted(pid));
+        public void OnProcessStarted(int pid, long startTime) => self.Tell(new ProcessStarted(pid, startTime));
 
         public void OnAgentEvent(AgentEvent e)
         {

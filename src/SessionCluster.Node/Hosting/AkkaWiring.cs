@@ -34,7 +34,11 @@ public static class AkkaWiring
         NodeLostSweep sweep,
         SecretRedactor redactor)
     {
-        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor);
+        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor)
+        {
+            // Kills the node's agents if the node dies; ends by itself when the node's process does.
+            Trees = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Serilog.Log.Warning("{Reaper}", message)),
+        };
 
         return builder
             .AddHocon(settings.Hocon, HoconAddMode.Prepend)
