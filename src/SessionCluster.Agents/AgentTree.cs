@@ -21,18 +21,19 @@ public sealed record AgentTree(int Pid, long StartTime, string Mark)
 
     /// <summary>
     /// Ends what is left of an agent a previous run of the node started: only when the process at
-    /// <paramref name="pid"/> still has <paramref name="startTime"/> (else the pid was reused and nothing is done).
+    /// <paramref name="pid"/> still has <paramref name="startTime"/> (else the pid was reused) and carries an
+    /// agent's mark (start times count from boot: after a reboot another program may match by chance).
     /// </summary>
     /// <returns>Whether the agent was found and killed.</returns>
     public static bool KillLeftover(int pid, long startTime)
     {
-        if (startTime <= 0 || ProcStat.Read(pid) is not { } leader || leader.StartTime != startTime)
+        if (startTime <= 0 || ProcStat.Read(pid) is not { } leader || leader.StartTime != startTime
+            || ProcTable.Variable(pid, MarkVariable) is not { Length: > 0 } mark)
         {
             return false;
         }
 
         // Its mark finds what it started outside its group.
-        var mark = ProcTable.Variable(pid, MarkVariable) ?? string.Empty;
         var tree = new AgentTree(pid, startTime, mark);
         tree.KillRound();
         _ = tree.KillAsync(KillDeadline);

@@ -40,5 +40,22 @@ public sealed class KillLeftoverTests
     }
 
     [Fact]
+    public async Task A_process_that_is_no_agent_is_left_alone_even_when_its_start_time_matches()
+    {
+        // After a reboot start times count from zero again: pid and start time may match another program.
+        using var other = System.Diagnostics.Process.Start("sleep", "60");
+        try
+        {
+            Assert.False(AgentTree.KillLeftover(other.Id, ProcStat.Read(other.Id)!.StartTime));
+
+            Assert.False(other.WaitForExit(TimeSpan.FromMilliseconds(500)), "it was killed");
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
     public void A_pid_no_process_has_is_nothing_to_kill() => Assert.False(AgentTree.KillLeftover(int.MaxValue, 12345));
 }
