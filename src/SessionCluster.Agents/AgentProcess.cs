@@ -251,7 +251,7 @@ public sealed class AgentProcess : IAsyncDisposable
             return;
         }
 
-        if (Tree.KillRound() > 0)
+        if (Tree.KillRound())
         {
             // Processes forked meanwhile are chased in the background.
             _ = Tree.KillAsync(AgentTree.KillDeadline);

@@ -92,17 +92,21 @@ public sealed class AgentReaper(TextWriter log)
     }
 
     /// <summary>Kills every registered tree (see <see cref="AgentTree"/> for what is and is not taken for it).</summary>
+    /// <returns>How many of them still had live processes.</returns>
     public async Task<int> KillRegisteredAsync()
     {
         var all = trees.Values.ToList();
         trees.Clear();
-        var found = all.Where(tree => tree.KillRound() > 0).ToList();
+        var found = AgentTree.KillRound(all);
+        var gone = await AgentTree.KillAllAsync(found, AgentTree.KillDeadline);
         foreach (var tree in found)
         {
-            var gone = await tree.KillAsync(AgentTree.KillDeadline);
-            Write(gone
-                ? $"killed what was left of agent {tree.Pid}: its node is gone"
-                : $"could not kill everything of agent {tree.Pid} within {AgentTree.KillDeadline.TotalSeconds} s");
+            Write($"killed what was left of agent {tree.Pid}: its node is gone");
+        }
+
+        if (!gone)
+        {
+            Write($"could not kill everything within {AgentTree.KillDeadline.TotalSeconds} s");
         }
 
         return found.Count;

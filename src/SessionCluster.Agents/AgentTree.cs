@@ -40,9 +40,6 @@ public sealed record AgentTree(int Pid, long StartTime, string Mark)
         return true;
     }
 
-    /// <summary>The live processes of the tree (zombies are left out: they are dead already).</summary>
-    public IReadOnlyList<ProcStat> LiveMembers() => Members(ProcTable.Snapshot(), out _);
-
     /// <summary>Sends <paramref name="signal"/> to the agent's process group (to the agent alone while it has none yet).</summary>
     public void SignalGroup(int signal)
     {
@@ -54,30 +51,50 @@ public sealed record AgentTree(int Pid, long StartTime, string Mark)
     }
 
     /// <summary>SIGKILL to every live process of the tree, now.</summary>
-    /// <returns>How many live processes were found (0: nothing was left).</returns>
-    public int KillRound()
-    {
-        var members = Members(ProcTable.Snapshot(), out var groupIsOurs);
-        if (groupIsOurs)
-        {
-            // Also catches a member forked after the snapshot was taken.
-            Libc.SendToGroup(Pid, Libc.SigKill);
-        }
-
-        foreach (var member in members)
-        {
-            Libc.Send(member.Pid, Libc.SigKill);
-        }
-
-        return members.Count;
-    }
+    /// <returns>Whether anything of it was alive.</returns>
+    public bool KillRound() => KillRound([this]).Count > 0;
 
     /// <summary>Kills the tree in rounds until nothing of it is alive (a process may fork while it is killed).</summary>
     /// <returns>False when something still lived at the deadline (a process stuck in the kernel).</returns>
-    public async Task<bool> KillAsync(TimeSpan deadline)
+    public Task<bool> KillAsync(TimeSpan deadline) => KillAllAsync([this], deadline);
+
+    /// <summary>
+    /// SIGKILL to every live process of these trees, from one look at <c>/proc</c> (a reaper may hold hundreds).
+    /// </summary>
+    /// <returns>The trees that still had live processes.</returns>
+    public static IReadOnlyList<AgentTree> KillRound(IReadOnlyCollection<AgentTree> trees)
+    {
+        var table = ProcTable.Snapshot();
+        var found = new List<AgentTree>();
+        foreach (var tree in trees)
+        {
+            var members = tree.Members(table, out var groupIsOurs);
+            if (groupIsOurs)
+            {
+                // Also catches a member forked after the snapshot was taken.
+                Libc.SendToGroup(tree.Pid, Libc.SigKill);
+            }
+
+            foreach (var member in members)
+            {
+                Libc.Send(member.Pid, Libc.SigKill);
+            }
+
+            if (members.Count > 0)
+            {
+                found.Add(tree);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Kills these trees in rounds until nothing of them is alive, or the deadline.</summary>
+    /// <returns>False when something still lived at the deadline.</returns>
+    public static async Task<bool> KillAllAsync(IReadOnlyCollection<AgentTree> trees, TimeSpan deadline)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (KillRound() > 0)
+        for (var alive = trees; (alive = KillRound(alive)).Count > 0;)
         {
             if (clock.Elapsed > deadline)
             {
@@ -93,8 +110,9 @@ public sealed record AgentTree(int Pid, long StartTime, string Mark)
 
     private bool LeaderIsThisAgent(ProcStat? leader) => leader is not null && StartTime > 0 && leader.StartTime == StartTime;
 
-    private List<ProcStat> Members(List<ProcStat> all, out bool groupIsOurs)
+    private List<ProcStat> Members(ProcTable table, out bool groupIsOurs)
     {
+        var all = table.All;
         var leader = all.Find(p => p.Pid == Pid);
 
         // Linux gives no new process a pid still used as a group or session id: while the leader is gone but a
@@ -111,7 +129,7 @@ public sealed record AgentTree(int Pid, long StartTime, string Mark)
             }
 
             var inGroup = groupIsOurs && (process.Pid == Pid || process.ProcessGroup == Pid || process.Session == Pid);
-            if (inGroup || (Mark.Length > 0 && ProcTable.Variable(process.Pid, MarkVariable) == Mark))
+            if (inGroup || (Mark.Length > 0 && table.MarkOf(process.Pid) == Mark))
             {
                 members[process.Pid] = process;
             }

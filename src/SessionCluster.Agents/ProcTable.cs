@@ -3,10 +3,19 @@ using System.Text;
 namespace SessionCluster.Agents;
 
 /// <summary>The processes <c>/proc</c> lists right now, and what their environment held when they started.</summary>
-internal static class ProcTable
+internal sealed class ProcTable
 {
+    private readonly Dictionary<int, string?> marks = [];
+
+    private ProcTable(List<ProcStat> all)
+    {
+        All = all;
+    }
+
     /// <summary>Every process whose stat could be read (one that ends meanwhile is left out).</summary>
-    public static List<ProcStat> Snapshot()
+    public List<ProcStat> All { get; }
+
+    public static ProcTable Snapshot()
     {
         var all = new List<ProcStat>(256);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -17,7 +26,19 @@ internal static class ProcTable
             }
         }
 
-        return all;
+        return new ProcTable(all);
+    }
+
+    /// <summary>The process's <see cref="AgentTree.MarkVariable"/>, read once per snapshot however many trees ask.</summary>
+    public string? MarkOf(int pid)
+    {
+        if (!marks.TryGetValue(pid, out var mark))
+        {
+            mark = Variable(pid, AgentTree.MarkVariable);
+            marks[pid] = mark;
+        }
+
+        return mark;
     }
 
     /// <summary>The value of one variable in the environment the process was started with, or null.</summary>
