@@ -13,7 +13,8 @@ public sealed class AgentReaperTests
     [Fact]
     public async Task When_its_input_ends_every_registered_tree_is_killed_and_no_other()
     {
-        using var registered = await StrayTree.StartAsync();
+        using var first = await StrayTree.StartAsync();
+        using var second = await StrayTree.StartAsync();
         using var unregistered = await StrayTree.StartAsync();
         using var node = new AnonymousPipeServerStream(PipeDirection.Out);
         using var reader = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, node.ClientSafePipeHandle));
@@ -21,16 +22,19 @@ public sealed class AgentReaperTests
         var watching = new AgentReaper(log).WatchAsync(reader);
         await using (var writer = new StreamWriter(node) { AutoFlush = true })
         {
-            await writer.WriteAsync($"{Added(registered.Tree)}\n{Added(unregistered.Tree)}\n- {unregistered.Tree.Pid}\n");
+            await writer.WriteAsync(
+                $"{Added(first.Tree)}\n{Added(unregistered.Tree)}\n{Added(second.Tree)}\n- {unregistered.Tree.Pid}\n");
 
             // The pipe stays open: nothing happens yet.
-            await registered.AssertStillRunningAsync();
+            await first.AssertStillRunningAsync();
         }
 
-        Assert.Equal(1, await watching.WaitAsync(Deadlines.Script));
-        await registered.WaitUntilGoneAsync(Deadlines.Script);
+        Assert.Equal(2, await watching.WaitAsync(Deadlines.Script));
+        await first.WaitUntilGoneAsync(Deadlines.Script);
+        await second.WaitUntilGoneAsync(Deadlines.Script);
         await unregistered.AssertStillRunningAsync();
-        Assert.Contains($"killed what was left of agent {registered.Tree.Pid}", log.ToString());
+        Assert.Contains($"killed what was left of agent {first.Tree.Pid}", log.ToString());
+        Assert.Contains($"killed what was left of agent {second.Tree.Pid}", log.ToString());
     }
 
     [Fact]
