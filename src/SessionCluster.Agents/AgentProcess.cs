@@ -8,8 +8,10 @@ using SessionCluster.Domain;
 namespace SessionCluster.Agents;
 
 /// <summary>
-/// One agent OS process: started without a shell, stdout read as bounded lines, stderr kept as a bounded tail,
-/// stdin written line by line, stopped by SIGINT (then SIGKILL after a grace) or SIGKILL.
+/// One agent OS process: started without a shell in a session and process group of its own, stdout read as
+/// bounded lines, stderr kept as a bounded tail, stdin written line by line, stopped by SIGINT to its group
+/// (then SIGKILL to its whole <see cref="AgentTree"/> after a grace) or SIGKILL to its tree. Whatever is left of
+/// the tree when the process exits is killed before <see cref="Exited"/> completes.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class AgentProcess : IAsyncDisposable
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Process process;
+    private readonly IAgentTreeRegistry registry;
     private readonly int maxLineBytes;
     private readonly Stream stdin;
     private readonly SemaphoreSlim stdinGate = new(1, 1);
@@ -28,17 +31,24 @@ public sealed class AgentProcess : IAsyncDisposable
     private int outputTaken;
     private volatile bool inputClosed;
 
-    private AgentProcess(Process process, int maxLineBytes)
+    private AgentProcess(Process process, AgentTree tree, IAgentTreeRegistry registry, int maxLineBytes)
     {
         this.process = process;
+        this.registry = registry;
         this.maxLineBytes = maxLineBytes;
-        Pid = process.Id;
+        Tree = tree;
         stdin = process.StandardInput.BaseStream;
         stderrDrained = PumpStderrAsync();
         Exited = WaitForExitAsync();
     }
 
-    public int Pid { get; }
+    public int Pid => Tree.Pid;
+
+    /// <summary>The process's start time (clock ticks after boot, <c>/proc/&lt;pid&gt;/stat</c> field 22): with the pid, its identity.</summary>
+    public long StartTime => Tree.StartTime;
+
+    /// <summary>The process and everything it starts.</summary>
+    public AgentTree Tree { get; }
 
     /// <summary>Completes when the process has ended.</summary>
     public Task<ProcessExitStatus> Exited { get; }
@@ -48,15 +58,19 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>The end of what the process wrote to stderr (somewhat more than <see cref="ErrorContext.StderrTailChars"/>).</summary>
     public string StderrTail => stderr.ToString();
 
-    /// <summary>Starts the process and writes the spec's stdin lines.</summary>
+    /// <summary>Starts the process, registers its tree and writes the spec's stdin lines.</summary>
+    /// <param name="registry">Told when the process starts and when nothing of its tree is left; none when null.</param>
     /// <exception cref="AgentStartException">The program or the working directory is missing or unusable.</exception>
-    public static AgentProcess Start(AgentProcessSpec spec, int maxLineBytes = DefaultMaxLineBytes)
+    public static AgentProcess Start(AgentProcessSpec spec, int maxLineBytes = DefaultMaxLineBytes, IAgentTreeRegistry? registry = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        registry ??= AgentTreeRegistry.None;
         LaunchChecks.Workdir(spec.WorkingDirectory);
-        var executable = LaunchChecks.Executable(spec.Executable, spec.Environment);
+        var executable = LaunchChecks.Executable(spec.Executable);
+        LaunchChecks.Interpreter(executable);
 
-        var startInfo = new ProcessStartInfo(executable)
+        // setsid execs the agent in place (see Setsid): no shell, and the pid is the agent's.
+        var startInfo = new ProcessStartInfo(Setsid.Path)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -66,16 +80,15 @@ public sealed class AgentProcess : IAsyncDisposable
             StandardInputEncoding = Utf8NoBom,
             StandardErrorEncoding = Utf8NoBom,
         };
+        startInfo.ArgumentList.Add(executable);
         foreach (var argument in spec.Arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        // startInfo.Environment starts as this process's own: the spec's variables go on top.
-        foreach (var (name, value) in spec.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
+        // startInfo.Environment starts as this process's own.
+        var mark = AgentTree.NewMark();
+        ChildEnvironment.Apply(startInfo.Environment, spec.Environment, mark);
 
         Process process;
         try
@@ -88,7 +101,20 @@ public sealed class AgentProcess : IAsyncDisposable
             throw new AgentStartException(ErrorKind.AgentBinaryMissing, $"the agent program {spec.Executable} could not be started: {e.Message}", e);
         }
 
-        var agent = new AgentProcess(process, maxLineBytes);
+        // Read at once: the start time is what tells this process from a later one with the same pid.
+        var tree = new AgentTree(process.Id, ProcStat.Read(process.Id)?.StartTime ?? 0, mark);
+        try
+        {
+            registry.Register(tree);
+        }
+        catch
+        {
+            // Unregistered, it could outlive a node that dies: it must not run.
+            tree.KillRound();
+            throw;
+        }
+
+        var agent = new AgentProcess(process, tree, registry, maxLineBytes);
         agent.initialInput = agent.WriteInitialInputAsync(spec);
         return agent;
     }
@@ -204,7 +230,7 @@ public sealed class AgentProcess : IAsyncDisposable
         _ = CloseInputWhenIdleAsync();
     }
 
-    /// <summary>SIGINT now; SIGKILL if the process is still alive after <paramref name="grace"/>.</summary>
+    /// <summary>SIGINT to the process group now; SIGKILL to the whole tree if any of it is alive after <paramref name="grace"/>.</summary>
     public void Interrupt(TimeSpan grace)
     {
         if (HasExited)
@@ -212,25 +238,23 @@ public sealed class AgentProcess : IAsyncDisposable
             return;
         }
 
-        Libc.Send(Pid, Libc.SigInt);
+        Tree.SignalGroup(Libc.SigInt);
         _ = KillAfterAsync(grace);
     }
 
-    /// <summary>SIGKILL now, to the process and every process it started.</summary>
+    /// <summary>SIGKILL now, to the process and every process of its tree.</summary>
     public void Kill()
     {
         if (HasExited)
         {
+            // Nothing of the tree was left when the exit was reported.
             return;
         }
 
-        try
+        if (Tree.KillRound())
         {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
-        {
-            // It ended between the check and the kill.
+            // Processes forked meanwhile are chased in the background.
+            _ = Tree.KillAsync(AgentTree.KillDeadline);
         }
     }
 
@@ -317,6 +341,7 @@ public sealed class AgentProcess : IAsyncDisposable
 
     private async Task KillAfterAsync(TimeSpan grace)
     {
+        // Once the process has exited its leftovers are killed anyway (see WaitForExitAsync).
         if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
         {
             Kill();
@@ -343,6 +368,12 @@ public sealed class AgentProcess : IAsyncDisposable
     private async Task<ProcessExitStatus> WaitForExitAsync()
     {
         await process.WaitForExitAsync();
-        return ProcessExitStatus.FromExitCode(process.ExitCode);
+        var status = ProcessExitStatus.FromExitCode(process.ExitCode);
+
+        // No agent outlives its own process: what it left (its group, tool commands in sessions of their own,
+        // detached daemons) is killed before the exit is reported.
+        await Tree.KillAsync(AgentTree.KillDeadline);
+        registry.Unregister(Tree);
+        return status;
     }
 }

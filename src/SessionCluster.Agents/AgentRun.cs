@@ -32,6 +32,9 @@ public sealed class AgentRun : IAsyncDisposable
     /// <summary>The current agent process's id.</summary>
     public int Pid => current.Process.Pid;
 
+    /// <summary>The current agent process's start time (see <see cref="AgentProcess.StartTime"/>).</summary>
+    public long StartTime => current.Process.StartTime;
+
     /// <summary>Completes once the current process has ended and its exit has been reported.</summary>
     public Task Completion => current.Pump;
 
@@ -79,14 +82,14 @@ public sealed class AgentRun : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGINT; SIGKILL after <see cref="AgentRunOptions.InterruptGrace"/> if the agent is still alive.</summary>
+    /// <summary>SIGINT to the agent's group; SIGKILL to its tree after <see cref="AgentRunOptions.InterruptGrace"/> if any of it is still alive.</summary>
     public void Interrupt()
     {
         stopRequested = true;
         current.Process.Interrupt(options.InterruptGrace);
     }
 
-    /// <summary>SIGKILL at once.</summary>
+    /// <summary>SIGKILL at once, to the agent and every process it started.</summary>
     public void Kill()
     {
         stopRequested = true;
@@ -107,10 +110,10 @@ public sealed class AgentRun : IAsyncDisposable
 
     private Running Launch(AgentProcessSpec spec)
     {
-        var process = AgentProcess.Start(spec, options.MaxLineBytes);
+        var process = AgentProcess.Start(spec, options.MaxLineBytes, options.Trees);
         try
         {
-            listener.OnProcessStarted(process.Pid);
+            listener.OnProcessStarted(process.Pid, process.StartTime);
         }
         catch
         {

@@ -20,4 +20,7 @@ public sealed record AgentRunOptions(
     public static AgentRunOptions Default { get; } = new(DefaultInterruptGrace);
 
     public SecretRedactor Redactor { get; init; } = Redactor ?? SecretRedactor.None;
+
+    /// <summary>Told of every agent process and when its tree is gone: the node's <see cref="ReaperProcess"/>; none by default.</summary>
+    public IAgentTreeRegistry Trees { get; init; } = AgentTreeRegistry.None;
 }

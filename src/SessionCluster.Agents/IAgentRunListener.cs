@@ -8,7 +8,8 @@ namespace SessionCluster.Agents;
 /// </summary>
 public interface IAgentRunListener
 {
-    void OnProcessStarted(int pid);
+    /// <summary>An agent process started; <paramref name="startTime"/> (see <see cref="AgentProcess.StartTime"/>) tells it from a later process with the same pid.</summary>
+    void OnProcessStarted(int pid, long startTime);
 
     /// <summary>Every event the agent's output held, in order.</summary>
     void OnAgentEvent(AgentEvent e);

@@ -27,8 +27,11 @@ internal static class LaunchChecks
         }
     }
 
-    /// <summary>The absolute path of the program: as given when it has a slash, else found on the child's PATH.</summary>
-    public static string Executable(string executable, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// The absolute path of the program: as given when it has a slash, else found on the node's own PATH. A PATH
+    /// in the session's environment reaches the agent but never picks which program the node runs.
+    /// </summary>
+    public static string Executable(string executable)
     {
         if (string.IsNullOrWhiteSpace(executable))
         {
@@ -43,9 +46,7 @@ internal static class LaunchChecks
                 : throw new AgentStartException(ErrorKind.AgentBinaryMissing, Missing(executable, File.Exists(path) ? "it is not executable" : "no such file"));
         }
 
-        // The child's PATH decides, as it would for a shell the child started.
-        var searchPath = environment.TryGetValue("PATH", out var childPath) ? childPath : Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var directory in searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, executable);
             if (IsExecutableFile(candidate))
@@ -54,12 +55,50 @@ internal static class LaunchChecks
             }
         }
 
-        throw new AgentStartException(ErrorKind.AgentBinaryMissing, Missing(executable, "not found on PATH"));
+        throw new AgentStartException(ErrorKind.AgentBinaryMissing, Missing(executable, "not found on the node's PATH"));
+    }
+
+    /// <summary>
+    /// A script's interpreter (<c>#!</c> line) exists and may run. setsid starts the agent after the spawn has
+    /// succeeded, so a missing interpreter would otherwise show only as setsid's exit code.
+    /// </summary>
+    public static void Interpreter(string program)
+    {
+        Span<byte> head = stackalloc byte[256];
+        int read;
+        try
+        {
+            using var file = File.OpenRead(program);
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Executable but not readable: the kernel decides.
+            return;
+        }
+
+        head = head[..read];
+        if (!head.StartsWith("#!"u8))
+        {
+            return;
+        }
+
+        var line = head[2..];
+        var end = line.IndexOf((byte)'\n');
+        line = (end < 0 ? line : line[..end]).Trim(" \t\r"u8);
+        var space = line.IndexOfAny(" \t"u8);
+        var interpreter = System.Text.Encoding.UTF8.GetString(space < 0 ? line : line[..space]);
+        if (!IsExecutableFile(interpreter))
+        {
+            throw new AgentStartException(
+                ErrorKind.AgentBinaryMissing,
+                $"the agent program {program} could not be started: its interpreter {interpreter} is missing or not executable");
+        }
     }
 
     private static string Missing(string executable, string why) => $"the agent program {executable} cannot be run: {why}";
 
-    private static bool IsExecutableFile(string path)
+    public static bool IsExecutableFile(string path)
     {
         const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         try

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SessionCluster.Agents;
 
-/// <summary>The libc calls .NET does not offer: send any signal, ask whether a directory can be entered.</summary>
+/// <summary>The libc calls .NET does not offer: send any signal (to a process or a group), ask whether a directory can be entered.</summary>
 internal static partial class Libc
 {
     public const int SigInt = 2;
@@ -11,7 +11,10 @@ internal static partial class Libc
     private const int ExecuteOk = 1;
 
     /// <summary>Sends <paramref name="signal"/>; false when the process is already gone.</summary>
-    public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
+    public static bool Send(int pid, int signal) => pid > 0 && kill(pid, signal) == 0;
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the group; false when the group has no process.</summary>
+    public static bool SendToGroup(int pgid, int signal) => pgid > 1 && kill(-pgid, signal) == 0;
 
     /// <summary>access(2) with X_OK: whether this process may enter (search) the directory.</summary>
     public static bool CanEnter(string directory) => access(directory, ExecuteOk) == 0;

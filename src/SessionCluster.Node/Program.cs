@@ -3,10 +3,17 @@ using Serilog;
 using Serilog.Formatting.Compact;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
 using SessionCluster.Domain;
 using SessionCluster.Node.Configuration;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Http;
+
+// The node's agent reaper (started by the node itself, see ReaperProcess): before anything else, nothing else.
+if (args is [AgentReaper.Verb])
+{
+    return await AgentReaper.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+}
 
 var (commandLine, error) = NodeCommandLine.Parse(args);
 if (commandLine is null)
@@ -51,7 +58,7 @@ try
     builder.WebHost.UseUrls(settings.Urls);
     builder.Services.AddProblemDetails();
 
-    var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, AkkaWiring.EndLeftover, settings.AskTimeout);
+    var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, SessionCluster.Agents.AgentTree.KillLeftover, settings.AskTimeout);
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
     builder.Services.AddSingleton(sweep);

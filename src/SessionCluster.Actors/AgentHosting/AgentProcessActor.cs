@@ -102,7 +102,7 @@ public sealed class AgentProcessActor : ReceiveActor
     /// <summary>Turns the run's callbacks (from any thread) into messages to this actor.</summary>
     private sealed class Listener(IActorRef self) : IAgentRunListener
     {
-        public void OnProcessStarted(int pid) => self.Tell(new ProcessStarted(pid, ProcStartTime(pid)));
+        public void OnProcessStarted(int pid, long startTime) => self.Tell(new ProcessStarted(pid, startTime));
 
         public void OnAgentEvent(AgentEvent e)
         {
@@ -113,8 +113,5 @@ public sealed class AgentProcessActor : ReceiveActor
         public void OnTurnResult(AgentTurnResult result, WaitingReason next) => self.Tell(new TurnResultSeen(result, next));
 
         public void OnExit(AgentExit exit) => self.Tell(new ProcessExited(exit));
-
-        // Replaced by the start time AgentRun reports once process groups land (procs branch).
-        private static long ProcStartTime(int pid) => 0;
     }
 }

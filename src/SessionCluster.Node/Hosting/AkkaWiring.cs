@@ -28,9 +28,6 @@ public static class AkkaWiring
     public static IReadOnlyDictionary<string, IAgentDriver> Drivers(NodeSettings settings) =>
         new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
 
-    /// <summary>Ends a recorded agent process (pid, start time) left over from an earlier run of the node.</summary>
-    public static bool EndLeftover(int pid, long startTime) => false;
-
     public static AkkaConfigurationBuilder AddSessionCluster(
         this AkkaConfigurationBuilder builder,
         NodeSettings settings,
@@ -38,7 +35,11 @@ public static class AkkaWiring
         NodeLostSweep sweep,
         SecretRedactor redactor)
     {
-        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor);
+        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor)
+        {
+            // Kills the node's agents if the node dies; ends by itself when the node's process does.
+            Trees = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Serilog.Log.Warning("{Reaper}", message)),
+        };
 
         return builder
             .AddHocon(settings.Hocon, HoconAddMode.Prepend)
@@ -85,7 +86,7 @@ public static class AkkaWiring
                     SessionFactProducer.Props($"agent-host-{settings.NodeId}-{Cluster.Get(system).SelfUniqueAddress.Uid}", region),
                     SessionFactProducer.Name);
                 var host = system.ActorOf(
-                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, EndLeftover)),
+                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, AgentTree.KillLeftover)),
                     AgentHost.Name);
                 registry.Register<AgentHost>(host);
 

@@ -230,26 +230,13 @@ public sealed class AgentProcessTests
     }
 
     [Fact]
-    public void A_program_not_on_the_childs_path_is_agent_binary_missing()
+    public void A_program_on_no_directory_of_the_nodes_path_is_agent_binary_missing()
     {
-        var spec = Shell.Script("true") with
-        {
-            Executable = "sh",
-            Environment = new Dictionary<string, string> { ["PATH"] = "/no/such/dir" },
-        };
+        var spec = Shell.Script("true") with { Executable = $"agent-not-installed-{Guid.NewGuid():N}" };
         var e = Assert.Throws<AgentStartException>(() => AgentProcess.Start(spec));
 
         Assert.Equal(ErrorKind.AgentBinaryMissing, e.Kind);
-        Assert.Contains("not found on PATH", e.Message);
-    }
-
-    [Fact]
-    public async Task A_program_on_the_childs_path_is_found()
-    {
-        var spec = Shell.Script("echo found") with { Executable = "sh", Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" } };
-        await using var process = AgentProcess.Start(spec);
-
-        Assert.Equal([("found", false)], await ReadAllAsync(process));
+        Assert.Contains("not found on the node's PATH", e.Message);
     }
 
     [Fact]

@@ -405,7 +405,7 @@ public sealed class AgentRunRulesTests
     {
         public RecordingListener Inner { get; } = new();
 
-        public void OnProcessStarted(int pid) => Inner.OnProcessStarted(pid);
+        public void OnProcessStarted(int pid, long startTime) => Inner.OnProcessStarted(pid, startTime);
 
         public void OnAgentEvent(AgentEvent e)
         {

@@ -22,7 +22,7 @@ public sealed class RecordingListener : IAgentRunListener
 
     public IReadOnlyList<AgentExit> Exits => Snapshot(calls.OfType<AgentExit>());
 
-    public void OnProcessStarted(int pid) => Add(new Started(pid));
+    public void OnProcessStarted(int pid, long startTime) => Add(new Started(pid, startTime));
 
     public void OnAgentEvent(AgentEvent e) => Add(e);
 
@@ -95,7 +95,7 @@ public sealed class RecordingListener : IAgentRunListener
         }
     }
 
-    public sealed record Started(int Pid);
+    public sealed record Started(int Pid, long StartTime);
 
     public sealed record SessionId(string Id, string? Model);
 
