@@ -8,6 +8,13 @@ using SessionCluster.Node.Configuration;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Http;
 
+if (!OperatingSystem.IsLinux())
+{
+    // Agents are stopped with POSIX signals, and the data directory's modes and lock are Linux's.
+    Console.Error.WriteLine("sessioncluster-node: the node runs on Linux only");
+    return 2;
+}
+
 var (commandLine, error) = NodeCommandLine.Parse(args);
 if (commandLine is null)
 {
@@ -16,9 +23,15 @@ if (commandLine is null)
 }
 
 NodeSettings settings;
+DataDirectory dataDirectory;
 try
 {
     settings = NodeConfig.Load(commandLine);
+    // Read: agent processes inherit this environment and must never see the key.
+    Environment.SetEnvironmentVariable(EnvironmentOverrides.SecretsKeyVariable, null);
+    // Before anything opens a file there: checked, locked for this node, holding its id.
+    dataDirectory = DataDirectory.Prepare(settings.DataDir);
+    settings = settings with { NodeId = dataDirectory.NodeId, EnvCipher = SecretsKey.Load(settings) };
     SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
 }
 catch (Exception ex)
@@ -36,12 +49,14 @@ Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
     .Enrich.WithProperty("Node", settings.NodeName)
+    .Enrich.WithProperty("NodeId", settings.NodeId)
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
     .WriteTo.File(
         new CompactJsonFormatter(),
-        Path.Combine(settings.DataDir, "logs", "node-.clef"),
+        Path.Combine(dataDirectory.Logs, "node-.clef"),
         rollingInterval: RollingInterval.Day,
-        retainedFileCountLimit: 14)
+        retainedFileCountLimit: 14,
+        hooks: new OwnerOnlyLogFiles())
     .CreateLogger();
 
 try
@@ -71,8 +86,8 @@ try
     app.MapSessionEndpoints();
 
     Log.Information(
-        "SessionCluster node {Node} starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}",
-        settings.NodeName, settings.Urls, settings.AkkaPort, settings.DataDir);
+        "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",
+        settings.NodeName, settings.NodeId, settings.Urls, settings.AkkaPort, settings.DataDir, SecretsKey.Source(settings));
     await app.RunAsync();
     return 0;
 }
@@ -85,4 +100,5 @@ catch (Exception ex)
 finally
 {
     await Log.CloseAndFlushAsync();
+    dataDirectory.Dispose();
 }
