@@ -45,5 +45,5 @@ public static class OwnerOnly
     public static bool GroupOrOtherCanWrite(UnixFileMode mode) => (mode & GroupOrOtherWrite) != 0;
 
     /// <summary>The permission bits as chmod takes them, e.g. "0755".</summary>
-    public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0xFFF, 8).PadLeft(3, '0');
+    public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
 }
