@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text;
+using SessionCluster.Testing;
+
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>
+/// A session env value on a real node (snapshot after every event) is in none of the journal's files, the API and
+/// sessionctl show its name only, and after a crash the node opens it again with its key file: a resumed session's
+/// agent still gets the value.
+/// </summary>
+public sealed class SecretsAtRestTests : IAsyncLifetime
+{
+    private readonly TempDirectory temp = new("sessioncluster-secrets");
+    private readonly string secret = "s3cr3t-" + Guid.NewGuid().ToString("N");
+    private ScriptedModelServer model = null!;
+    private NodeProcess node = null!;
+
+    public async Task InitializeAsync()
+    {
+        model = await ScriptedModelServer.StartAsync();
+        node = await NodeFixture.StartNodeAsync(temp, model.BaseUrl, "sessioncluster.sessions.snapshot-every = 1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await node.DisposeAsync();
+        await model.DisposeAsync();
+        temp.Dispose();
+    }
+
+    [Fact]
+    public async Task An_env_value_is_sealed_in_the_journal_shown_by_name_only_and_still_reaches_a_resumed_agent()
+    {
+        var ctl = new Sessionctl(node);
+        var workdir = temp.CreateDirectory("work");
+        model.Enqueue(ModelReply.Text("Noted."));
+        var launched = await ctl.SessionAsync("launch", "--workdir", workdir, "--prompt", "remember", "--env", $"MY_SECRET={secret}");
+        var waiting = await ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal(["MY_SECRET"], waiting.EnvNames);
+
+        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.Token);
+        foreach (var route in new[] { $"/api/sessions/{launched.Id}", "/api/sessions" })
+        {
+            var body = await http.GetStringAsync(route);
+            Assert.Contains("\"MY_SECRET\"", body);
+            Assert.DoesNotContain(secret, body);
+        }
+
+        foreach (var args in new[] { new[] { "show", launched.Id }, ["show", launched.Id, "--json"], ["list"] })
+        {
+            var shown = await ctl.RunAsync(args);
+            Assert.True(shown.ExitCode == 0, shown.ToString());
+            Assert.DoesNotContain(secret, shown.Stdout + shown.Stderr);
+        }
+
+        // SIGKILL: the -wal holds the rows just as they were written.
+        await node.CrashAsync();
+        AssertNoSecretInTheJournalFiles();
+
+        await node.StartAgainAsync();
+        await ctl.WaitAsync(launched.Id, "failed");
+        model.Enqueue(
+            ModelReply.ToolUse("Bash", new { command = "printenv MY_SECRET > seen.txt" }),
+            ModelReply.Text("Written."));
+        var resumed = await ctl.SessionAsync("resume", launched.Id, "write it down");
+        await ctl.WaitAsync(resumed.Id, "waiting-for-input");
+        Assert.Equal(secret, File.ReadAllText(Path.Combine(workdir, "seen.txt")).Trim());
+
+        await node.CrashAsync();
+        AssertNoSecretInTheJournalFiles();
+        Assert.DoesNotContain(secret, node.Output);
+        Assert.All(Directory.EnumerateFiles(Path.Combine(node.DataDir, "logs")), log => Assert.DoesNotContain(secret, File.ReadAllText(log)));
+    }
+
+    private void AssertNoSecretInTheJournalFiles()
+    {
+        var db = Path.Combine(node.DataDir, "sessions.db");
+        var files = new[] { db, db + "-wal", db + "-shm" }.Where(File.Exists).ToList();
+        Assert.Contains(db, files);
+        var bytes = files.ToDictionary(f => f, File.ReadAllBytes);
+        // The name is stored in plaintext: finding it shows the session reached these files.
+        Assert.Contains(bytes.Values, b => b.AsSpan().IndexOf("MY_SECRET"u8) >= 0);
+        foreach (var form in Forms(secret))
+        {
+            foreach (var (file, content) in bytes)
+            {
+                Assert.True(content.AsSpan().IndexOf(form) < 0, $"{file} holds the secret as {Encoding.ASCII.GetString(form)} ({Convert.ToHexString(form)})");
+            }
+        }
+    }
+
+    /// <summary>UTF-8, UTF-16 and base64 at each of its three alignments (cut before the padding-dependent end).</summary>
+    private static IEnumerable<byte[]> Forms(string value)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(value);
+        yield return utf8;
+        yield return Encoding.Unicode.GetBytes(value);
+        for (var skip = 0; skip < 3; skip++)
+        {
+            yield return Encoding.ASCII.GetBytes(Convert.ToBase64String(utf8[skip..])[..^4]);
+        }
+    }
+}
