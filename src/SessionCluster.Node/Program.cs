@@ -27,7 +27,7 @@ DataDirectory dataDirectory;
 try
 {
     settings = NodeConfig.Load(commandLine);
-    // Read: agent processes inherit this environment and must never see the key.
+    // Read now; agent processes inherit this environment and must never see the key.
     Environment.SetEnvironmentVariable(EnvironmentOverrides.SecretsKeyVariable, null);
     // Before anything opens a file there: checked, locked for this node, holding its id.
     dataDirectory = DataDirectory.Prepare(settings.DataDir);

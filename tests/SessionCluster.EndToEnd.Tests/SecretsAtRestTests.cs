@@ -6,20 +6,34 @@ namespace SessionCluster.EndToEnd.Tests;
 
 /// <summary>
 /// A session env value on a real node (snapshot after every event) is in none of the journal's files, the API and
-/// sessionctl show its name only, and after a crash the node opens it again with its key file: a resumed session's
-/// agent still gets the value.
+/// sessionctl show its name only, and after a crash the node opens it again with the key it is given through
+/// SESSIONCLUSTER_SECRETS_KEY (as several nodes sharing a journal are): a resumed session's agent still gets the
+/// value, and never the key.
 /// </summary>
 public sealed class SecretsAtRestTests : IAsyncLifetime
 {
     private readonly TempDirectory temp = new("sessioncluster-secrets");
     private readonly string secret = "s3cr3t-" + Guid.NewGuid().ToString("N");
+    private readonly string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private ScriptedModelServer model = null!;
     private NodeProcess node = null!;
 
     public async Task InitializeAsync()
     {
         model = await ScriptedModelServer.StartAsync();
-        node = await NodeFixture.StartNodeAsync(temp, model.BaseUrl, "sessioncluster.sessions.snapshot-every = 1");
+        // NodeFixture.StartNodeAsync's node, plus the shared key.
+        var config = temp.Combine("test.hocon");
+        File.WriteAllText(config, """
+            sessioncluster.agents { interrupt-grace = 2s, claude.extra-args = ["--allowedTools", "Bash"] }
+            sessioncluster.sessions.snapshot-every = 1
+            """);
+        var environment = new Dictionary<string, string>(
+            AgentTestEnvironment.Claude(model.BaseUrl, temp.CreateDirectory("home"), maxRetries: 2))
+        {
+            ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = AgentBinaries.Claude,
+            ["SESSIONCLUSTER_SECRETS_KEY"] = key,
+        };
+        node = await NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
     }
 
     public async Task DisposeAsync()
@@ -62,15 +76,18 @@ public sealed class SecretsAtRestTests : IAsyncLifetime
         await node.StartAgainAsync();
         await ctl.WaitAsync(launched.Id, "failed");
         model.Enqueue(
-            ModelReply.ToolUse("Bash", new { command = "printenv MY_SECRET > seen.txt" }),
+            ModelReply.ToolUse("Bash", new { command = "printenv MY_SECRET > seen.txt; echo \"key=${SESSIONCLUSTER_SECRETS_KEY:-}\" > key.txt" }),
             ModelReply.Text("Written."));
         var resumed = await ctl.SessionAsync("resume", launched.Id, "write it down");
         await ctl.WaitAsync(resumed.Id, "waiting-for-input");
         Assert.Equal(secret, File.ReadAllText(Path.Combine(workdir, "seen.txt")).Trim());
+        Assert.Equal("key=", File.ReadAllText(Path.Combine(workdir, "key.txt")).Trim());
+        Assert.False(File.Exists(Path.Combine(node.DataDir, "secrets.key")), "a configured key writes no key file");
 
         await node.CrashAsync();
         AssertNoSecretInTheJournalFiles();
         Assert.DoesNotContain(secret, node.Output);
+        Assert.DoesNotContain(key, node.Output);
         Assert.All(Directory.EnumerateFiles(Path.Combine(node.DataDir, "logs")), log => Assert.DoesNotContain(secret, File.ReadAllText(log)));
     }
 
