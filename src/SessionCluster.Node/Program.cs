@@ -9,6 +9,13 @@ using SessionCluster.Node.Configuration;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Http;
 
+if (!OperatingSystem.IsLinux())
+{
+    // Agents are stopped with POSIX signals, and the data directory's modes and lock are Linux's.
+    Console.Error.WriteLine("sessioncluster-node: the node runs on Linux only");
+    return 2;
+}
+
 // The node's agent reaper (started by the node itself, see ReaperProcess): before anything else, nothing else.
 if (args is [AgentReaper.Verb])
 {
@@ -23,9 +30,15 @@ if (commandLine is null)
 }
 
 NodeSettings settings;
+DataDirectory dataDirectory;
 try
 {
     settings = NodeConfig.Load(commandLine);
+    // Read now; agent processes inherit this environment and must never see the key.
+    Environment.SetEnvironmentVariable(EnvironmentOverrides.SecretsKeyVariable, null);
+    // Before anything opens a file there: checked, locked for this node, holding its id.
+    dataDirectory = DataDirectory.Prepare(settings.DataDir);
+    settings = settings with { NodeId = dataDirectory.NodeId, EnvCipher = SecretsKey.Load(settings) };
     SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
 }
 catch (Exception ex)
@@ -43,12 +56,14 @@ Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
     .Enrich.WithProperty("Node", settings.NodeName)
+    .Enrich.WithProperty("NodeId", settings.NodeId)
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
     .WriteTo.File(
         new CompactJsonFormatter(),
-        Path.Combine(settings.DataDir, "logs", "node-.clef"),
+        Path.Combine(dataDirectory.Logs, "node-.clef"),
         rollingInterval: RollingInterval.Day,
-        retainedFileCountLimit: 14)
+        retainedFileCountLimit: 14,
+        hooks: new OwnerOnlyLogFiles())
     .CreateLogger();
 
 try
@@ -78,8 +93,8 @@ try
     app.MapSessionEndpoints();
 
     Log.Information(
-        "SessionCluster node {Node} starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}",
-        settings.NodeName, settings.Urls, settings.AkkaPort, settings.DataDir);
+        "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",
+        settings.NodeName, settings.NodeId, settings.Urls, settings.AkkaPort, settings.DataDir, SecretsKey.Source(settings));
     await app.RunAsync();
     return 0;
 }
@@ -92,4 +107,5 @@ catch (Exception ex)
 finally
 {
     await Log.CloseAndFlushAsync();
+    dataDirectory.Dispose();
 }

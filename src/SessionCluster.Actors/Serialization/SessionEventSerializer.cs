@@ -42,9 +42,11 @@ namespace SessionCluster.Actors.Serialization;
 /// A <see cref="DateTimeOffset"/> comes back as the same instant to the tick (100 ns), with offset +00:00.
 /// An <c>Env</c> comes back as an <see cref="ImmutableSortedDictionary{TKey,TValue}"/> with
 /// <see cref="StringComparer.Ordinal"/> keys. Decimals keep their scale (1.50m stays 1.50m).</para>
-/// <para>Bind it with HOCON (<see cref="Config"/> / <see cref="Hocon"/>), or with Akka.Hosting:
+/// <para>Env values never reach the bytes in plaintext: each is sealed by an <see cref="EnvCipher"/>; names stay readable.</para>
+/// <para>Bind it with Akka.Hosting and the node's key, as the node does:
 /// <c>builder.WithCustomSerializer(SessionEventSerializer.SerializerName, SessionEventSerializer.BoundTypes,
-/// system =&gt; new SessionEventSerializer(system))</c>.</para>
+/// system =&gt; new SessionEventSerializer(system, envCipher))</c>; or with HOCON (<see cref="Config"/> /
+/// <see cref="Hocon"/>), which seals with a key that dies with the process (tests).</para>
 /// </remarks>
 public sealed class SessionEventSerializer : SerializerWithStringManifest
 {
@@ -113,8 +115,20 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     /// <summary><see cref="Hocon"/>, parsed.</summary>
     public static Config Config => ConfigurationFactory.ParseString(Hocon);
 
-    public SessionEventSerializer(ExtendedActorSystem system) : base(system)
+    private readonly EnvCipher envCipher;
+
+    /// <summary>
+    /// For a binding through HOCON alone (tests): env values are sealed with <see cref="EnvCipher.Ephemeral"/>,
+    /// which no other process can open. The node uses the other constructor with its own key.
+    /// </summary>
+    public SessionEventSerializer(ExtendedActorSystem system) : this(system, EnvCipher.Ephemeral)
     {
+    }
+
+    /// <summary>Env values are sealed with <paramref name="envCipher"/>; plaintext env of older events is still read.</summary>
+    public SessionEventSerializer(ExtendedActorSystem system, EnvCipher envCipher) : base(system)
+    {
+        this.envCipher = envCipher ?? throw new ArgumentNullException(nameof(envCipher));
     }
 
     public override int Identifier => SerializerId;
@@ -163,7 +177,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
 
     // ---- domain -> proto ----------------------------------------------------------------------
 
-    private static IMessage ToProto(object obj) => obj switch
+    private IMessage ToProto(object obj) => obj switch
     {
         SessionLaunched e => ToProto(e),
         AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid, NodeId = e.NodeId, StartTime = e.StartTime },
@@ -184,7 +198,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             nameof(obj)),
     };
 
-    private static P.SessionLaunched ToProto(SessionLaunched e)
+    private P.SessionLaunched ToProto(SessionLaunched e)
     {
         var p = new P.SessionLaunched
         {
@@ -202,7 +216,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.Model = e.Model;
         }
 
-        WriteEnv(p.Env, e.Env);
+        SealEnv(p.SealedEnv, e.Id, e.Env);
         if (e.ResumedFrom is not null)
         {
             p.ResumedFrom = new P.ResumeLink { FromSessionId = e.ResumedFrom.FromSessionId, AgentSessionId = e.ResumedFrom.AgentSessionId };
@@ -249,7 +263,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return p;
     }
 
-    private static P.SessionStateSnapshot ToProto(SessionState s)
+    private P.SessionStateSnapshot ToProto(SessionState s)
     {
         var p = new P.SessionStateSnapshot
         {
@@ -278,7 +292,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.Model = s.Model;
         }
 
-        WriteEnv(p.Env, s.Env);
+        SealEnv(p.SealedEnv, s.Id, s.Env);
         if (s.AgentSessionId is not null)
         {
             p.AgentSessionId = s.AgentSessionId;
@@ -369,12 +383,15 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return p;
     }
 
-    /// <summary>Ordinal key order, whatever the dictionary's comparer: the bytes depend only on the content.</summary>
-    private static void WriteEnv(MapField<string, string> target, ImmutableSortedDictionary<string, string> env)
+    /// <summary>
+    /// Names in plaintext, values sealed; ordinal key order, whatever the dictionary's comparer, so with a fixed
+    /// nonce source the bytes depend only on the content. The plaintext env field is never written.
+    /// </summary>
+    private void SealEnv(MapField<string, ByteString> target, string sessionId, ImmutableSortedDictionary<string, string> env)
     {
         foreach (var (key, value) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            target.Add(key, value);
+            target.Add(key, ByteString.CopyFrom(envCipher.Seal(sessionId, key, value)));
         }
     }
 
@@ -384,7 +401,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
 
     // ---- proto -> domain ----------------------------------------------------------------------
 
-    private static SessionLaunched FromProto(P.SessionLaunched p) => new(
+    private SessionLaunched FromProto(P.SessionLaunched p) => new(
         p.Id,
         p.Name,
         p.Agent,
@@ -393,7 +410,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         p.HasModel ? p.Model : null,
         p.MultiTurn,
         p.MaxAutoResponds,
-        ReadEnv(p.Env),
+        ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionLaunched"),
         p.ResumedFrom is null ? null : new ResumeLink(p.ResumedFrom.FromSessionId, p.ResumedFrom.AgentSessionId),
         Time(p.At, "SessionLaunched.at"));
 
@@ -429,7 +446,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
 
     private static SessionResumedAs FromProto(P.SessionResumedAs p) => new(p.NewSessionId, Time(p.At, "SessionResumedAs.at"));
 
-    private static SessionState FromProto(P.SessionStateSnapshot p) => new()
+    private SessionState FromProto(P.SessionStateSnapshot p) => new()
     {
         Id = p.Id,
         Name = p.Name,
@@ -438,7 +455,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Workdir = p.Workdir,
         Model = p.HasModel ? p.Model : null,
         MultiTurn = p.MultiTurn,
-        Env = ReadEnv(p.Env),
+        Env = ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionStateSnapshot"),
         Status = WireNames.TryParseStatus(p.Status, out var status)
             ? status
             : throw new SerializationException($"SessionStateSnapshot.status: unknown session status '{p.Status}'."),
@@ -489,8 +506,27 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             ? reason
             : throw new SerializationException($"{field}: unknown waiting reason '{text}'.");
 
-    private static ImmutableSortedDictionary<string, string> ReadEnv(MapField<string, string> env) =>
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, env);
+    /// <summary>Older events hold plaintext values, newer ones sealed values; a sealed value wins over a plaintext one.</summary>
+    private ImmutableSortedDictionary<string, string> ReadEnv(
+        MapField<string, string> plaintext, MapField<string, ByteString> sealedEnv, string sessionId, string message)
+    {
+        var env = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        env.AddRange(plaintext);
+        foreach (var (name, sealedValue) in sealedEnv)
+        {
+            try
+            {
+                env[name] = envCipher.Open(sessionId, name, sealedValue.Span);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new SerializationException(
+                    $"{message}.sealed_env: {e.Message}. Is this node's secrets key (sessioncluster.secrets) the one the journal was written with?", e);
+            }
+        }
+
+        return env.ToImmutable();
+    }
 
     /// <summary>The instant to the tick, as UTC (offset +00:00).</summary>
     private static DateTimeOffset Time(Timestamp? at, string field)

@@ -8,11 +8,15 @@ namespace SessionCluster.Node.Configuration;
 /// </summary>
 public static class EnvironmentOverrides
 {
+    /// <summary>The shared secrets key; the node removes it from its environment once read, so agents never inherit it.</summary>
+    public const string SecretsKeyVariable = "SESSIONCLUSTER_SECRETS_KEY";
+
     public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
     {
         ["SESSIONCLUSTER_NODE_NAME"] = "sessioncluster.node-name",
         ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
         ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
+        [SecretsKeyVariable] = "sessioncluster.secrets.key",
     };
 
     /// <summary>A HOCON document setting each key whose variable is set and not empty.</summary>

@@ -2,6 +2,7 @@ using Akka.Configuration;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Contracts;
+using SessionCluster.Node.Hosting;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -24,6 +25,7 @@ public static class NodeConfig
             s.GetString("data-dir"),
             NodeDataDir.Default()));
         var sqliteFile = s.GetString("persistence.sqlite.file");
+        var keyFile = NullIfEmpty(s.GetString("secrets.key-file"));
         return new NodeSettings(
             config,
             FirstNonEmpty(s.GetString("node-name"), Environment.MachineName),
@@ -46,7 +48,12 @@ public static class NodeConfig
             s.GetTimeSpan("agents.interrupt-grace"),
             s.GetBoolean("agents.fail-fast-on-auth-error"),
             s.GetInt("agents.max-line-bytes"),
-            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()));
+            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
+        {
+            ConfiguredSecretsKey = NullIfEmpty(s.GetString("secrets.key")),
+            SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
+            GenerateSecretsKeyFile = keyFile is null,
+        };
     }
 
     private static Config Parse(IEnumerable<string> files, string overrides)

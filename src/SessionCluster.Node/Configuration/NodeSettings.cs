@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 
@@ -26,8 +27,23 @@ public sealed record NodeSettings(
     int MaxLineBytes,
     ClaudeDriverOptions Claude)
 {
-    /// <summary>This node's stable id (recorded with every agent process it starts).</summary>
-    public string NodeId { get; init; } = NodeName;
-
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
+
+    // Data at rest. Properties rather than positional parameters: NodeId and EnvCipher come from the data
+    // directory, after NodeConfig.Load, once it is checked and locked (Program.cs).
+
+    /// <summary><c>sessioncluster.secrets.key</c> / <c>SESSIONCLUSTER_SECRETS_KEY</c>: a base64 key several nodes share.</summary>
+    public string? ConfiguredSecretsKey { get; init; }
+
+    /// <summary>The key file: <c>sessioncluster.secrets.key-file</c>, else <c>&lt;data-dir&gt;/secrets.key</c>.</summary>
+    public string SecretsKeyFile { get; init; } = string.Empty;
+
+    /// <summary>Whether <see cref="SecretsKeyFile"/> is the default one, generated when missing (a configured one never is).</summary>
+    public bool GenerateSecretsKeyFile { get; init; }
+
+    /// <summary>This node's stable id, generated once into <c>&lt;data-dir&gt;/node-id</c>: unlike the name, it never changes.</summary>
+    public string NodeId { get; init; } = string.Empty;
+
+    /// <summary>Seals session env values in the journal and snapshots (see <see cref="Hosting.SecretsKey"/>).</summary>
+    public EnvCipher? EnvCipher { get; init; }
 }

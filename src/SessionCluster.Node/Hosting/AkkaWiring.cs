@@ -46,7 +46,7 @@ public static class AkkaWiring
             .WithCustomSerializer(
                 SessionEventSerializer.SerializerName,
                 SessionEventSerializer.BoundTypes,
-                system => new SessionEventSerializer(system))
+                system => new SessionEventSerializer(system, settings.EnvCipher ?? throw new InvalidOperationException("the env key is loaded before the actor system starts")))
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Domain;
@@ -10,7 +11,8 @@ namespace SessionCluster.Actors.Tests.Serialization;
 /// Pins the bytes of every persisted type: Golden/&lt;Manifest&gt;.bin holds today's serialization of
 /// <see cref="SerializationSamples.Full"/>[manifest]. Each test checks both directions: the sample still
 /// serializes to exactly those bytes, and those bytes (as an old journal holds them) still deserialize to the sample.
-/// A missing or different file fails the test.
+/// A missing or different file fails the test. Env values are sealed with <see cref="GoldenEnvCipher"/> (a fixed key and
+/// nonces), so the files pin the sealed form; Golden/plaintext-env/ keeps the plaintext env older versions wrote.
 /// </summary>
 /// <remarks>
 /// To (re)generate the files on purpose, run with SESSIONCLUSTER_UPDATE_GOLDEN=1:
@@ -32,11 +34,15 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
 
     private static string OutputGoldenDirectory => Path.Combine(AppContext.BaseDirectory, "Golden");
 
+    /// <summary>The manifests whose golden files older versions wrote with plaintext env values.</summary>
+    public static TheoryData<string> PlaintextEnvManifests => ["SL", "SS"];
+
     [Theory]
     [MemberData(nameof(Manifests))]
     public void Golden_bytes_match_the_sample_both_ways(string manifest)
     {
-        var serializer = Assert.IsType<SessionEventSerializer>(Sys.Serialization.FindSerializerForType(typeof(SessionState)));
+        Assert.IsType<SessionEventSerializer>(Sys.Serialization.FindSerializerForType(typeof(SessionState)));
+        var serializer = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create());
         var sample = SerializationSamples.Full[manifest];
         Assert.Equal(manifest, serializer.Manifest(sample));
         var bytes = serializer.ToBinary(sample);
@@ -60,6 +66,25 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
         var back = serializer.FromBinary(golden, manifest);
         Assert.IsType(sample.GetType(), back);
         Assert.Equal(Canonical.Of(sample), Canonical.Of(back));
+    }
+
+    /// <summary>Journals written before env values were sealed hold them in plaintext: those must still read, by any key.</summary>
+    [Theory]
+    [MemberData(nameof(PlaintextEnvManifests))]
+    public void Golden_files_with_plaintext_env_still_deserialize_to_the_sample(string manifest)
+    {
+        var path = Path.Combine(OutputGoldenDirectory, "plaintext-env", manifest + ".bin");
+        var old = File.ReadAllBytes(path);
+        var sample = SerializationSamples.Full[manifest];
+
+        foreach (var cipher in new[] { GoldenEnvCipher.Create(), new EnvCipher(new byte[EnvCipher.KeySize]) })
+        {
+            var back = new SessionEventSerializer((ExtendedActorSystem)Sys, cipher).FromBinary(old, manifest);
+            Assert.Equal(Canonical.Of(sample), Canonical.Of(back));
+        }
+
+        // And it really is the old form: the values are in the bytes.
+        Assert.True(old.AsSpan().IndexOf("http://127.0.0.1:8080"u8) >= 0);
     }
 
     [Fact]
