@@ -47,6 +47,10 @@ public static class AkkaWiring
                 SessionEventSerializer.SerializerName,
                 SessionEventSerializer.BoundTypes,
                 system => new SessionEventSerializer(system))
+            .WithCustomSerializer(
+                SessionMessageSerializer.SerializerName,
+                SessionMessageSerializer.BoundTypes,
+                system => new SessionMessageSerializer(system))
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
