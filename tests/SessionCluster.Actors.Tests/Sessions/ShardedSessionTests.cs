@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.TestKit.Xunit2;
-using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 using static SessionCluster.Actors.Tests.Sessions.SessionCommands;
@@ -39,9 +38,7 @@ public sealed class ShardedSessionTests : IDisposable
         Assert.Equal("session-a1", SessionCluster.Actors.Sessions.SessionRegion.PersistenceIdOf("a1"));
     }
 
-    /// <remarks>Every message goes through its serializer (serialize-messages), as it would between nodes.</remarks>
-    private sealed class ClusterKit(SqliteJournal journal) : TestKit(journal.Config(SessionMessageSerializer.Hocon + """
-        akka.actor.serialize-messages = on
+    private sealed class ClusterKit(SqliteJournal journal) : TestKit(journal.Config("""
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
         akka.cluster.sharding.state-store-mode = ddata

@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace SessionCluster.Actors.Tests.UnreadableEvents;
 
 /// <summary>
-/// Writes a journal row this version cannot read, as a newer node would: an existing row of the session copied with
-/// the next sequence number and a manifest no serializer here knows (and its tag, which the tag query reads).
+/// Writes a journal row this version cannot read, as a newer node would: an existing row of the session copied
+/// (whatever columns the journal has) with the next sequence number and a manifest no serializer here knows, and its
+/// tag row, which the tag query reads.
 /// </summary>
 public static class UnreadableJournalRow
 {
@@ -15,24 +16,41 @@ public static class UnreadableJournalRow
         using var connection = new SqliteConnection(journal.ConnectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction();
-        Assert.Equal(1, Execute(connection, """
-            INSERT INTO journal (deleted, persistence_id, sequence_number, created, tags, message, identifier, manifest, writer_uuid)
-            SELECT deleted, persistence_id, $seq, created, tags, message, identifier, $manifest, writer_uuid
-            FROM journal WHERE persistence_id = $pid AND sequence_number = $copyOf
-            """, persistenceId, copyOf, sequenceNr));
+        Assert.Equal(1, Copy(connection, "journal", "persistence_id = $pid AND sequence_number = $copyOf", new()
+        {
+            ["ordering"] = null, // a new one
+            ["sequence_number"] = "$seq",
+            ["manifest"] = "$manifest",
+        }, persistenceId, copyOf, sequenceNr));
         // Akka.Persistence.Sql's default tag-write-mode is TagTable: the query by tag joins this table.
-        Assert.Equal(1, Execute(connection, """
-            INSERT INTO tags (ordering_id, tag, persistence_id, sequence_nr)
-            SELECT (SELECT ordering FROM journal WHERE persistence_id = $pid AND sequence_number = $seq), tag, persistence_id, $seq
-            FROM tags WHERE persistence_id = $pid AND sequence_nr = $copyOf
-            """, persistenceId, copyOf, sequenceNr));
+        Assert.Equal(1, Copy(connection, "tags", "persistence_id = $pid AND sequence_nr = $copyOf", new()
+        {
+            ["ordering_id"] = "(SELECT ordering FROM journal WHERE persistence_id = $pid AND sequence_number = $seq)",
+            ["sequence_nr"] = "$seq",
+        }, persistenceId, copyOf, sequenceNr));
         transaction.Commit();
     }
 
-    private static int Execute(SqliteConnection connection, string sql, string persistenceId, long copyOf, long sequenceNr)
+    /// <summary>Copies the row <paramref name="where"/> selects; <paramref name="replace"/> gives columns another value (null: leave out).</summary>
+    private static int Copy(
+        SqliteConnection connection, string table, string where, Dictionary<string, string?> replace, string persistenceId, long copyOf, long sequenceNr)
     {
+        var columns = new List<string>();
+        using (var info = connection.CreateCommand())
+        {
+            info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+            using var reader = info.ExecuteReader();
+            while (reader.Read())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.All(replace.Keys, column => Assert.Contains(column, columns));
+        var written = columns.Where(c => !replace.TryGetValue(c, out var value) || value is not null).ToList();
         using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", written)}) " +
+                              $"SELECT {string.Join(", ", written.Select(c => replace.GetValueOrDefault(c) ?? c))} FROM {table} WHERE {where}";
         command.Parameters.AddWithValue("$pid", persistenceId);
         command.Parameters.AddWithValue("$copyOf", copyOf);
         command.Parameters.AddWithValue("$seq", sequenceNr);
