@@ -19,6 +19,9 @@ public enum RejectionCode
 
     /// <summary>The auto-respond cap is reached (409).</summary>
     AutoRespondCapReached,
+
+    /// <summary>The session's journal holds an event this node cannot read, e.g. one a newer version wrote (409).</summary>
+    Unreadable,
 }
 
 /// <summary>The outcome of <see cref="Session.Decide"/>: events to persist, or a rejection.</summary>

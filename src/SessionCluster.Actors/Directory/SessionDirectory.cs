@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 
@@ -68,6 +69,14 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     private void Project(EventEnvelope envelope)
     {
         offset = envelope.Offset;
+        if (envelope.Event is UnreadableEvent unreadable)
+        {
+            // Skipped, so one session a newer node wrote cannot stall the list; its entity names the event on GET.
+            log.Warning("Skipped event {0} of {1}: it cannot be read (manifest '{2}'): {3}",
+                envelope.SequenceNr, envelope.PersistenceId, unreadable.Manifest, unreadable.Problem);
+            return;
+        }
+
         if (envelope.Event is not SessionEvent @event)
         {
             return;

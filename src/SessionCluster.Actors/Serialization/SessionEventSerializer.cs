@@ -142,6 +142,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj) => ToProto(obj).ToByteArray();
 
+    /// <summary>The event or state, or an <see cref="UnreadableEvent"/> for an unknown manifest or bytes that do not decode: never throws for those.</summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {
         try
@@ -162,7 +163,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
                 AgentFactAppliedManifest => FromProto(P.AgentFactApplied.Parser.ParseFrom(bytes)),
                 SessionStateManifest => FromProto(P.SessionStateSnapshot.Parser.ParseFrom(bytes)),
-                _ => throw new SerializationException(
+                _ => new UnreadableEvent(manifest,
                     $"{nameof(SessionEventSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
                     $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
                     "Was it written by a newer version of SessionCluster?"),
@@ -170,8 +171,14 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new SerializationException(
-                $"{nameof(SessionEventSerializer)}: {bytes.Length} bytes with manifest '{manifest}' are not a valid protobuf message: {e.Message}", e);
+            // Returned, not thrown: a throw would fail the entity's recovery and the directory's tag query for good.
+            return new UnreadableEvent(manifest,
+                $"{nameof(SessionEventSerializer)}: {bytes.Length} bytes with manifest '{manifest}' are not a valid protobuf message: {e.Message}");
+        }
+        catch (SerializationException e)
+        {
+            // A missing field or a wire name this version does not know (a newer node's error kind, say).
+            return new UnreadableEvent(manifest, $"{nameof(SessionEventSerializer)}: manifest '{manifest}': {e.Message}");
         }
     }
 

@@ -6,6 +6,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Serialization;
 using SessionCluster.Agents;
 using SessionCluster.Domain;
 
@@ -34,6 +35,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
     private SessionState? state;
     private int eventsSinceSnapshot;
+    private UnreadableJournal? unreadable;
 
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
     public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController)
@@ -43,12 +45,28 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         this.settings = settings;
         this.consumerController = consumerController;
 
-        Recover<SnapshotOffer>(offer => state = (SessionState)offer.Snapshot);
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is UnreadableEvent snapshot)
+            {
+                unreadable = new UnreadableJournal($"snapshot at event #{offer.Metadata.SequenceNr}", snapshot);
+                return;
+            }
+
+            state = (SessionState)offer.Snapshot;
+        });
+        Recover<UnreadableEvent>(e => unreadable ??= new UnreadableJournal($"event #{LastSequenceNr}", e));
         Recover<SessionEvent>(Recovered);
         // The SQL journal stores tags beside the event; an in-memory journal (the test kit's) replays the wrapper.
         Recover<Tagged>(tagged => Recovered((SessionEvent)tagged.Payload));
         Recover<RecoveryCompleted>(_ =>
         {
+            if (unreadable is not null)
+            {
+                RefuseEverything(unreadable);
+                return;
+            }
+
             PassivateWhenFinished();
             // Not at once: the message that woke this entity (the start-up sweep's, say) is decided first.
             KeepAsking(Obligation());
@@ -106,6 +124,11 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     private void Recovered(SessionEvent @event)
     {
+        if (unreadable is not null)
+        {
+            return; // the state already misses an event: folding more onto it would only mislead
+        }
+
         state = Session.Apply(state, @event);
         eventsSinceSnapshot++;
     }
@@ -228,6 +251,38 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             Context.ActorSelection(Context.Parent.Path.Parent).Tell(new Passivate(PoisonPill.Instance), Context.Parent);
         }
     }
+
+    /// <summary>
+    /// The journal holds what this node cannot read. The session is refused whole rather than decided on a state that
+    /// misses events: nothing is persisted and nothing asked of the agent host until a node that can read it recovers it.
+    /// </summary>
+    private void RefuseEverything(UnreadableJournal bad)
+    {
+        var reason = $"session {sessionId} cannot be read on this node: its {bad.Where} has manifest '{bad.Event.Manifest}' " +
+                     $"({bad.Event.Problem}). A newer version of SessionCluster probably wrote it: upgrade this node to that version " +
+                     "to read the session. Until then the session refuses every command and changes nothing.";
+        var refused = new SessionRejected(sessionId, new Rejection(RejectionCode.Unreadable, reason));
+        log.Warning("Session {0} ({1}) is unreadable: {2} has manifest '{3}': {4}",
+            sessionId, PersistenceId, bad.Where, bad.Event.Manifest, bad.Event.Problem);
+
+        Become(() =>
+        {
+            Command<SessionCommandEnvelope>(_ => Sender.Tell(refused));
+            Command<GetSession>(_ => Sender.Tell(refused));
+            Command<ConsumerController.Delivery<SessionFact>>(delivery =>
+            {
+                // Confirmed though dropped, as a refused fact is: an unconfirmed one would hold back the producer's others.
+                log.Warning("Agent fact {0} for unreadable session {1} dropped", delivery.Message.Seq, sessionId);
+                delivery.ConfirmTo.Tell(ConsumerController.Confirmed.Instance);
+            });
+            Command<ReceiveTimeout>(_ => Passivate());
+            CommandAny(_ => { }); // the host's answers, timers: nothing to act on
+        });
+        Context.SetReceiveTimeout(settings.PassivateWhenFinishedAfter);
+    }
+
+    /// <param name="Where">"event #7", or "snapshot at event #12".</param>
+    private sealed record UnreadableJournal(string Where, UnreadableEvent Event);
 
     private sealed record AskAgentHostAgain
     {

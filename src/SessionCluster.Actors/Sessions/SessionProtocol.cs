@@ -1,3 +1,4 @@
+using SessionCluster.Actors.Serialization;
 using SessionCluster.Domain;
 
 namespace SessionCluster.Actors.Sessions;
@@ -9,19 +10,19 @@ public interface ISessionMessage
 }
 
 /// <summary>Asks the session to decide on a command. Replies with a <see cref="SessionReply"/>.</summary>
-public sealed record SessionCommandEnvelope(string SessionId, SessionCommand Command) : ISessionMessage;
+public sealed record SessionCommandEnvelope(string SessionId, SessionCommand Command) : ISessionMessage, ISessionClusterMessage;
 
 /// <summary>Asks for the session's current state. Replies with a <see cref="SessionReply"/>.</summary>
-public sealed record GetSession(string SessionId) : ISessionMessage;
+public sealed record GetSession(string SessionId) : ISessionMessage, ISessionClusterMessage;
 
 /// <summary>
 /// A fact from the agent host (process started, agent session id, turn result, exit, launch failure), number
 /// <paramref name="Seq"/> of its agent run. It travels by Akka.Delivery: the entity confirms it once persisted and
 /// answers nothing else.
 /// </summary>
-public sealed record SessionFact(string SessionId, long Seq, SessionCommand Fact) : ISessionMessage;
+public sealed record SessionFact(string SessionId, long Seq, SessionCommand Fact) : ISessionMessage, ISessionClusterMessage;
 
-public abstract record SessionReply(string SessionId);
+public abstract record SessionReply(string SessionId) : ISessionClusterMessage;
 
 public sealed record SessionAccepted(string SessionId, SessionState State) : SessionReply(SessionId);
 

@@ -47,6 +47,10 @@ public static class AkkaWiring
                 SessionEventSerializer.SerializerName,
                 SessionEventSerializer.BoundTypes,
                 system => new SessionEventSerializer(system, settings.EnvCipher ?? throw new InvalidOperationException("the env key is loaded before the actor system starts")))
+            .WithCustomSerializer(
+                SessionMessageSerializer.SerializerName,
+                SessionMessageSerializer.BoundTypes,
+                system => new SessionMessageSerializer(system))
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();

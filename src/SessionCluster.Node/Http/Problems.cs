@@ -17,6 +17,7 @@ public static class Problems
     {
         RejectionCode.UnknownSession => Problem(StatusCodes.Status404NotFound, "Unknown session", rejection.Reason),
         RejectionCode.InvalidInput => BadRequest(rejection.Reason),
+        RejectionCode.Unreadable => Problem(StatusCodes.Status409Conflict, "Unreadable session", rejection.Reason),
         _ => Problem(StatusCodes.Status409Conflict, "Conflict", rejection.Reason),
     };
 

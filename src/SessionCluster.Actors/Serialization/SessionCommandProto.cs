@@ -1,0 +1,205 @@
+using SessionCluster.Domain;
+using static SessionCluster.Actors.Serialization.WireValues;
+using P = SessionCluster.Actors.Serialization.Proto;
+
+namespace SessionCluster.Actors.Serialization;
+
+/// <summary>Every <see cref="SessionCommand"/> to and from its case of the <c>SessionCommand</c> proto oneof.</summary>
+internal static class SessionCommandProto
+{
+    /// <summary>Every concrete command, by the oneof case that carries it.</summary>
+    public static IReadOnlyCollection<System.Type> Types { get; } =
+    [
+        typeof(LaunchSession), typeof(RecordProcessStarted), typeof(RecordAgentSessionId), typeof(RecordTurnResult),
+        typeof(RecordProcessExit), typeof(RecordLaunchFailure), typeof(RecordAgentFact), typeof(Respond),
+        typeof(Interrupt), typeof(Kill), typeof(Resume), typeof(MarkNodeLost),
+    ];
+
+    public static P.SessionCommand ToProto(SessionCommand command) => command switch
+    {
+        LaunchSession c => new P.SessionCommand { LaunchSession = ToProto(c) },
+        RecordProcessStarted c => new P.SessionCommand
+        {
+            RecordProcessStarted = new P.RecordProcessStarted { At = Time(c.At), Node = c.Node, Pid = c.Pid, NodeId = c.NodeId, StartTime = c.StartTime },
+        },
+        RecordAgentSessionId c => new P.SessionCommand { RecordAgentSessionId = ToProto(c) },
+        RecordTurnResult c => new P.SessionCommand
+        {
+            RecordTurnResult = new P.RecordTurnResult
+            {
+                At = Time(c.At),
+                TotalCostUsd = Money(c.TotalCostUsd),
+                Usage = ToProto(c.Usage),
+                IsError = c.IsError,
+                NextWaitingReason = c.NextWaitingReason.ToWire(),
+            },
+        },
+        RecordProcessExit c => new P.SessionCommand { RecordProcessExit = new P.RecordProcessExit { At = Time(c.At), Exit = ToProto(c.Exit) } },
+        RecordLaunchFailure c => new P.SessionCommand
+        {
+            RecordLaunchFailure = new P.RecordLaunchFailure { At = Time(c.At), Kind = c.Kind.ToWire(), Message = c.Message, Node = c.Node },
+        },
+        RecordAgentFact c => new P.SessionCommand { RecordAgentFact = new P.RecordAgentFact { At = Time(c.At), Seq = c.Seq, Fact = ToProto(c.Fact) } },
+        Respond c => new P.SessionCommand { Respond = new P.Respond { At = Time(c.At), Message = c.Message, Auto = c.Auto } },
+        Interrupt c => new P.SessionCommand { Interrupt = ToProto(c) },
+        Kill c => new P.SessionCommand { Kill = new P.Kill { At = Time(c.At) } },
+        Resume c => new P.SessionCommand { Resume = new P.Resume { At = Time(c.At), NewSessionId = c.NewSessionId } },
+        MarkNodeLost c => new P.SessionCommand { MarkNodeLost = new P.MarkNodeLost { At = Time(c.At), Node = c.Node, NodeId = c.NodeId } },
+        _ => throw new ArgumentException(
+            $"{nameof(SessionMessageSerializer)} cannot serialize the command {command?.GetType().FullName ?? "null"}: it has no case in session_messages.proto.",
+            nameof(command)),
+    };
+
+    public static SessionCommand FromProto(P.SessionCommand? p, string field) => p is null ? throw Missing(field) : p.CommandCase switch
+    {
+        P.SessionCommand.CommandOneofCase.LaunchSession => FromProto(p.LaunchSession),
+        P.SessionCommand.CommandOneofCase.RecordProcessStarted => new RecordProcessStarted(
+            p.RecordProcessStarted.Node,
+            p.RecordProcessStarted.Pid,
+            Time(p.RecordProcessStarted.At, "RecordProcessStarted.at"),
+            p.RecordProcessStarted.NodeId,
+            p.RecordProcessStarted.StartTime),
+        P.SessionCommand.CommandOneofCase.RecordAgentSessionId => new RecordAgentSessionId(
+            p.RecordAgentSessionId.AgentSessionId,
+            p.RecordAgentSessionId.HasModel ? p.RecordAgentSessionId.Model : null,
+            Time(p.RecordAgentSessionId.At, "RecordAgentSessionId.at")),
+        P.SessionCommand.CommandOneofCase.RecordTurnResult => FromProto(p.RecordTurnResult),
+        P.SessionCommand.CommandOneofCase.RecordProcessExit => new RecordProcessExit(
+            FromProto(p.RecordProcessExit.Exit ?? throw Missing("RecordProcessExit.exit")),
+            Time(p.RecordProcessExit.At, "RecordProcessExit.at")),
+        P.SessionCommand.CommandOneofCase.RecordLaunchFailure => new RecordLaunchFailure(
+            ErrorKindFrom(p.RecordLaunchFailure.Kind, "RecordLaunchFailure.kind"),
+            p.RecordLaunchFailure.Message,
+            p.RecordLaunchFailure.Node,
+            Time(p.RecordLaunchFailure.At, "RecordLaunchFailure.at")),
+        P.SessionCommand.CommandOneofCase.RecordAgentFact => new RecordAgentFact(
+            p.RecordAgentFact.Seq,
+            FromProto(p.RecordAgentFact.Fact, "RecordAgentFact.fact"),
+            Time(p.RecordAgentFact.At, "RecordAgentFact.at")),
+        P.SessionCommand.CommandOneofCase.Respond => new Respond(p.Respond.Message, p.Respond.Auto, Time(p.Respond.At, "Respond.at")),
+        P.SessionCommand.CommandOneofCase.Interrupt => new Interrupt(
+            Time(p.Interrupt.At, "Interrupt.at"),
+            p.Interrupt.HasReason ? p.Interrupt.Reason : null),
+        P.SessionCommand.CommandOneofCase.Kill => new Kill(Time(p.Kill.At, "Kill.at")),
+        P.SessionCommand.CommandOneofCase.Resume => new Resume(p.Resume.NewSessionId, Time(p.Resume.At, "Resume.at")),
+        P.SessionCommand.CommandOneofCase.MarkNodeLost => new MarkNodeLost(
+            p.MarkNodeLost.Node,
+            Time(p.MarkNodeLost.At, "MarkNodeLost.at"),
+            p.MarkNodeLost.NodeId),
+        // None, or a case a newer node added (protobuf keeps it as an unknown field).
+        _ => throw new System.Runtime.Serialization.SerializationException(
+            $"{field}: no command this version knows (case {p.CommandCase}); was it sent by a newer version of SessionCluster?"),
+    };
+
+    private static P.LaunchSession ToProto(LaunchSession c)
+    {
+        var p = new P.LaunchSession
+        {
+            At = Time(c.At),
+            Id = c.Id,
+            Name = c.Name,
+            Agent = c.Agent,
+            Prompt = c.Prompt,
+            Workdir = c.Workdir,
+            MultiTurn = c.MultiTurn,
+            MaxAutoResponds = c.MaxAutoResponds,
+        };
+        if (c.Model is not null)
+        {
+            p.Model = c.Model;
+        }
+
+        WriteEnv(p.Env, c.Env);
+        if (c.ResumedFrom is not null)
+        {
+            p.ResumedFrom = new P.ResumeLink { FromSessionId = c.ResumedFrom.FromSessionId, AgentSessionId = c.ResumedFrom.AgentSessionId };
+        }
+
+        return p;
+    }
+
+    private static LaunchSession FromProto(P.LaunchSession p) => new(
+        p.Id,
+        p.Name,
+        p.Agent,
+        p.Prompt,
+        p.Workdir,
+        p.HasModel ? p.Model : null,
+        p.MultiTurn,
+        p.MaxAutoResponds,
+        ReadEnv(p.Env),
+        p.ResumedFrom is null ? null : new ResumeLink(p.ResumedFrom.FromSessionId, p.ResumedFrom.AgentSessionId),
+        Time(p.At, "LaunchSession.at"));
+
+    private static P.RecordAgentSessionId ToProto(RecordAgentSessionId c)
+    {
+        var p = new P.RecordAgentSessionId { At = Time(c.At), AgentSessionId = c.AgentSessionId };
+        if (c.Model is not null)
+        {
+            p.Model = c.Model;
+        }
+
+        return p;
+    }
+
+    private static RecordTurnResult FromProto(P.RecordTurnResult p) => new(
+        Money(p.TotalCostUsd, "RecordTurnResult.total_cost_usd"),
+        p.Usage is null ? throw Missing("RecordTurnResult.usage") : new TokenUsage(
+            p.Usage.InputTokens, p.Usage.OutputTokens, p.Usage.CacheReadInputTokens, p.Usage.CacheCreationInputTokens),
+        p.IsError,
+        WaitingReasonFrom(p.NextWaitingReason, "RecordTurnResult.next_waiting_reason"),
+        Time(p.At, "RecordTurnResult.at"));
+
+    private static P.Interrupt ToProto(Interrupt c)
+    {
+        var p = new P.Interrupt { At = Time(c.At) };
+        if (c.Reason is not null)
+        {
+            p.Reason = c.Reason;
+        }
+
+        return p;
+    }
+
+    private static P.TokenUsage ToProto(TokenUsage u) => new()
+    {
+        InputTokens = u.InputTokens,
+        OutputTokens = u.OutputTokens,
+        CacheReadInputTokens = u.CacheReadInputTokens,
+        CacheCreationInputTokens = u.CacheCreationInputTokens,
+    };
+
+    private static P.AgentExit ToProto(AgentExit e)
+    {
+        var p = new P.AgentExit { StderrTail = e.StderrTail, OutputTail = e.OutputTail };
+        if (e.ExitCode is { } exitCode)
+        {
+            p.ExitCode = exitCode;
+        }
+
+        if (e.Signal is { } signal)
+        {
+            p.Signal = signal;
+        }
+
+        if (e.ObservedFailure is { } observed)
+        {
+            p.ObservedFailure = observed.ToWire();
+        }
+
+        if (e.ObservedFailureMessage is not null)
+        {
+            p.ObservedFailureMessage = e.ObservedFailureMessage;
+        }
+
+        return p;
+    }
+
+    private static AgentExit FromProto(P.AgentExit p) => new(
+        p.HasExitCode ? p.ExitCode : null,
+        p.HasSignal ? p.Signal : null,
+        p.StderrTail,
+        p.OutputTail,
+        p.HasObservedFailure ? ErrorKindFrom(p.ObservedFailure, "AgentExit.observed_failure") : null,
+        p.HasObservedFailureMessage ? p.ObservedFailureMessage : null);
+}

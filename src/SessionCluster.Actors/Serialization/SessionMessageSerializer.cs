@@ -1,0 +1,261 @@
+using System.Collections.Immutable;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using Google.Protobuf;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
+using SessionCluster.Domain;
+using static SessionCluster.Actors.Serialization.WireValues;
+using P = SessionCluster.Actors.Serialization.Proto;
+
+namespace SessionCluster.Actors.Serialization;
+
+/// <summary>
+/// The Akka.NET serializer for every SessionCluster message that can cross nodes (<see cref="ISessionClusterMessage"/>):
+/// commands and queries to session entities, their replies, agent facts and the entity &lt;-&gt; AgentHost protocol.
+/// Protobuf (<c>Serialization/Proto/session_messages.proto</c>), with the conventions of <see cref="SessionEventSerializer"/>.
+/// </summary>
+/// <remarks>
+/// <para>Nothing here is stored, but nodes of two versions talk during a rolling upgrade: manifests never change.</para>
+/// <code>
+/// Manifest  Type                    Proto message
+/// --------  ----------------------  ----------------------
+/// SCE       SessionCommandEnvelope  SessionCommandEnvelope (any SessionCommand)
+/// GS        GetSession              GetSession
+/// FCT       SessionFact             SessionFact (inside Akka.Delivery's own envelope)
+/// SA        SessionAccepted         SessionAccepted (state as SessionStateSnapshot)
+/// SRJ       SessionRejected         SessionRejected
+/// STA       StartAgent              StartAgent (env included)
+/// SIN       SendInput               SendInput
+/// STP       StopAgent               StopAgent
+/// ANR       AgentNotRunning         AgentNotRunning
+/// SAA       StopAllAgents           StopAllAgents
+/// AST       AgentsStopped           AgentsStopped
+/// GRA       GetRunningAgents        (no bytes)
+/// RA        RunningAgents           RunningAgents
+/// </code>
+/// <para>Bind it with HOCON (<see cref="Config"/> / <see cref="Hocon"/>, which needs <see cref="SessionEventSerializer"/>'s too),
+/// or with Akka.Hosting: <c>builder.WithCustomSerializer(SessionMessageSerializer.SerializerName,
+/// SessionMessageSerializer.BoundTypes, system =&gt; new SessionMessageSerializer(system))</c>.</para>
+/// </remarks>
+public sealed class SessionMessageSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer id every remote message carries. Never change it.</summary>
+    public const int SerializerId = 4302;
+
+    /// <summary>The name the serializer is registered under in <c>akka.actor.serializers</c>.</summary>
+    public const string SerializerName = "session-messages";
+
+    public const string SessionCommandEnvelopeManifest = "SCE";
+    public const string GetSessionManifest = "GS";
+    public const string SessionFactManifest = "FCT";
+    public const string SessionAcceptedManifest = "SA";
+    public const string SessionRejectedManifest = "SRJ";
+    public const string StartAgentManifest = "STA";
+    public const string SendInputManifest = "SIN";
+    public const string StopAgentManifest = "STP";
+    public const string AgentNotRunningManifest = "ANR";
+    public const string StopAllAgentsManifest = "SAA";
+    public const string AgentsStoppedManifest = "AST";
+    public const string GetRunningAgentsManifest = "GRA";
+    public const string RunningAgentsManifest = "RA";
+
+    /// <summary>The one type this serializer is bound to: the marker every cross-node message implements.</summary>
+    public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(ISessionClusterMessage)];
+
+    /// <summary>Every type this serializer writes, with its manifest.</summary>
+    public static IReadOnlyDictionary<System.Type, string> Manifests { get; } = new Dictionary<System.Type, string>
+    {
+        [typeof(SessionCommandEnvelope)] = SessionCommandEnvelopeManifest,
+        [typeof(GetSession)] = GetSessionManifest,
+        [typeof(SessionFact)] = SessionFactManifest,
+        [typeof(SessionAccepted)] = SessionAcceptedManifest,
+        [typeof(SessionRejected)] = SessionRejectedManifest,
+        [typeof(StartAgent)] = StartAgentManifest,
+        [typeof(SendInput)] = SendInputManifest,
+        [typeof(StopAgent)] = StopAgentManifest,
+        [typeof(AgentNotRunning)] = AgentNotRunningManifest,
+        [typeof(StopAllAgents)] = StopAllAgentsManifest,
+        [typeof(AgentsStopped)] = AgentsStoppedManifest,
+        [typeof(GetRunningAgents)] = GetRunningAgentsManifest,
+        [typeof(RunningAgents)] = RunningAgentsManifest,
+    }.ToImmutableDictionary();
+
+    /// <summary>Every concrete <see cref="SessionCommand"/> this serializer carries inside an envelope or a fact.</summary>
+    public static IReadOnlyCollection<System.Type> CommandTypes => SessionCommandProto.Types;
+
+    /// <summary>
+    /// HOCON that registers this serializer and binds <see cref="ISessionClusterMessage"/> to it. Use it with
+    /// <see cref="SessionEventSerializer.Hocon"/> (a session's state travels in that serializer's snapshot format).
+    /// </summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers {
+            session-messages = "SessionCluster.Actors.Serialization.SessionMessageSerializer, SessionCluster.Actors"
+          }
+          serialization-bindings {
+            "SessionCluster.Actors.Serialization.ISessionClusterMessage, SessionCluster.Actors" = session-messages
+          }
+          serialization-identifiers {
+            "SessionCluster.Actors.Serialization.SessionMessageSerializer, SessionCluster.Actors" = 4302
+          }
+        }
+        """;
+
+    /// <summary><see cref="Hocon"/>, parsed.</summary>
+    public static Config Config => ConfigurationFactory.ParseString(Hocon);
+
+    // The state's encoding has one owner (env and all): the snapshot format, through the event serializer's public API.
+    private SessionEventSerializer? events;
+
+    public SessionMessageSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    // The system's own event serializer (found on first use: serializers are built before Serialization is complete),
+    // so a state's env is sealed with the node's key, as in snapshots.
+    private SessionEventSerializer Events => events ??=
+        system.Serialization.FindSerializerForType(typeof(SessionState)) as SessionEventSerializer ?? new SessionEventSerializer(system);
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        o is not null && Manifests.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new ArgumentException(
+                $"{nameof(SessionMessageSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it has no manifest.",
+                nameof(o));
+
+    public override byte[] ToBinary(object obj) => obj is GetRunningAgents ? [] : ToProto(obj).ToByteArray();
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return manifest switch
+            {
+                SessionCommandEnvelopeManifest => FromProto(P.SessionCommandEnvelope.Parser.ParseFrom(bytes)),
+                GetSessionManifest => new GetSession(P.GetSession.Parser.ParseFrom(bytes).SessionId),
+                SessionFactManifest => FromProto(P.SessionFact.Parser.ParseFrom(bytes)),
+                SessionAcceptedManifest => FromProto(P.SessionAccepted.Parser.ParseFrom(bytes)),
+                SessionRejectedManifest => FromProto(P.SessionRejected.Parser.ParseFrom(bytes)),
+                StartAgentManifest => FromProto(P.StartAgent.Parser.ParseFrom(bytes)),
+                SendInputManifest => FromProto(P.SendInput.Parser.ParseFrom(bytes)),
+                StopAgentManifest => FromProto(P.StopAgent.Parser.ParseFrom(bytes)),
+                AgentNotRunningManifest => new AgentNotRunning(P.AgentNotRunning.Parser.ParseFrom(bytes).SessionId),
+                StopAllAgentsManifest => new StopAllAgents(P.StopAllAgents.Parser.ParseFrom(bytes).Reason),
+                AgentsStoppedManifest => new AgentsStopped(P.AgentsStopped.Parser.ParseFrom(bytes).Count),
+                GetRunningAgentsManifest => GetRunningAgents.Instance,
+                RunningAgentsManifest => new RunningAgents([.. P.RunningAgents.Parser.ParseFrom(bytes).SessionIds]),
+                _ => throw new SerializationException(
+                    $"{nameof(SessionMessageSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
+                    $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
+                    "Was it sent by a newer version of SessionCluster?"),
+            };
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new SerializationException(
+                $"{nameof(SessionMessageSerializer)}: {bytes.Length} bytes with manifest '{manifest}' are not a valid protobuf message: {e.Message}", e);
+        }
+    }
+
+    // ---- domain -> proto ----------------------------------------------------------------------
+
+    private IMessage ToProto(object obj) => obj switch
+    {
+        SessionCommandEnvelope m => new P.SessionCommandEnvelope { SessionId = m.SessionId, Command = SessionCommandProto.ToProto(m.Command) },
+        GetSession m => new P.GetSession { SessionId = m.SessionId },
+        SessionFact m => new P.SessionFact { SessionId = m.SessionId, Seq = m.Seq, Fact = SessionCommandProto.ToProto(m.Fact) },
+        SessionAccepted m => new P.SessionAccepted
+        {
+            SessionId = m.SessionId,
+            State = P.SessionStateSnapshot.Parser.ParseFrom(Events.ToBinary(m.State)),
+        },
+        SessionRejected m => new P.SessionRejected
+        {
+            SessionId = m.SessionId,
+            Code = WireValues.ToWire(m.Rejection.Code),
+            Reason = m.Rejection.Reason,
+        },
+        StartAgent m => new P.StartAgent { SessionId = m.SessionId, Agent = m.Agent, Request = ToProto(m.Request) },
+        SendInput m => new P.SendInput { SessionId = m.SessionId, Message = m.Message },
+        StopAgent m => ToProto(m),
+        AgentNotRunning m => new P.AgentNotRunning { SessionId = m.SessionId },
+        StopAllAgents m => new P.StopAllAgents { Reason = m.Reason },
+        AgentsStopped m => new P.AgentsStopped { Count = m.Count },
+        RunningAgents m => new P.RunningAgents { SessionIds = { m.SessionIds } },
+        _ => throw new ArgumentException(
+            $"{nameof(SessionMessageSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
+            nameof(obj)),
+    };
+
+    private static P.AgentLaunchRequest ToProto(AgentLaunchRequest r)
+    {
+        var p = new P.AgentLaunchRequest { SessionId = r.SessionId, Prompt = r.Prompt, Workdir = r.Workdir, MultiTurn = r.MultiTurn };
+        if (r.Model is not null)
+        {
+            p.Model = r.Model;
+        }
+
+        WriteEnv(p.Env, r.Env);
+        if (r.ResumeAgentSessionId is not null)
+        {
+            p.ResumeAgentSessionId = r.ResumeAgentSessionId;
+        }
+
+        return p;
+    }
+
+    private static P.StopAgent ToProto(StopAgent m)
+    {
+        var p = new P.StopAgent { SessionId = m.SessionId, Mode = WireValues.ToWire(m.Mode), StartTime = m.StartTime };
+        if (m.Pid is { } pid)
+        {
+            p.Pid = pid;
+        }
+
+        return p;
+    }
+
+    // ---- proto -> domain ----------------------------------------------------------------------
+
+    private static SessionCommandEnvelope FromProto(P.SessionCommandEnvelope p) =>
+        new(p.SessionId, SessionCommandProto.FromProto(p.Command, "SessionCommandEnvelope.command"));
+
+    private static SessionFact FromProto(P.SessionFact p) =>
+        new(p.SessionId, p.Seq, SessionCommandProto.FromProto(p.Fact, "SessionFact.fact"));
+
+    private SessionAccepted FromProto(P.SessionAccepted p) => new(
+        p.SessionId,
+        Events.FromBinary((p.State ?? throw Missing("SessionAccepted.state")).ToByteArray(), SessionEventSerializer.SessionStateManifest) switch
+        {
+            SessionState state => state,
+            UnreadableEvent unreadable => throw new SerializationException($"SessionAccepted.state: {unreadable.Problem}"),
+            var other => throw new SerializationException($"SessionAccepted.state: read as {other.GetType().Name}, not a session state."),
+        });
+
+    private static SessionRejected FromProto(P.SessionRejected p) =>
+        new(p.SessionId, new Rejection(RejectionCodeFrom(p.Code, "SessionRejected.code"), p.Reason));
+
+    private static StartAgent FromProto(P.StartAgent p)
+    {
+        var r = p.Request ?? throw Missing("StartAgent.request");
+        return new StartAgent(p.SessionId, p.Agent, new AgentLaunchRequest(
+            r.SessionId,
+            r.Prompt,
+            r.Workdir,
+            r.HasModel ? r.Model : null,
+            r.MultiTurn,
+            ReadEnv(r.Env),
+            r.HasResumeAgentSessionId ? r.ResumeAgentSessionId : null));
+    }
+
+    private static SendInput FromProto(P.SendInput p) => new(p.SessionId, p.Message);
+
+    private static StopAgent FromProto(P.StopAgent p) =>
+        new(p.SessionId, StopModeFrom(p.Mode, "StopAgent.mode"), p.HasPid ? p.Pid : null, p.StartTime);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
+using SessionCluster.Domain;
+using static SessionCluster.Actors.Tests.Serialization.SerializationSamples;
+
+namespace SessionCluster.Actors.Tests.Serialization;
+
+/// <summary>
+/// Fixed samples of everything <c>SessionMessageSerializer</c> writes: every message by manifest, and every
+/// <see cref="SessionCommand"/> by type (they travel inside an envelope or a fact). <c>Full</c> sets every optional
+/// field, <c>Minimal</c> leaves them null, empty or zero.
+/// </summary>
+public static class MessageSamples
+{
+    public static IReadOnlyDictionary<System.Type, SessionCommand> FullCommands { get; } = new SessionCommand[]
+    {
+        new LaunchSession("s-1", "fix-the-build", "claude", "Fix it.\nThen test.", "/work/repo", "claude-sonnet-4", true, 7, Env,
+            new ResumeLink("s-0", "6f1c2b7e-agent-conv"), At),
+        new RecordProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1), "node-id-a", 987_654_321),
+        new RecordAgentSessionId("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
+        new RecordTurnResult(0.123456789012345678m, new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789), true,
+            WaitingReason.PermissionRequest, At.AddSeconds(3)),
+        new RecordProcessExit(new AgentExit(-1, 9, "error: overloaded\n", "{\"type\":\"result\"}", ErrorKind.Auth, "authentication_failed"),
+            At.AddSeconds(4)),
+        new RecordLaunchFailure(ErrorKind.AgentBinaryMissing, "claude: not found", "node-b", At.AddSeconds(5)),
+        new RecordAgentFact(42, new RecordTurnResult(1.50m, new TokenUsage(1, 2, 3, 4), false, WaitingReason.NextTurn, At), At.AddSeconds(6)),
+        new Respond("Yes, go ahead. ✓", true, At.AddSeconds(7)),
+        new Interrupt(At.AddSeconds(8), StopAllAgents.NodeStopped),
+        new Kill(At.AddSeconds(9)),
+        new Resume("s-2", At.AddSeconds(10)),
+        new MarkNodeLost("node-c", At.AddSeconds(11), "node-id-c"),
+    }.ToDictionary(c => c.GetType());
+
+    public static IReadOnlyDictionary<System.Type, SessionCommand> MinimalCommands { get; } = new SessionCommand[]
+    {
+        new LaunchSession("", "", "", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty, null, default),
+        new RecordProcessStarted("", 0, default),
+        new RecordAgentSessionId("", null, default),
+        new RecordTurnResult(0m, TokenUsage.Zero, false, WaitingReason.None, default),
+        new RecordProcessExit(new AgentExit(null, null, "", "", null, null), default),
+        new RecordLaunchFailure(ErrorKind.NodeLost, "", "", default),
+        new RecordAgentFact(0, new Kill(default), default),
+        new Respond("", false, default),
+        new Interrupt(default),
+        new Kill(default),
+        new Resume("", default),
+        new MarkNodeLost("", default),
+    }.ToDictionary(c => c.GetType());
+
+    /// <summary>One sample per manifest with every optional field set.</summary>
+    public static IReadOnlyDictionary<string, object> Full { get; } = new Dictionary<string, object>
+    {
+        ["SCE"] = new SessionCommandEnvelope("s-1", FullCommands[typeof(LaunchSession)]),
+        ["GS"] = new GetSession("s-1"),
+        ["FCT"] = new SessionFact("s-1", 3, FullCommands[typeof(RecordProcessExit)]),
+        ["SA"] = new SessionAccepted("s-20250314-0001", (SessionState)SerializationSamples.Full["SS"]),
+        ["SRJ"] = new SessionRejected("s-1", new Rejection(RejectionCode.AutoRespondCapReached, "cap of 7 auto-responds reached")),
+        ["STA"] = new StartAgent("s-1", "claude", new AgentLaunchRequest("s-1", "Fix it.", "/work/repo", "claude-sonnet-4", true, Env, "6f1c2b7e")),
+        ["SIN"] = new SendInput("s-1", "next please ✓"),
+        ["STP"] = new StopAgent("s-1", StopMode.Kill, 41_234, 987_654_321),
+        ["ANR"] = new AgentNotRunning("s-1"),
+        ["SAA"] = new StopAllAgents(StopAllAgents.NodeStopped),
+        ["AST"] = new AgentsStopped(3),
+        ["GRA"] = GetRunningAgents.Instance,
+        ["RA"] = new RunningAgents(["s-1", "s-2"]),
+    };
+
+    /// <summary>Every message again with every optional field null, every collection and string empty, every number zero.</summary>
+    public static IReadOnlyDictionary<string, object> Minimal { get; } = new Dictionary<string, object>
+    {
+        ["SCE"] = new SessionCommandEnvelope("", MinimalCommands[typeof(Kill)]),
+        ["GS"] = new GetSession(""),
+        ["FCT"] = new SessionFact("", 0, MinimalCommands[typeof(RecordProcessStarted)]),
+        ["SA"] = new SessionAccepted("", (SessionState)SerializationSamples.Minimal["SS"]),
+        ["SRJ"] = new SessionRejected("", new Rejection(RejectionCode.UnknownSession, "")),
+        ["STA"] = new StartAgent("", "", new AgentLaunchRequest("", "", "", null, false, ImmutableSortedDictionary<string, string>.Empty, null)),
+        ["SIN"] = new SendInput("", ""),
+        ["STP"] = new StopAgent("", StopMode.Interrupt),
+        ["ANR"] = new AgentNotRunning(""),
+        ["SAA"] = new StopAllAgents(""),
+        ["AST"] = new AgentsStopped(0),
+        ["GRA"] = new GetRunningAgents(),
+        ["RA"] = new RunningAgents([]),
+    };
+
+    /// <summary>Both sets, keyed "SCE/full", "SCE/minimal", ...</summary>
+    public static IReadOnlyDictionary<string, object> All { get; } =
+        Full.Select(kv => KeyValuePair.Create($"{kv.Key}/full", kv.Value))
+            .Concat(Minimal.Select(kv => KeyValuePair.Create($"{kv.Key}/minimal", kv.Value)))
+            .ToDictionary();
+
+    /// <summary>Every command, full and minimal, keyed "LaunchSession/full", ...</summary>
+    public static IReadOnlyDictionary<string, SessionCommand> AllCommands { get; } =
+        FullCommands.Select(kv => KeyValuePair.Create($"{kv.Key.Name}/full", kv.Value))
+            .Concat(MinimalCommands.Select(kv => KeyValuePair.Create($"{kv.Key.Name}/minimal", kv.Value)))
+            .ToDictionary();
+}
