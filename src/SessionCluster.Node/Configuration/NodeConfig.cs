@@ -2,6 +2,7 @@ using Akka.Configuration;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Contracts;
+using SessionCluster.Node.Hosting;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -24,6 +25,7 @@ public static class NodeConfig
             s.GetString("data-dir"),
             NodeDataDir.Default()));
         var sqliteFile = s.GetString("persistence.sqlite.file");
+        var clusterTls = ClusterTls(s, dataDir);
         return new NodeSettings(
             config,
             FirstNonEmpty(s.GetString("node-name"), Environment.MachineName),
@@ -43,7 +45,24 @@ public static class NodeConfig
             s.GetTimeSpan("agents.interrupt-grace"),
             s.GetBoolean("agents.fail-fast-on-auth-error"),
             s.GetInt("agents.max-line-bytes"),
-            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()));
+            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
+        {
+            ClusterTls = clusterTls,
+        };
+    }
+
+    /// <summary>
+    /// sessioncluster.cluster.tls; a relative certificate path is in the data dir. The certificate is opened here
+    /// (and nothing written), so a missing, unreadable or wrongly protected one is a config error: exit 2, one line.
+    /// </summary>
+    private static ClusterTlsSettings ClusterTls(Config s, string dataDir)
+    {
+        var file = NullIfEmpty(s.GetString("cluster.tls.certificate"));
+        var tls = new ClusterTlsSettings(
+            file is null ? null : Path.GetFullPath(file, dataDir),
+            NullIfEmpty(s.GetString("cluster.tls.password")));
+        ClusterCertificate.Check(tls, dataDir);
+        return tls;
     }
 
     private static Config Parse(IEnumerable<string> files, string overrides)

@@ -47,7 +47,7 @@ public static class AkkaWiring
                 loggers.ClearLoggers();
                 loggers.AddLogger<SerilogLogger>();
             })
-            .WithRemoting(settings.AkkaHostname, settings.AkkaPort)
+            .WithClusterRemoting(settings.AkkaHostname, settings.AkkaPort, ClusterCertificate.LoadOrCreate(settings.ClusterTls, settings.DataDir))
             .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray() })
             .WithSqlPersistence(
                 new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")
