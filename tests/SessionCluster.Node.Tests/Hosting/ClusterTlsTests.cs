@@ -19,6 +19,8 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
     // Long enough for a TLS handshake and a round trip on a busy machine, many times over.
     private static readonly TimeSpan Silence = TimeSpan.FromSeconds(5);
 
+    private Address[] BothNodes => [.. new[] { cluster.A.Address, cluster.B.Address }.Order()];
+
     [Fact]
     public void Nodes_sharing_the_certificate_form_one_cluster_over_tls_with_untrusted_mode_on()
     {
@@ -31,7 +33,7 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
         {
             kit.AwaitAssert(
                 () => Assert.Equal(
-                    [cluster.A.Address, cluster.B.Address],
+                    BothNodes,
                     node.Cluster.State.Members.Where(m => m.Status == MemberStatus.Up).Select(m => m.Address).Order()),
                 Wait);
         }
@@ -41,10 +43,11 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
     public void A_message_and_remote_deathwatch_reach_an_actor_on_the_other_node()
     {
         var watched = cluster.A.System.ActorOf(EchoActor.Props(), "watched");
-        var fromB = cluster.B.RefOn(cluster.A.Address, "user/watched");
 
-        fromB.Tell("ping", cluster.KitB.TestActor);
+        cluster.B.RefOn(cluster.A.Address, "user/watched").Tell("ping", cluster.KitB.TestActor);
         cluster.KitB.ExpectMsg("echo:ping", Wait);
+        // The sender of the answer, with its uid: a Watch of a reference made from a path alone is ignored.
+        var fromB = cluster.KitB.LastSender;
 
         cluster.KitB.Watch(fromB);
         // A round trip after the Watch, so the Watch has reached A before the actor stops.
@@ -90,7 +93,7 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
                 cluster.KitB.ReceiveN(20, Wait);
                 region.Tell(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), cluster.KitB.TestActor);
                 var stats = cluster.KitB.ExpectMsg<ClusterShardingStats>(Wait);
-                Assert.Equal([cluster.A.Address, cluster.B.Address], stats.Regions.Keys.Order());
+                Assert.Equal(BothNodes, stats.Regions.Keys.Order());
                 Assert.All(stats.Regions.Values, r => Assert.NotEmpty(r.Stats));
             },
             Wait,
@@ -98,24 +101,20 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
     }
 
     [Fact]
-    public void A_node_with_another_certificate_cannot_associate_nor_join()
+    public async Task A_node_with_another_certificate_cannot_associate_and_its_message_never_arrives()
     {
-        var fromC = cluster.C.RefOn(cluster.A.Address, "user/echo");
-        var fromB = cluster.B.RefOn(cluster.A.Address, "user/echo");
+        cluster.C.RefOn(cluster.A.Address, "user/inbox").Tell("from-c");
+        // The positive control: B sends the same message the same way, and A's inbox gets it.
+        cluster.B.RefOn(cluster.A.Address, "user/inbox").Tell("from-b");
+        cluster.KitA.ExpectMsg("echo:from-b", Wait);
 
-        fromC.Tell("from-c", cluster.KitC.TestActor);
-        // The positive control: B sends the same message the same way and is answered.
-        fromB.Tell("from-b", cluster.KitB.TestActor);
-        cluster.KitB.ExpectMsg("echo:from-b", Wait);
-
-        cluster.KitC.ExpectNoMsg(Silence);
-        // A reaching C is refused too: C is not the certificate A pins.
-        cluster.A.RefOn(cluster.C.Address, "user/echo").Tell("to-c", cluster.KitA.TestActor);
         cluster.KitA.ExpectNoMsg(Silence);
-
-        Assert.NotEqual(MemberStatus.Up, cluster.C.Cluster.SelfMember.Status);
         Assert.DoesNotContain(cluster.A.Cluster.State.Members, m => m.Address == cluster.C.Address);
-        Assert.DoesNotContain(cluster.C.Cluster.State.Members, m => m.Address == cluster.A.Address);
+        // Akka 1.5 stops an actor system whose outbound TLS handshake fails (exit code 79), rather than retry.
+        var terminated = cluster.C.System.WhenTerminated;
+        Assert.True(await Task.WhenAny(terminated, Task.Delay(Wait)) == terminated, "C kept running after A refused its certificate");
+        Assert.Equal("TlsHandshakeFailureReason", CoordinatedShutdown.Get(cluster.C.System).ShutdownReason?.GetType().Name);
+        Assert.False(cluster.A.System.WhenTerminated.IsCompleted);
     }
 
     [Fact]

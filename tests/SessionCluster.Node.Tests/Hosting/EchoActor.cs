@@ -2,10 +2,13 @@ using Akka.Actor;
 
 namespace SessionCluster.Node.Tests.Hosting;
 
-/// <summary>Answers every message with "echo:" and the message: proof that a peer's message arrived.</summary>
+/// <summary>
+/// Answers every message with "echo:" and the message, to its sender or to <c>observer</c> when given: proof
+/// that a peer's message arrived, seen from the peer or from the receiving node.
+/// </summary>
 internal sealed class EchoActor : ReceiveActor
 {
-    public EchoActor() => ReceiveAny(message => Sender.Tell($"echo:{message}"));
+    public EchoActor(IActorRef? observer) => ReceiveAny(message => (observer ?? Sender).Tell($"echo:{message}"));
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new EchoActor());
+    public static Props Props(IActorRef? observer = null) => Akka.Actor.Props.Create(() => new EchoActor(observer));
 }

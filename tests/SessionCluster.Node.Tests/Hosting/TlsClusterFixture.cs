@@ -7,7 +7,8 @@ namespace SessionCluster.Node.Tests.Hosting;
 
 /// <summary>
 /// Three nodes with the node's own wiring: A and B share one configured certificate and form a cluster (B
-/// joins A); C joins A with a certificate of its own. Each node runs an <see cref="EchoActor"/> at /user/echo.
+/// joins A); C, with a certificate of its own, forms a cluster of its own and is left to send to A. Each node
+/// runs an <see cref="EchoActor"/> at /user/echo; A also runs /user/inbox, which hands all it gets to KitA.
 /// </summary>
 public sealed class TlsClusterFixture : IAsyncLifetime
 {
@@ -26,8 +27,6 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     internal TestKit KitA { get; private set; } = null!;
 
     internal TestKit KitB { get; private set; } = null!;
-
-    internal TestKit KitC { get; private set; } = null!;
 
     public string SharedCertificate => temp.Combine("shared.pfx");
 
@@ -50,14 +49,16 @@ public sealed class TlsClusterFixture : IAsyncLifetime
             B = await ClusterNode.Start(temp.Combine("b"), NodeHocon("node-b", SharedCertificate, SharedPassword, A.Address));
             KitB = new TestKit(B.System);
 
-            C = await ClusterNode.Start(temp.Combine("c"), NodeHocon("node-c", temp.Combine("other.pfx"), "other pass", A.Address));
-            KitC = new TestKit(C.System);
+            // No seed: C connects to A only when a test sends to A (Akka stops a node whose outbound TLS handshake fails).
+            C = await ClusterNode.Start(temp.Combine("c"), NodeHocon("node-c", temp.Combine("other.pfx"), "other pass", seed: null));
         }
 
         foreach (var node in new[] { A, B, C })
         {
             node.System.ActorOf(EchoActor.Props(), "echo");
         }
+
+        A.System.ActorOf(EchoActor.Props(KitA.TestActor), "inbox");
     }
 
     public async Task DisposeAsync()
