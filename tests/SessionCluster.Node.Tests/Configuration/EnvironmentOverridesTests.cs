@@ -25,7 +25,7 @@ public sealed class EnvironmentOverridesTests
     };
 
     [Fact]
-    public void The_table_maps_three_variables_to_their_keys()
+    public void The_table_maps_each_variable_to_its_key()
     {
         Assert.Equal(
             new Dictionary<string, string>
@@ -33,6 +33,7 @@ public sealed class EnvironmentOverridesTests
                 ["SESSIONCLUSTER_NODE_NAME"] = "sessioncluster.node-name",
                 ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
                 ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
+                ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
             },
             EnvironmentOverrides.Keys);
     }
