@@ -40,14 +40,16 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         TestCertificates.WritePfx(temp.Combine("other.pfx"), "other pass", "CN=test cluster other");
 
         // NodeConfig.Load reads the node's environment variables: none of the developer's may leak in.
-        using (new EnvironmentScope())
+        using (var environment = new EnvironmentScope())
         {
+            environment.Set("SESSIONCLUSTER_TLS_PASSWORD", null);
             A = await ClusterNode.Start(temp.Combine("a"), NodeHocon("node-a", SharedCertificate, SharedPassword, seed: null));
             KitA = new TestKit(A.System);
-            KitA.AwaitAssert(() => Assert.Equal(MemberStatus.Up, A.Cluster.SelfMember.Status), Wait);
+            AwaitUp(KitA, A);
 
             B = await ClusterNode.Start(temp.Combine("b"), NodeHocon("node-b", SharedCertificate, SharedPassword, A.Address));
             KitB = new TestKit(B.System);
+            AwaitUp(KitB, B);
 
             // No seed: C connects to A only when a test sends to A (Akka stops a node whose outbound TLS handshake fails).
             C = await ClusterNode.Start(temp.Combine("c"), NodeHocon("node-c", temp.Combine("other.pfx"), "other pass", seed: null));
@@ -73,6 +75,17 @@ public sealed class TlsClusterFixture : IAsyncLifetime
 
         temp.Dispose();
     }
+
+    /// <summary>Up, or the reason the node stopped (Akka stops a node whose outbound TLS handshake fails for any reason).</summary>
+    private static void AwaitUp(TestKit kit, ClusterNode node) => kit.AwaitAssert(
+        () =>
+        {
+            Assert.False(
+                node.System.WhenTerminated.IsCompleted,
+                $"{node.Settings.NodeName} stopped: {CoordinatedShutdown.Get(node.System).ShutdownReason}");
+            Assert.Equal(MemberStatus.Up, node.Cluster.SelfMember.Status);
+        },
+        Wait);
 
     private static string NodeHocon(string name, string certificate, string password, Address? seed) => $$"""
         sessioncluster {
