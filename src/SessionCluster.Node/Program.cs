@@ -83,7 +83,9 @@ try
         sp.GetRequiredService<IRequiredActor<SessionDirectory>>(),
         settings,
         drivers.Keys.ToList()));
-    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, drivers, sweep, redactor));
+    // Kills the node's agents if the node dies; closed (after the actor system stopped its agents) when the node stops.
+    using var reaper = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Log.Warning("{Reaper}", message));
+    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, drivers, sweep, redactor, reaper));
 
     var app = builder.Build();
     app.UseExceptionHandler();

@@ -17,6 +17,8 @@ public static class EnvironmentOverrides
         ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
         ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
         [SecretsKeyVariable] = "sessioncluster.secrets.key",
+        // Cluster TLS: the shared certificate's password stays out of config files.
+        ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
     };
 
     /// <summary>A HOCON document setting each key whose variable is set and not empty.</summary>

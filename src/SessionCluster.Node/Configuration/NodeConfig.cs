@@ -26,6 +26,7 @@ public static class NodeConfig
             NodeDataDir.Default()));
         var sqliteFile = s.GetString("persistence.sqlite.file");
         var keyFile = NullIfEmpty(s.GetString("secrets.key-file"));
+        var clusterTls = ClusterTls(s, dataDir);
         return new NodeSettings(
             config,
             FirstNonEmpty(s.GetString("node-name"), Environment.MachineName),
@@ -53,7 +54,22 @@ public static class NodeConfig
             ConfiguredSecretsKey = NullIfEmpty(s.GetString("secrets.key")),
             SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
             GenerateSecretsKeyFile = keyFile is null,
+            ClusterTls = clusterTls,
         };
+    }
+
+    /// <summary>
+    /// sessioncluster.cluster.tls; a relative certificate path is in the data dir. The certificate is opened here
+    /// (and nothing written), so a missing, unreadable or wrongly protected one is a config error: exit 2, one line.
+    /// </summary>
+    private static ClusterTlsSettings ClusterTls(Config s, string dataDir)
+    {
+        var file = NullIfEmpty(s.GetString("cluster.tls.certificate"));
+        var tls = new ClusterTlsSettings(
+            file is null ? null : Path.GetFullPath(file, dataDir),
+            NullIfEmpty(s.GetString("cluster.tls.password")));
+        ClusterCertificate.Check(tls, dataDir);
+        return tls;
     }
 
     private static Config Parse(IEnumerable<string> files, string overrides)

@@ -2,6 +2,7 @@ using Akka.Configuration;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
+using SessionCluster.Node.Hosting;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -27,6 +28,9 @@ public sealed record NodeSettings(
     int MaxLineBytes,
     ClaudeDriverOptions Claude)
 {
+    /// <summary>Remoting's certificate (sessioncluster.cluster.tls): an init property, so the positional list stays as it is.</summary>
+    public ClusterTlsSettings ClusterTls { get; init; } = ClusterTlsSettings.Generated;
+
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
 
     // Data at rest. Properties rather than positional parameters: NodeId and EnvCipher come from the data

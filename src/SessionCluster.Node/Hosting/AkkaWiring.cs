@@ -33,13 +33,10 @@ public static class AkkaWiring
         NodeSettings settings,
         IReadOnlyDictionary<string, IAgentDriver> drivers,
         NodeLostSweep sweep,
-        SecretRedactor redactor)
+        SecretRedactor redactor,
+        IAgentTreeRegistry trees)
     {
-        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor)
-        {
-            // Kills the node's agents if the node dies; ends by itself when the node's process does.
-            Trees = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Serilog.Log.Warning("{Reaper}", message)),
-        };
+        var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor) { Trees = trees };
 
         return builder
             .AddHocon(settings.Hocon, HoconAddMode.Prepend)
@@ -56,7 +53,7 @@ public static class AkkaWiring
                 loggers.ClearLoggers();
                 loggers.AddLogger<SerilogLogger>();
             })
-            .WithRemoting(settings.AkkaHostname, settings.AkkaPort)
+            .WithClusterRemoting(settings.AkkaHostname, settings.AkkaPort, ClusterCertificate.LoadOrCreate(settings.ClusterTls, settings.DataDir))
             .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray() })
             .WithSqlPersistence(
                 new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")

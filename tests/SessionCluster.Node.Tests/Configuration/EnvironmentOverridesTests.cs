@@ -34,6 +34,7 @@ public sealed class EnvironmentOverridesTests
                 ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
                 ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
                 ["SESSIONCLUSTER_SECRETS_KEY"] = "sessioncluster.secrets.key",
+                ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
             },
             EnvironmentOverrides.Keys);
     }
