@@ -2,6 +2,7 @@ using Akka.Configuration;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Contracts;
+using SessionCluster.Node.Http;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -43,7 +44,15 @@ public static class NodeConfig
             s.GetTimeSpan("agents.interrupt-grace"),
             s.GetBoolean("agents.fail-fast-on-auth-error"),
             s.GetInt("agents.max-line-bytes"),
-            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()));
+            new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
+        {
+            EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
+            HttpLimits = new HttpLimits(
+                s.GetLong("http.max-request-body-bytes"),
+                s.GetDouble("http.min-request-body-rate"),
+                s.GetTimeSpan("http.min-request-body-rate-grace"),
+                s.GetTimeSpan("http.request-headers-timeout")),
+        };
     }
 
     private static Config Parse(IEnumerable<string> files, string overrides)

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
+using SessionCluster.Node.Http;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -26,5 +27,11 @@ public sealed record NodeSettings(
     int MaxLineBytes,
     ClaudeDriverOptions Claude)
 {
+    /// <summary>sessioncluster.sessions.env: which variables a session may set.</summary>
+    public EnvPolicy EnvPolicy { get; init; } = EnvPolicy.Default;
+
+    /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
+    public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
+
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
 }
