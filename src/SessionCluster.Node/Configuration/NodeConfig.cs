@@ -47,7 +47,7 @@ public static class NodeConfig
             new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
         {
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
-            HttpLimits = new HttpLimits(
+            HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
                 s.GetDouble("http.min-request-body-rate"),
                 s.GetTimeSpan("http.min-request-body-rate-grace"),

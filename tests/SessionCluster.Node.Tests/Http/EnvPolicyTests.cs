@@ -80,14 +80,23 @@ public sealed class EnvPolicyConfigTests : IDisposable
     {
         var file = temp.File("env.hocon", """
             sessioncluster.sessions.env { deny = ["SECRET_*"], allow = ["APP_*"] }
-            sessioncluster.http { max-request-body-bytes = 1000, min-request-body-rate = 100, min-request-body-rate-grace = 1s, request-headers-timeout = 2s }
+            sessioncluster.http { max-request-body-bytes = 1000, min-request-body-rate = 100, min-request-body-rate-grace = 2s, request-headers-timeout = 2s }
             """);
 
         var settings = NodeConfig.Load(new NodeCommandLine(temp.Path, [file], null, null));
 
         Assert.Equal(["SECRET_*"], settings.EnvPolicy.Deny);
         Assert.Equal(["APP_*"], settings.EnvPolicy.Allow);
-        Assert.Equal(new HttpLimits(1000, 100, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)), settings.HttpLimits);
+        Assert.Equal(new HttpLimits(1000, 100, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)), settings.HttpLimits);
+    }
+
+    [Fact]
+    public void A_grace_kestrel_would_refuse_stops_the_start_naming_the_key()
+    {
+        var file = temp.File("grace.hocon", "sessioncluster.http.min-request-body-rate-grace = 1s");
+
+        var failure = Assert.Throws<FormatException>(() => NodeConfig.Load(new NodeCommandLine(temp.Path, [file], null, null)));
+        Assert.StartsWith("sessioncluster.http.min-request-body-rate-grace must be more than 1s", failure.Message);
     }
 
     [Fact]
