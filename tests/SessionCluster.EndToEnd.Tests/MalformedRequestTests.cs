@@ -49,8 +49,8 @@ public sealed class MalformedRequestNode : IAsyncLifetime
 }
 
 /// <summary>
-/// Hundreds of malformed requests against a real node: every one gets a 4xx (or a success), never a 5xx,
-/// and no answer carries a stack trace. Then idempotent launches and resumes, retried and concurrent.
+/// Hundreds of malformed requests against a real node: each gets the 4xx its row expects (a few odd but valid
+/// ones a 2xx), never a 5xx, and no answer carries a stack trace. Then idempotent launches and resumes, retried and concurrent.
 /// </summary>
 public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClassFixture<MalformedRequestNode>
 {
@@ -58,6 +58,9 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
 
     private sealed record Case(string Name, HttpMethod Method, string Path, byte[]? Body, IReadOnlyList<(string Name, string Value)> Headers)
     {
+        /// <summary>The statuses this request may get; null: any that is not a 5xx.</summary>
+        public int[]? Expected { get; init; }
+
         public override string ToString() => $"{Name}: {Method} {Path}";
     }
 
@@ -84,7 +87,7 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
                 return;
             }
 
-            if (Problem(answer) is { } problem)
+            if (Problem(c, answer) is { } problem)
             {
                 failures.Add($"{c}: {problem}");
             }
@@ -107,6 +110,20 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
 
         Assert.Equal(400, answer.Status);
         Assert.Contains($"env '{name}' may not be set by a session", ReadProblem(answer).Detail);
+    }
+
+    [Fact]
+    public async Task Two_idempotency_key_headers_are_a_400()
+    {
+        // Raw, since HttpClient would join the two into one "one, two" header.
+        var body = Launch("two keys");
+        var head = $"POST {Api.Sessions} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Node.Token}\r\n" +
+                   $"Idempotency-Key: one\r\nIdempotency-Key: two\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n";
+
+        var answer = await RawAsync(head, Encoding.UTF8.GetBytes(body), thenClose: false);
+
+        Assert.StartsWith("HTTP/1.1 400 ", answer);
+        Assert.Contains("send one Idempotency-Key header, not 2", answer);
     }
 
     [Fact]
@@ -291,61 +308,62 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
                     ["agent"] = "\"claude\"", ["prompt"] = "\"hi\"", ["workdir"] = workdir, ["multiTurn"] = "false",
                 };
                 valid[field] = value;
-                yield return Post($"{field}={Short(value)}", Api.Sessions, "{" + string.Join(",", valid.Select(p => $"\"{p.Key}\":{p.Value}")) + "}");
+                var body = "{" + string.Join(",", valid.Select(p => $"\"{p.Key}\":{p.Value}")) + "}";
+                yield return Post($"{field}={Short(value)}", Api.Sessions, body) with { Expected = [ExpectedFor(field, value)] };
             }
         }
 
-        // Missing fields, unknown fields, not-objects, broken JSON.
-        string[] bodies =
+        // Missing fields, unknown fields, not-objects, broken JSON, fields over their limits.
+        string LaunchWith(string rest) => "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"multiTurn\":false" + rest + "}";
+        (string Body, int Status)[] bodies =
         [
-            "", " ", "{", "}", "{}", "null", "[]", "\"launch\"", "42", "true", "{\"agent\":}", "{\"agent\":\"claude\",}",
-            "{\"agent\" \"claude\"}", "{'agent':'claude'}", "{\"agent\":\"claude\"} trailing", "/* c */ {}", "{\"agent\":\"claude\"}{}",
-            "{\"prompt\":\"hi\",\"workdir\":" + workdir + "}", "{\"agent\":\"claude\",\"workdir\":" + workdir + "}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\"}", "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"relative/dir\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/no/such/dir\"}",
-            "{\"agent\":\"gpt-9\",\"prompt\":\"hi\",\"workdir\":" + workdir + "}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"multiTurn\":false,\"unknown\":{\"deep\":[1,2,3]}}",
-            "{\"AGENT\":\"claude\",\"Prompt\":\"hi\",\"workDir\":" + workdir + ",\"multiTurn\":false}",
-            new string('[', 10_000) + new string(']', 10_000), new string('{', 5_000),
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"A\":\"1\",\"A\":\"2\"},\"multiTurn\":false}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"A\":1}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"A\":null}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"\":\"x\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"A B\":\"x\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"É\":\"x\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"A\":\"x\\u0000y\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"" + new string('N', 300) + "\":\"x\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{\"BIG\":\"" + new string('v', 40_000) + "\"}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"env\":{" + string.Join(",", Enumerable.Range(0, 150).Select(i => $"\"V{i}\":\"\"")) + "}}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"name\":\"" + new string('n', 10_000) + "\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"name\":\"line\\nbreak\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"model\":\"" + new string('m', 10_000) + "\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"model\":\"--dangerously-skip-permissions\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/" + new string('w', 10_000) + "\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/tmp\\u0000/x\"}",
-            "{\"agent\":\"claude\",\"prompt\":\"" + new string('x', 300_000) + "\",\"workdir\":" + workdir + "}",
-            "{\"agent\":\"claude\",\"prompt\":\"\\ud83d\",\"workdir\":" + workdir + "}",
-            "{\"agent\":\"claude\",\"prompt\":\"\\udc00\\ud800\",\"workdir\":" + workdir + "}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"maxAutoResponds\":-5}",
-            "{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":" + workdir + ",\"maxAutoResponds\":2147483648}",
-            "{\"agent\":\"\\u202eedualc\",\"prompt\":\"hi\",\"workdir\":" + workdir + "}",
+            ("", 400), (" ", 400), ("{", 400), ("}", 400), ("{}", 400), ("null", 400), ("[]", 400), ("\"launch\"", 400), ("42", 400),
+            ("true", 400), ("{\"agent\":}", 400), ("{\"agent\":\"claude\",}", 400), ("{\"agent\" \"claude\"}", 400),
+            ("{'agent':'claude'}", 400), ("{\"agent\":\"claude\"} trailing", 400), ("/* c */ {}", 400), ("{\"agent\":\"claude\"}{}", 400),
+            ("{\"prompt\":\"hi\",\"workdir\":" + workdir + "}", 400), ("{\"agent\":\"claude\",\"workdir\":" + workdir + "}", 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"hi\"}", 400), ("{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"relative/dir\"}", 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/no/such/dir\"}", 400),
+            ("{\"agent\":\"gpt-9\",\"prompt\":\"hi\",\"workdir\":" + workdir + "}", 400),
+            ("{\"agent\":\"\\u202eedualc\",\"prompt\":\"hi\",\"workdir\":" + workdir + "}", 400),
+            (LaunchWith(",\"unknown\":{\"deep\":[1,2,3]}"), 201),
+            ("{\"AGENT\":\"claude\",\"Prompt\":\"hi\",\"workDir\":" + workdir + ",\"multiTurn\":false}", 201),
+            (new string('[', 10_000) + new string(']', 10_000), 400), (new string('{', 5_000), 400),
+            (LaunchWith(",\"env\":{\"A\":\"1\",\"A\":\"2\"}"), 201),
+            (LaunchWith(",\"env\":{\"A\":1}"), 400), (LaunchWith(",\"env\":{\"A\":null}"), 400), (LaunchWith(",\"env\":{\"\":\"x\"}"), 400),
+            (LaunchWith(",\"env\":{\"A B\":\"x\"}"), 400), (LaunchWith(",\"env\":{\"É\":\"x\"}"), 400), (LaunchWith(",\"env\":{\"A\\n\":\"x\"}"), 400),
+            (LaunchWith(",\"env\":{\"A\":\"x\\u0000y\"}"), 400), (LaunchWith(",\"env\":{\"A\":\"\\ud800\"}"), 400),
+            (LaunchWith(",\"env\":{\"" + new string('N', 257) + "\":\"x\"}"), 400),
+            (LaunchWith(",\"env\":{\"BIG\":\"" + new string('v', 40_000) + "\"}"), 400),
+            (LaunchWith(",\"env\":{" + string.Join(",", Enumerable.Range(0, 150).Select(i => $"\"V{i}\":\"\"")) + "}"), 400),
+            (LaunchWith(",\"env\":{\"LD_PRELOAD\":\"/tmp/x.so\"}"), 400), (LaunchWith(",\"env\":{\"path\":\"/tmp\"}"), 400),
+            (LaunchWith(",\"env\":{\"OPENAI_BASE_URL\":\"http://evil\"}"), 400), (LaunchWith(",\"env\":{\"SESSIONCLUSTER_DATA_DIR\":\"/\"}"), 400),
+            (LaunchWith(",\"name\":\"" + new string('n', 10_000) + "\""), 400), (LaunchWith(",\"name\":\"line\\nbreak\""), 400),
+            (LaunchWith(",\"name\":\"\\ud800\""), 400),
+            (LaunchWith(",\"model\":\"" + new string('m', 10_000) + "\""), 400), (LaunchWith(",\"model\":\"--dangerously-skip-permissions\""), 400),
+            (LaunchWith(",\"model\":\"opus -p\""), 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/" + new string('w', 10_000) + "\"}", 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"hi\",\"workdir\":\"/tmp\\u0000/x\"}", 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"" + new string('x', 300_000) + "\",\"workdir\":" + workdir + "}", 413),
+            ("{\"agent\":\"claude\",\"prompt\":\"\\ud83d\",\"workdir\":" + workdir + "}", 400),
+            ("{\"agent\":\"claude\",\"prompt\":\"\\udc00\\ud800\",\"workdir\":" + workdir + "}", 400),
+            (LaunchWith(",\"maxAutoResponds\":-5"), 400), (LaunchWith(",\"maxAutoResponds\":2147483648"), 400),
         ];
-        foreach (var body in bodies)
+        foreach (var (body, status) in bodies)
         {
-            yield return Post($"body {Short(body)}", Api.Sessions, body);
+            yield return Post($"body {Short(body)}", Api.Sessions, body) with { Expected = [status] };
         }
 
         // Bytes that are not UTF-8, a BOM, other content types.
-        yield return new Case("invalid utf-8", HttpMethod.Post, Api.Sessions, [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D], Auth());
-        yield return new Case("utf-8 bom", HttpMethod.Post, Api.Sessions, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{}")], Auth());
-        yield return new Case("utf-16 body", HttpMethod.Post, Api.Sessions, Encoding.Unicode.GetBytes("{\"agent\":\"claude\"}"), Auth());
+        yield return new Case("invalid utf-8", HttpMethod.Post, Api.Sessions, [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D], Auth()) { Expected = [400] };
+        yield return new Case("utf-8 bom", HttpMethod.Post, Api.Sessions, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{}")], Auth()) { Expected = [400] };
+        yield return new Case("utf-16 body", HttpMethod.Post, Api.Sessions, Encoding.Unicode.GetBytes("{\"agent\":\"claude\"}"), Auth()) { Expected = [400] };
         yield return new Case("form body", HttpMethod.Post, Api.Sessions, Encoding.ASCII.GetBytes("agent=claude&prompt=hi"),
-            [.. Auth(), ("Content-Type", "application/x-www-form-urlencoded")]);
+            [.. Auth(), ("Content-Type", "application/x-www-form-urlencoded")]) { Expected = [400] };
 
-        // Ids that cannot be sessions, on every route that takes one.
+        // Ids that are not sessions (some cannot be), on every route that takes one: 404, or Kestrel's 400 for a bad path.
         string[] ids =
         [
-            "a%2Fb", "a%2fb", "%2E%2E", "%2e", ".hidden", "a.b", "a..b", "%00", "a%00b", "%ZZ", "%", "%C3%A9", "%F0%9F%98%80", "%ED%A0%80",
+            "a%2Fb", "a%2fb", "%2E%2E", ".hidden", "a.b", "a..b", "%00", "a%00b", "%ZZ", "%", "%C3%A9", "%F0%9F%98%80", "%ED%A0%80",
             "%20", "a%20b", "a;b", "a%3Bb", "%3Cscript%3E", "a%22b", "a'b", "a%5Cb", "%E2%80%AE", "-", "_", "--flag",
             new string('a', 65), new string('a', 2_000), "does-not-exist", "ABCDEF012345", "a:b", "a@b", "a+b", "a%2Bb",
         ];
@@ -354,90 +372,123 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
         {
             foreach (var verb in verbs)
             {
-                yield return verb.Length == 0
+                var c = verb.Length == 0
                     ? new Case($"get id {Short(id)}", HttpMethod.Get, $"{Api.Sessions}/{id}", null, Auth())
                     : Post($"{verb} id {Short(id)}", $"{Api.Sessions}/{id}{verb}", verb == "/respond" ? "{\"message\":\"hi\"}" : verb == "/resume" ? "{}" : null);
+                yield return c with { Expected = [400, 404, 405] };
             }
         }
 
-        foreach (var path in new[] { "/api/sessions/a/b", "/api/sessions/a/b/c/respond", "/api/sessions/../sessions", "/api/sessions//", "/api/sessions/%2F", "/api//sessions", "/api/sessions/x/unknown-verb", "/api/unknown", "/api" })
+        foreach (var path in new[] { "/api/sessions/a/b", "/api/sessions/a/b/c/respond", "/api/sessions//", "/api/sessions/%2F", "/api//sessions", "/api/sessions/x/unknown-verb", "/api/unknown", "/api" })
         {
-            yield return new Case($"path {path}", HttpMethod.Get, path, null, Auth());
-            yield return Post($"post path {path}", path, "{}");
+            yield return new Case($"path {path}", HttpMethod.Get, path, null, Auth()) { Expected = [404, 405] };
+            yield return Post($"post path {path}", path, "{}") with { Expected = [404, 405] };
         }
 
-        // Respond and resume bodies.
+        // Respond and resume bodies, to a session that does not exist: the body is checked first.
         string[] respondBodies =
         [
             "", "{}", "null", "[]", "{\"message\":1}", "{\"message\":null}", "{\"message\":\"\"}", "{\"message\":\"  \"}", "{\"message\":[\"a\"]}",
             "{\"message\":\"hi\",\"auto\":\"yes\"}", "{\"message\":\"hi\",\"auto\":1}", "{\"message\":\"hi\",\"auto\":null}",
-            "{\"message\":\"\\ud800\"}", "{\"message\":\"" + new string('m', 300_000) + "\"}", "{\"message\":\"hi\"", "{\"unknown\":true}",
+            "{\"message\":\"\\ud800\"}", "{\"message\":\"hi\"", "{\"unknown\":true}",
         ];
         foreach (var body in respondBodies)
         {
-            yield return Post($"respond {Short(body)}", Api.SessionVerb("abc123def456", "respond"), body);
+            yield return Post($"respond {Short(body)}", Api.SessionVerb("abc123def456", "respond"), body) with { Expected = [400] };
         }
 
-        string[] resumeBodies =
-        [
-            "null", "[]", "{\"prompt\":1}", "{\"prompt\":{}}", "{\"prompt\":\"\\ud800\"}", "{\"prompt\":\"" + new string('p', 300_000) + "\"}", "{", "\"x\"",
-        ];
+        yield return Post("respond 300 KB", Api.SessionVerb("abc123def456", "respond"), "{\"message\":\"" + new string('m', 300_000) + "\"}") with { Expected = [413] };
+
+        string[] resumeBodies = ["null", "[]", "{\"prompt\":1}", "{\"prompt\":{}}", "{\"prompt\":\"\\ud800\"}", "{", "\"x\""];
         foreach (var body in resumeBodies)
         {
-            yield return Post($"resume {Short(body)}", Api.SessionVerb("abc123def456", "resume"), body);
+            yield return Post($"resume {Short(body)}", Api.SessionVerb("abc123def456", "resume"), body) with { Expected = [400] };
         }
 
+        yield return Post("resume 300 KB", Api.SessionVerb("abc123def456", "resume"), "{\"prompt\":\"" + new string('p', 300_000) + "\"}") with { Expected = [413] };
+        yield return Post("resume of nothing", Api.SessionVerb("abc123def456", "resume"), "{}") with { Expected = [404] };
+
         // Query strings of the list.
-        string[] queries =
+        (string Query, int Status)[] queries =
         [
-            "limit=0", "limit=-1", "limit=abc", "limit=1001", "limit=1e3", "limit=1.5", "limit=99999999999999999999", "limit=", "limit=%00",
-            "limit=1&limit=2", "limit=+5", "limit=%205", "limit=٣", "cursor=", "cursor=garbage", "cursor=%00", "cursor=" + new string('c', 5_000),
-            "cursor=MTI6YS9i", "cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTk6YQ", "cursor=a&cursor=b", "status=bogus", "status=running,nope",
-            "status=running&status=nope", "status=,,,", "status=%00", "status=" + new string('s', 5_000), "agent=%00", "agent=" + new string('a', 5_000),
-            "agent=a&agent=b", "unknown=1", "%ZZ=1", "status", "&&&", "limit=1000", "limit=1&status=completed&agent=claude",
+            ("limit=0", 400), ("limit=-1", 400), ("limit=abc", 400), ("limit=1001", 400), ("limit=1e3", 400), ("limit=1.5", 400),
+            ("limit=99999999999999999999", 400), ("limit=", 200), ("limit=%00", 400), ("limit=1&limit=2", 400), ("limit=+5", 400),
+            ("limit=%205", 400), ("limit=٣", 400), ("cursor=", 200), ("cursor=garbage", 400), ("cursor=%00", 400),
+            ("cursor=" + new string('c', 5_000), 400), ("cursor=MTI6YS9i", 400), ("cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTk6YQ", 400),
+            ("cursor=a&cursor=b", 400), ("status=bogus", 400), ("status=running,nope", 400), ("status=running&status=nope", 400),
+            ("status=,,,", 200), ("status=%00", 400), ("status=" + new string('s', 5_000), 400), ("agent=%00", 200),
+            ("agent=" + new string('a', 5_000), 200), ("agent=a&agent=b", 400), ("unknown=1", 200), ("%ZZ=1", 200), ("status", 200),
+            ("&&&", 200), ("limit=1000", 200), ("limit=1&status=completed&agent=claude", 200), ("limit=1&status=running&status=failed", 200),
         ];
-        foreach (var query in queries)
+        foreach (var (query, status) in queries)
         {
-            yield return new Case($"list ?{Short(query)}", HttpMethod.Get, $"{Api.Sessions}?{query}", null, Auth());
+            yield return new Case($"list ?{Short(query)}", HttpMethod.Get, $"{Api.Sessions}?{query}", null, Auth()) { Expected = [status] };
         }
 
         // Wrong methods.
         foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options, new HttpMethod("FOO") })
         {
-            yield return new Case($"{method} sessions", method, Api.Sessions, Encoding.UTF8.GetBytes("{}"), Auth());
-            yield return new Case($"{method} session", method, Api.Session("abc123def456"), null, Auth());
-            yield return new Case($"{method} respond", method, Api.SessionVerb("abc123def456", "respond"), null, Auth());
+            yield return new Case($"{method} sessions", method, Api.Sessions, Encoding.UTF8.GetBytes("{}"), Auth()) { Expected = [405] };
+            yield return new Case($"{method} session", method, Api.Session("abc123def456"), null, Auth()) { Expected = [405] };
+            yield return new Case($"{method} respond", method, Api.SessionVerb("abc123def456", "respond"), null, Auth()) { Expected = [405] };
         }
 
-        yield return new Case("get respond", HttpMethod.Get, Api.SessionVerb("abc123def456", "respond"), null, Auth());
-        yield return new Case("get resume", HttpMethod.Get, Api.SessionVerb("abc123def456", "resume"), null, Auth());
-        yield return new Case("post one session", HttpMethod.Post, Api.Session("abc123def456"), null, Auth());
-        yield return new Case("head sessions", HttpMethod.Head, Api.Sessions, null, Auth());
+        yield return new Case("get respond", HttpMethod.Get, Api.SessionVerb("abc123def456", "respond"), null, Auth()) { Expected = [405] };
+        yield return new Case("get resume", HttpMethod.Get, Api.SessionVerb("abc123def456", "resume"), null, Auth()) { Expected = [405] };
+        yield return new Case("post one session", HttpMethod.Post, Api.Session("abc123def456"), null, Auth()) { Expected = [405] };
+        yield return new Case("head sessions", HttpMethod.Head, Api.Sessions, null, Auth()) { Expected = [200, 405] };
 
-        // Bad idempotency keys, on launch and resume.
+        // Bad idempotency keys, on launch and resume: refused before anything else happens.
         string[] keys = ["", " ", new string('k', 201), new string('k', 5_000), "tab\tkey", "é-key", "nul\u0001key", "\u007f"];
         foreach (var key in keys)
         {
-            yield return Post($"launch key {Short(key)}", Api.Sessions, Launch("keyed"), ("Idempotency-Key", key));
-            yield return Post($"resume key {Short(key)}", Api.SessionVerb("abc123def456", "resume"), "{}", ("Idempotency-Key", key));
+            yield return Post($"launch key {Short(key)}", Api.Sessions, Launch("keyed"), ("Idempotency-Key", key)) with { Expected = [400] };
+            yield return Post($"resume key {Short(key)}", Api.SessionVerb("abc123def456", "resume"), "{}", ("Idempotency-Key", key)) with { Expected = [400] };
         }
 
-        yield return new Case("two keys", HttpMethod.Post, Api.Sessions, Encoding.UTF8.GetBytes(Launch("keyed")),
-            [.. Auth(), ("Idempotency-Key", "one"), ("Idempotency-Key", "two")]);
-
-        // Authorization that is not a bearer token.
+        // Authorization that is not the bearer token.
         foreach (var authorization in new[] { "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + new string('t', 5_000), "Bearer é", "bearer wrong" })
         {
-            yield return new Case($"auth {Short(authorization)}", HttpMethod.Get, Api.Sessions, null, [("Authorization", authorization)]);
+            yield return new Case($"auth {Short(authorization)}", HttpMethod.Get, Api.Sessions, null, [("Authorization", authorization)]) { Expected = [400, 401] };
         }
     }
 
+    /// <summary>What a launch whose <paramref name="field"/> is <paramref name="value"/> (JSON) must get.</summary>
+    private static int ExpectedFor(string field, string value)
+    {
+        // A lone surrogate is not JSON text that reads as a string: 400 for every field.
+        if (value.Contains("\\ud800", StringComparison.Ordinal))
+        {
+            return 400;
+        }
+
+        var isString = value.StartsWith('"');
+        var text = isString ? JsonSerializer.Deserialize<string>(value)! : null;
+        var optional = field is "name" or "model" or "multiTurn" or "maxAutoResponds" or "env";
+        return field switch
+        {
+            _ when value == "null" => optional ? 201 : 400,
+            "prompt" when text is { Length: > 262_144 } => 413,
+            "prompt" when isString => string.IsNullOrWhiteSpace(text) ? 400 : 201,
+            "name" or "model" when isString => string.IsNullOrWhiteSpace(text) || value == "\"😀\"" ? 201 : 400,
+            "multiTurn" => value is "true" or "false" ? 201 : 400,
+            "maxAutoResponds" => value == "123" ? 201 : 400,
+            "env" => value == "{}" ? 201 : 400,
+            _ => 400,
+        };
+    }
+
     /// <summary>Why an answer is wrong, or null when it is a fine answer to a bad request.</summary>
-    private static string? Problem(Answer answer)
+    private static string? Problem(Case c, Answer answer)
     {
         if (answer.Status >= 500)
         {
             return $"{answer.Status} {Short(answer.Body)}";
+        }
+
+        if (c.Expected is { } expected && !expected.Contains(answer.Status))
+        {
+            return $"expected {string.Join(" or ", expected)}, got {answer.Status} {Short(answer.Body)}";
         }
 
         if (answer.Body.Contains("   at ", StringComparison.Ordinal) || answer.Body.Contains("Exception", StringComparison.Ordinal))
@@ -599,5 +650,10 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    private static string Short(string text) => text.Length <= 40 ? text : $"{text[..40]}...({text.Length})";
+    // Cut, and control characters and lone surrogates written out, so a failure message stays printable.
+    private static string Short(string text)
+    {
+        var cut = text.Length <= 80 ? text : $"{text[..80]}...({text.Length})";
+        return string.Concat(cut.Select(ch => char.IsControl(ch) || char.IsSurrogate(ch) ? $"\\u{(int)ch:x4}" : ch.ToString()));
+    }
 }
