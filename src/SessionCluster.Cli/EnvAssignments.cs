@@ -1,28 +1,29 @@
 namespace SessionCluster.Cli;
 
-/// <summary>The KEY=VALUE pairs of <c>launch --env</c>: the key is a shell-style name, the value is anything (may be empty, may hold '=').</summary>
+/// <summary>
+/// The variables of <c>launch --env</c>: <c>KEY=VALUE</c> (the value may be empty and may hold '='), or <c>KEY</c>
+/// alone, which takes the value from sessionctl's own environment so a secret never sits on the command line.
+/// </summary>
 public static class EnvAssignments
 {
     /// <summary>Later assignments of the same key win, as in a shell.</summary>
-    public static Dictionary<string, string> Parse(IEnumerable<string> assignments)
+    public static Dictionary<string, string> Parse(IEnumerable<string> assignments, Func<string, string?> environment)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var assignment in assignments)
         {
             var equals = assignment.IndexOf('=');
-            if (equals < 0)
-            {
-                throw CliFailure.Usage($"--env expects KEY=VALUE, got '{assignment}'");
-            }
-
-            var key = assignment[..equals];
+            var key = equals < 0 ? assignment : assignment[..equals];
             if (!IsName(key))
             {
                 throw CliFailure.Usage(
                     $"--env key '{key}' is not a variable name (letters, digits and '_', not starting with a digit)");
             }
 
-            env[key] = assignment[(equals + 1)..];
+            env[key] = equals >= 0
+                ? assignment[(equals + 1)..]
+                : environment(key) ?? throw CliFailure.Usage(
+                    $"--env {key}: {key} is not set in sessionctl's environment; export it first, or give --env {key}=<value>");
         }
 
         return env;

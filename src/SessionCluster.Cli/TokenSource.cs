@@ -8,7 +8,8 @@ public sealed record NodeEndpoint(Uri BaseUrl, string? Token, string TokenOrigin
 /// <summary>
 /// Resolves the node's URL (--url, then SESSIONCLUSTER_URL, then the default) and its token
 /// (--token, then SESSIONCLUSTER_TOKEN, then the api-token file of the data dir given by
-/// --data-dir, then SESSIONCLUSTER_DATA_DIR, then <see cref="NodeDataDir.Default"/>).
+/// --data-dir, then SESSIONCLUSTER_DATA_DIR, then <see cref="NodeDataDir.Default"/>). The token file is only
+/// ever sent to a loopback URL; another host needs --token or SESSIONCLUSTER_TOKEN.
 /// </summary>
 public static class TokenSource
 {
@@ -58,9 +59,20 @@ public static class TokenSource
         }
 
         var token = content.Trim();
-        return token.Length == 0
-            ? new NodeEndpoint(baseUrl, null, $"no token: the token file {tokenFile} is empty")
-            : new NodeEndpoint(baseUrl, token, $"token file {tokenFile}");
+        if (token.Length == 0)
+        {
+            return new NodeEndpoint(baseUrl, null, $"no token: the token file {tokenFile} is empty");
+        }
+
+        // The file belongs to the node on this machine: sent elsewhere, it would hand that node's token to another host.
+        if (!baseUrl.IsLoopback)
+        {
+            throw CliFailure.Usage(
+                $"not sending the local token file {tokenFile} to {baseUrl.Host}, which is not this machine; " +
+                $"pass that node's token with --token or {TokenVariable}");
+        }
+
+        return new NodeEndpoint(baseUrl, token, $"token file {tokenFile}");
     }
 
     public static Uri ResolveUrl(string? urlFlag, Func<string, string?> environment)

@@ -22,6 +22,54 @@ internal sealed partial class WireJson : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>How many items a JSON array holds; null for anything else.</summary>
+    public static int? ArrayLength(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The items of several JSON arrays (pages of a list) as one array, each item as the node sent it; null if one is no array.</summary>
+    public static string? JoinArrays(IEnumerable<string> arrays)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartArray();
+            foreach (var json in arrays)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(json);
+                    if (document.RootElement.ValueKind != JsonValueKind.Array)
+                    {
+                        return null;
+                    }
+
+                    foreach (var item in document.RootElement.EnumerateArray())
+                    {
+                        item.WriteTo(writer);
+                    }
+                }
+                catch (JsonException)
+                {
+                    return null;
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>The node's JSON as it came, indented; null for text that is not JSON.</summary>
     public static string? Indent(string json)
     {

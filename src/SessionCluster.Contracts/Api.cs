@@ -10,6 +10,9 @@ public static class Api
     public const string TokenFileName = "api-token";
     public const string Sessions = "/api/sessions";
 
+    /// <summary>Makes a launch or resume safe to retry: the same key answers with the same session.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static string Session(string id) => $"{Sessions}/{Uri.EscapeDataString(id)}";
 
     public static string SessionVerb(string id, string verb) => $"{Session(id)}/{verb}";

@@ -7,6 +7,10 @@ public sealed record SessionDto
     public required string Name { get; init; }
     public required string Agent { get; init; }
     public required string Prompt { get; init; }
+
+    /// <summary>True in a session list when <see cref="Prompt"/> was cut to <see cref="ApiLimits.ListedPromptChars"/>.</summary>
+    public bool PromptTruncated { get; init; }
+
     public required string Workdir { get; init; }
     public string? Model { get; init; }
     public bool MultiTurn { get; init; }

@@ -19,11 +19,12 @@ public static class RecoveryHints
         return kind switch
         {
             ErrorKind.Auth =>
+                // Never a key on a command line: it would land in shell history and in the process list.
                 $"The model API refused the credentials. Set a valid {CredentialFor(session.Agent)} for the node " +
-                $"(or pass it with `sessionctl launch --env {CredentialFor(session.Agent)}=...`), {resume}.",
+                $"(or export it in your shell and pass it by name: `sessionctl launch --env {CredentialFor(session.Agent)}`), {resume}.",
             ErrorKind.ModelApiUnreachable =>
                 "The model API could not be reached. Check the node's network, proxy and base URL " +
-                $"(ANTHROPIC_BASE_URL for claude), {resume}.",
+                $"(the node's ANTHROPIC_BASE_URL for claude), {resume}.",
             ErrorKind.ModelApiError =>
                 $"The model API answered with errors. Check its status and the stderr tail, {resume}.",
             ErrorKind.AgentBinaryMissing =>

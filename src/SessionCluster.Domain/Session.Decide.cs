@@ -155,6 +155,12 @@ public static partial class Session
 
     private static Decision DecideResume(SessionState state, Resume c)
     {
+        // A retried resume (same Idempotency-Key, so the same new id) is already recorded: nothing new happens.
+        if (state.ResumedAs.Contains(c.NewSessionId))
+        {
+            return Decision.Accept();
+        }
+
         if (state.IsLive)
         {
             return Illegal(state, "resume", "interrupt or kill it first, or respond to it");
@@ -167,7 +173,7 @@ public static partial class Session
                 $"cannot resume session {state.Id}: its agent never started a conversation (status {state.Status.ToWire()}); launch it again");
         }
 
-        return string.IsNullOrWhiteSpace(c.NewSessionId) || c.NewSessionId == state.Id || state.ResumedAs.Contains(c.NewSessionId)
+        return string.IsNullOrWhiteSpace(c.NewSessionId) || c.NewSessionId == state.Id
             ? Decision.Reject(RejectionCode.InvalidInput, $"'{c.NewSessionId}' cannot be the id of a new session resumed from {state.Id}")
             : Decision.Accept(new SessionResumedAs(c.NewSessionId, c.At));
     }

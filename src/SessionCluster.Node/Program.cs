@@ -47,10 +47,21 @@ catch (Exception ex)
     return 2;
 }
 
-var redactor = SecretRedactor.ForEnvironment(
+ApiToken apiToken;
+try
+{
+    apiToken = ApiToken.LoadOrCreate(settings.ConfiguredApiToken, settings.DataDir);
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"sessioncluster-node: cannot read or write the API token in {settings.DataDir}: {ex.Message}");
+    return 2;
+}
+
+// The token in force, configured or generated, is hidden like any secret-named variable.
+var redactor = apiToken.AddTo(SecretRedactor.ForEnvironment(
     Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-        .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))
-        .Append(new KeyValuePair<string, string>("SESSIONCLUSTER_API_TOKEN", settings.ConfiguredApiToken ?? string.Empty)));
+        .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty))));
 
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
@@ -71,13 +82,23 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
     builder.Host.UseSerilog();
     builder.WebHost.UseUrls(settings.Urls);
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        var limits = settings.HttpLimits;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+        kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(
+            limits.MinRequestBodyBytesPerSecond, limits.MinRequestBodyRateGrace);
+        kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+    });
     builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
     var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, SessionCluster.Agents.AgentTree.KillLeftover, settings.AskTimeout);
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
     builder.Services.AddSingleton(sweep);
-    builder.Services.AddSingleton(ApiToken.LoadOrCreate(settings.ConfiguredApiToken, settings.DataDir));
+    builder.Services.AddSingleton(apiToken);
     builder.Services.AddSingleton(sp => new SessionGateway(
         sp.GetRequiredService<IRequiredActor<SessionRegion>>(),
         sp.GetRequiredService<IRequiredActor<SessionDirectory>>(),
@@ -91,6 +112,7 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseMiddleware<BearerTokenMiddleware>();
+    app.UseMiddleware<StartupGateMiddleware>();
     app.MapHealthEndpoints();
     app.MapSessionEndpoints();
 

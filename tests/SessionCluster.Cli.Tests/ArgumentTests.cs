@@ -5,22 +5,33 @@ public sealed class ArgumentTests
     [Fact]
     public void Env_assignments_take_everything_after_the_first_equals_and_the_last_of_a_key_wins()
     {
-        var env = EnvAssignments.Parse(["A=1", "B=x=y", "C=", "_D9=ok", "A=2"]);
+        var env = EnvAssignments.Parse(["A=1", "B=x=y", "C=", "_D9=ok", "A=2"], _ => null);
 
         Assert.Equal(new Dictionary<string, string> { ["A"] = "2", ["B"] = "x=y", ["C"] = "", ["_D9"] = "ok" }, env);
     }
 
     [Theory]
-    [InlineData("NOEQUALS", "--env expects KEY=VALUE, got 'NOEQUALS'")]
+    [InlineData("NOEQUALS", "--env NOEQUALS: NOEQUALS is not set in sessionctl's environment; export it first, or give --env NOEQUALS=<value>")]
+    [InlineData("A-B", "--env key 'A-B' is not a variable name (letters, digits and '_', not starting with a digit)")]
     [InlineData("=value", "--env key '' is not a variable name (letters, digits and '_', not starting with a digit)")]
     [InlineData("1A=value", "--env key '1A' is not a variable name (letters, digits and '_', not starting with a digit)")]
     [InlineData("A-B=value", "--env key 'A-B' is not a variable name (letters, digits and '_', not starting with a digit)")]
     public void Bad_env_assignments_are_usage_errors(string assignment, string message)
     {
-        var failure = Assert.Throws<CliFailure>(() => EnvAssignments.Parse([assignment]));
+        var failure = Assert.Throws<CliFailure>(() => EnvAssignments.Parse([assignment], _ => null));
 
         Assert.Equal(ExitCodes.Usage, failure.ExitCode);
         Assert.Equal(message, failure.Message);
+    }
+
+    [Fact]
+    public void A_name_without_a_value_takes_sessionctls_own_value_and_an_explicit_one_still_wins_in_order()
+    {
+        var environment = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "sk-from-shell", ["EMPTY"] = "" };
+
+        var env = EnvAssignments.Parse(["ANTHROPIC_API_KEY", "EMPTY", "B=1", "B"], name => name == "B" ? "from-env" : environment.GetValueOrDefault(name));
+
+        Assert.Equal(new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "sk-from-shell", ["EMPTY"] = "", ["B"] = "from-env" }, env);
     }
 
     [Fact]
@@ -119,7 +130,7 @@ public sealed class ArgumentTests
     }
 
     [Theory]
-    [InlineData(new[] { "--env", "NOEQUALS", "hi" }, "sessionctl: --env expects KEY=VALUE, got 'NOEQUALS'")]
+    [InlineData(new[] { "--env", "NOT_SET_ANYWHERE", "hi" }, "sessionctl: --env NOT_SET_ANYWHERE: NOT_SET_ANYWHERE is not set in sessionctl's environment; export it first, or give --env NOT_SET_ANYWHERE=<value>")]
     [InlineData(new[] { "--prompt-file", "missing.md" }, "sessionctl: prompt file not found: {dir}/missing.md")]
     [InlineData(new[] { "--prompt", "hi", "--prompt-file", "p.md" }, "sessionctl: give the prompt once: --prompt, --prompt-file or the prompt as argument, not several")]
     [InlineData(new[] { "--single-turn", "--multi-turn", "hi" }, "sessionctl: --single-turn and --multi-turn exclude each other")]

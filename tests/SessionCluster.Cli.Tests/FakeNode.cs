@@ -9,7 +9,7 @@ using SessionCluster.Contracts;
 namespace SessionCluster.Cli.Tests;
 
 /// <summary>A request the fake node saw.</summary>
-public sealed record SeenRequest(string Method, string PathAndQuery, string? Authorization, string Body);
+public sealed record SeenRequest(string Method, string PathAndQuery, string? Authorization, string Body, string? IdempotencyKey = null);
 
 /// <summary>
 /// A stand-in for the node's HTTP API on 127.0.0.1 (random port), answering with whatever a test maps.
@@ -45,7 +45,8 @@ public sealed class FakeNode : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
-                body));
+                body,
+                context.Request.Headers[Api.IdempotencyKeyHeader].ToString() is { Length: > 0 } key ? key : null));
             await next();
         });
         routes(app);

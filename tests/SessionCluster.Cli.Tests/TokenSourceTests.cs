@@ -108,6 +108,56 @@ public sealed class TokenSourceTests : IDisposable
             node.Requests.Select(r => r.Authorization));
     }
 
+    [Theory]
+    [InlineData("http://node-b.example:5480")]
+    [InlineData("https://10.1.2.3")]
+    [InlineData("http://[2001:db8::1]:5480")]
+    public void The_token_file_is_not_sent_to_another_host(string url)
+    {
+        var dataDir = DataDirWithToken("local-secret");
+
+        var failure = Assert.Throws<CliFailure>(() => TokenSource.Resolve(url, null, null, Env(dataDir: dataDir), root));
+
+        Assert.Equal(ExitCodes.Usage, failure.ExitCode);
+        Assert.Contains($"not sending the local token file {Path.Combine(dataDir, "api-token")} to {new Uri(url).Host}", failure.Message);
+        Assert.Contains("--token or SESSIONCLUSTER_TOKEN", failure.Message);
+        Assert.DoesNotContain("local-secret", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5480")]
+    [InlineData("http://localhost:5480")]
+    [InlineData("http://[::1]:5480")]
+    public void The_token_file_is_sent_to_this_machine(string url)
+    {
+        var endpoint = TokenSource.Resolve(url, null, null, Env(dataDir: DataDirWithToken("local-secret")), root);
+
+        Assert.Equal("local-secret", endpoint.Token);
+    }
+
+    [Fact]
+    public void An_explicit_token_goes_to_another_host()
+    {
+        var dataDir = DataDirWithToken("local-secret");
+        const string url = "http://node-b.example:5480";
+
+        Assert.Equal("flag-token", TokenSource.Resolve(url, "flag-token", null, Env(dataDir: dataDir), root).Token);
+        Assert.Equal("env-token", TokenSource.Resolve(url, null, null, Env(token: "env-token", dataDir: dataDir), root).Token);
+        Assert.Equal("env-token", TokenSource.Resolve(null, null, null, Env(token: "env-token", dataDir: dataDir, url: url), root).Token);
+    }
+
+    [Fact]
+    public async Task A_remote_url_with_only_a_token_file_fails_before_any_request()
+    {
+        using var cli = new TestCli("http://node-b.invalid:5480");
+        File.WriteAllText(Path.Combine(cli.DataDir, "api-token"), "local-secret\n");
+
+        var run = await cli.RunAsync("list");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith("sessionctl: not sending the local token file", Assert.Single(run.ErrorLines));
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     private NodeEndpoint Resolve(string? tokenFlag = null, Func<string, string?>? env = null) =>

@@ -103,7 +103,7 @@ public sealed class VerbTests
         Assert.StartsWith("sessionctl: unexpected answer from the node (201 POST /api/sessions): ", Assert.Single(human.ErrorLines));
         Assert.Equal((0, "s-1\n", ""), (quiet.ExitCode, quiet.Out, quiet.Error));
         Assert.Equal((0, "{\n  \"id\": \"s-1\"\n}\n"), (json.ExitCode, json.Out));
-        Assert.Equal((ExitCodes.ApiError, "sessionctl: unexpected answer from the node (200 GET /api/sessions): not JSON\n"), (notJson.ExitCode, notJson.Error));
+        Assert.Equal((ExitCodes.ApiError, "sessionctl: unexpected answer from the node (200 GET /api/sessions?limit=1000): not JSON\n"), (notJson.ExitCode, notJson.Error));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class VerbTests
         var run = await cli.RunAsync("list", "--status", "running,waiting-for-input", "--status", "failed", "--agent", "claude");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("/api/sessions?status=running%2Cwaiting-for-input%2Cfailed&agent=claude", Assert.Single(node.Requests).PathAndQuery);
+        Assert.Equal("/api/sessions?status=running%2Cwaiting-for-input%2Cfailed&agent=claude&limit=1000", Assert.Single(node.Requests).PathAndQuery);
         foreach (var expected in new[] { "ID", "UPDATED", "s-1", "s-2", "waiting-for-input (question)", "3 (1 auto)", "$0.0123", "node-a", "10s ago" })
         {
             Assert.Contains(expected, run.Out);

@@ -133,7 +133,8 @@ public class ProcessExitTests
         var error = FailWith(SessionStatus.Running, SessionDriver.Exit(1, observed: ErrorKind.Auth), agent);
 
         Assert.Contains($"Set a valid {credential}", error.Suggestion);
-        Assert.Contains($"--env {credential}=...", error.Suggestion);
+        Assert.Contains($"`sessionctl launch --env {credential}`", error.Suggestion);
+        Assert.DoesNotContain("=", error.Suggestion);
         Assert.DoesNotContain(other, error.Suggestion);
         Assert.Contains("sessionctl resume s-1", error.Suggestion);
     }

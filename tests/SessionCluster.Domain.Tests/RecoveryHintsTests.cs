@@ -59,6 +59,26 @@ public class RecoveryHintsTests
         Assert.Equal(variable, RecoveryHints.CredentialFor(agent));
     }
 
+    [Theory]
+    [MemberData(nameof(AllKinds))]
+    public void No_hint_tells_to_put_a_key_on_a_command_line(ErrorKind kind)
+    {
+        foreach (var agent in new[] { "claude", "codex" })
+        {
+            var hint = RecoveryHints.For(kind, State(agent));
+            Assert.DoesNotMatch(@"--env\s+[A-Za-z_][A-Za-z0-9_]*=", hint);
+            Assert.DoesNotContain("=...", hint);
+        }
+    }
+
+    [Fact]
+    public void The_auth_hint_passes_the_credential_by_name_from_the_shell()
+    {
+        var hint = RecoveryHints.For(ErrorKind.Auth, State());
+        Assert.Contains("`sessionctl launch --env ANTHROPIC_API_KEY`", hint);
+        Assert.Contains("export it in your shell", hint);
+    }
+
     [Fact]
     public void The_signal_hint_starts_the_resume_step_with_a_capital()
     {

@@ -86,13 +86,36 @@ public class ResumeTests
     }
 
     [Fact]
-    public void A_session_cannot_be_resumed_as_itself_or_twice_as_the_same_new_session()
+    public void A_session_cannot_be_resumed_as_itself()
     {
         var driver = SessionDriver.In(SessionStatus.Killed);
         Assert.Equal(RejectionCode.InvalidInput, driver.Send(at => new Resume(driver.S.Id, at)).Rejection!.Code);
+    }
 
+    [Fact]
+    public void A_repeated_resume_as_the_same_new_session_is_an_idempotent_success_without_a_new_event()
+    {
+        var driver = SessionDriver.In(SessionStatus.Killed);
         driver.Accept(at => new Resume("s-2", at));
-        Assert.Equal(RejectionCode.InvalidInput, driver.Send(at => new Resume("s-2", at)).Rejection!.Code);
+        var before = driver.S;
+
+        var repeat = driver.Send(at => new Resume("s-2", at));
+
+        Assert.True(repeat.IsAccepted);
+        Assert.Empty(repeat.Events);
+        Assert.Equal(["s-2"], driver.S.ResumedAs);
+        Assert.Equal(before.UpdatedAt, driver.S.UpdatedAt);
+    }
+
+    [Fact]
+    public void A_repeated_resume_is_accepted_before_any_other_rule_and_a_new_id_still_gets_them()
+    {
+        var driver = SessionDriver.In(SessionStatus.Failed);
+        driver.Accept(at => new Resume("s-2", at));
+
+        Assert.True(driver.Send(at => new Resume("s-2", at)).IsAccepted);
+        Assert.Equal(RejectionCode.InvalidInput, driver.Send(at => new Resume(" ", at)).Rejection!.Code);
+        Assert.Single(driver.Send(at => new Resume("s-3", at)).Events);
     }
 
     [Fact]

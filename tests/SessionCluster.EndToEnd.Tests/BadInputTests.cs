@@ -62,6 +62,24 @@ public sealed class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     }
 
     [Fact]
+    public async Task A_denied_env_variable_passed_by_name_from_the_clis_environment_is_refused_naming_it()
+    {
+        // --env PATH (no '=') sends sessionctl's own PATH, which the node's deny list refuses.
+        var result = await Ctl.RunAsync("launch", "--workdir", fixture.Workdir, "--env", "PATH", "--prompt", "hi");
+
+        AssertOneLineError(result, "env 'PATH' may not be set by a session: it matches 'PATH' in sessioncluster.sessions.env.deny");
+    }
+
+    [Fact]
+    public async Task Env_by_name_of_an_unset_variable_is_a_usage_error_before_any_request()
+    {
+        var result = await Ctl.RunAsync("launch", "--workdir", fixture.Workdir, "--env", "SESSIONCLUSTER_E2E_NEVER_SET", "--prompt", "hi");
+
+        Assert.Equal(2, result.ExitCode);
+        AssertOneLineError(result, "SESSIONCLUSTER_E2E_NEVER_SET is not set in sessionctl's environment");
+    }
+
+    [Fact]
     public async Task A_malformed_json_body_is_a_400_problem()
     {
         var problem = await SendAsync(HttpMethod.Post, Api.Sessions, """{"agent": "claude", "prompt": """, fixture.Node.Token);

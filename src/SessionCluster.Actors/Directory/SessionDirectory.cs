@@ -54,11 +54,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
             Self.Tell(FollowJournal.Instance);
         });
         Receive<FollowJournal>(_ => Follow());
-        Receive<ListSessions>(query => Sender.Tell(new SessionList(sessions.Values
-            .Where(s => query.Statuses.Count == 0 || query.Statuses.Contains(s.Status))
-            .Where(s => query.Agent is null || s.Agent == query.Agent)
-            .OrderByDescending(s => s.CreatedAt)
-            .ToList())));
+        Receive<ListSessions>(query => Sender.Tell(query.Answer(sessions.Values)));
     }
 
     public static Props Props(IEventsByTagQuery live, ICurrentEventsByTagQuery current, Action<IReadOnlyCollection<SessionState>> onCaughtUp) =>

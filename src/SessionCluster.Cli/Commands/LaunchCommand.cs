@@ -44,8 +44,8 @@ internal static class LaunchCommand
         };
         var env = new Option<string[]>("--env", "-e")
         {
-            Description = "Environment variable for the agent, KEY=VALUE; repeatable",
-            HelpName = "KEY=VALUE",
+            Description = "Environment variable for the agent, KEY=VALUE, or KEY to pass on sessionctl's own value; repeatable",
+            HelpName = "KEY[=VALUE]",
             Arity = ArgumentArity.OneOrMore,
         };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
@@ -78,7 +78,7 @@ internal static class LaunchCommand
                 Model = parse.GetValue(model),
                 MultiTurn = !parse.GetValue(singleTurn),
                 MaxAutoResponds = parse.GetValue(maxAutoResponds),
-                Env = EnvAssignments.Parse(parse.GetValue(env) ?? []),
+                Env = EnvAssignments.Parse(parse.GetValue(env) ?? [], context.Environment),
             };
 
             using var client = run.CreateClient();

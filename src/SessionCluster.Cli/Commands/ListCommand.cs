@@ -14,15 +14,21 @@ internal static class ListCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var agent = new Option<string?>("--agent", "-a") { Description = "Only sessions of this agent", HelpName = "agent" };
+        var limit = new Option<int?>("--limit", "-l")
+        {
+            Description = "At most this many sessions, newest first [default: all]",
+            HelpName = "n",
+            CustomParser = NumberParsing.WholeNumber("--limit", 1),
+        };
 
-        var command = new Command("list", "List sessions") { status, agent };
+        var command = new Command("list", "List sessions") { status, agent, limit };
         command.Aliases.Add("ls");
 
         command.SetBody(globals, context, async (run, ct) =>
         {
             var statuses = SessionStatuses.Parse(run.Parse.GetValue(status) ?? [], "--status");
             using var client = run.CreateClient();
-            var sessions = await client.ListAsync(statuses, run.Parse.GetValue(agent), ct);
+            var sessions = await client.ListAsync(statuses, run.Parse.GetValue(agent), ct, run.Parse.GetValue(limit));
             if (run.Json)
             {
                 run.WriteJson(sessions);

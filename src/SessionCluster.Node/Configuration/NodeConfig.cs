@@ -3,6 +3,7 @@ using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Contracts;
 using SessionCluster.Node.Hosting;
+using SessionCluster.Node.Http;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -55,6 +56,12 @@ public static class NodeConfig
             SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
             GenerateSecretsKeyFile = keyFile is null,
             ClusterTls = clusterTls,
+            EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
+            HttpLimits = HttpLimits.Create(
+                s.GetLong("http.max-request-body-bytes"),
+                s.GetDouble("http.min-request-body-rate"),
+                s.GetTimeSpan("http.min-request-body-rate-grace"),
+                s.GetTimeSpan("http.request-headers-timeout")),
         };
     }
 

@@ -3,6 +3,7 @@ using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Node.Hosting;
+using SessionCluster.Node.Http;
 
 namespace SessionCluster.Node.Configuration;
 
@@ -30,6 +31,11 @@ public sealed record NodeSettings(
 {
     /// <summary>Remoting's certificate (sessioncluster.cluster.tls): an init property, so the positional list stays as it is.</summary>
     public ClusterTlsSettings ClusterTls { get; init; } = ClusterTlsSettings.Generated;
+    /// <summary>sessioncluster.sessions.env: which variables a session may set.</summary>
+    public EnvPolicy EnvPolicy { get; init; } = EnvPolicy.Default;
+
+    /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
+    public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
 

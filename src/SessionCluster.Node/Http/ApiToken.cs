@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SessionCluster.Contracts;
+using SessionCluster.Domain;
 
 namespace SessionCluster.Node.Http;
 
@@ -49,6 +50,10 @@ public sealed class ApiToken
         }
         return new ApiToken(token);
     }
+
+    /// <summary><paramref name="redactor"/> plus this token, whether it was configured or generated.</summary>
+    public SecretRedactor AddTo(SecretRedactor redactor) =>
+        redactor.Including([new KeyValuePair<string, string>("SESSIONCLUSTER_API_TOKEN", Encoding.UTF8.GetString(expected))]);
 
     public bool Matches(string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expected);

@@ -1,11 +1,15 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using SessionCluster.Contracts;
+using SessionCluster.Domain;
 using SessionCluster.Node.Configuration;
 
 namespace SessionCluster.Node.Http;
 
-/// <summary>What only the node can check about a launch: its agents, its files, its limits.</summary>
-public static class LaunchValidation
+/// <summary>
+/// What only the node can check about a launch: its agents, its files, its limits, its env policy. A resume
+/// goes through the same checks with the launch it derives from the old session.
+/// </summary>
+public static partial class LaunchValidation
 {
     public static IResult? Check(LaunchSessionRequest body, NodeSettings settings, IReadOnlyCollection<string> agents)
     {
@@ -14,9 +18,9 @@ public static class LaunchValidation
             return Problems.BadRequest($"agent is required; this node runs: {string.Join(", ", agents)}");
         }
 
-        if (!agents.Contains(body.Agent))
+        if (CheckAgent(body.Agent, agents) is { } unknownAgent)
         {
-            return Problems.BadRequest($"unknown agent '{body.Agent}'; this node runs: {string.Join(", ", agents)}");
+            return unknownAgent;
         }
 
         if (string.IsNullOrWhiteSpace(body.Prompt))
@@ -24,9 +28,9 @@ public static class LaunchValidation
             return Problems.BadRequest("prompt is required");
         }
 
-        if (TooLarge("prompt", body.Prompt, settings) is { } tooLarge)
+        if (CheckText("prompt", body.Prompt, settings) is { } badPrompt)
         {
-            return tooLarge;
+            return badPrompt;
         }
 
         if (string.IsNullOrWhiteSpace(body.Workdir))
@@ -34,38 +38,147 @@ public static class LaunchValidation
             return Problems.BadRequest("workdir is required (an absolute path on the node)");
         }
 
-        if (!Path.IsPathRooted(body.Workdir))
-        {
-            return Problems.BadRequest($"workdir '{body.Workdir}' must be an absolute path");
-        }
-
-        if (!Directory.Exists(body.Workdir))
-        {
-            return Problems.BadRequest($"workdir '{body.Workdir}' does not exist on node {settings.NodeName}");
-        }
-
-        if (body.MaxAutoResponds is < 0)
-        {
-            return Problems.BadRequest($"maxAutoResponds must be 0 or more, not {body.MaxAutoResponds}");
-        }
-
-        var badName = body.Env?.Keys.FirstOrDefault(k => string.IsNullOrWhiteSpace(k) || k.Contains('=') || k.Contains('\0'));
-        if (badName is not null)
-        {
-            return Problems.BadRequest($"env name '{badName}' is not a valid variable name");
-        }
-
-        // JSON null gets past the (non-nullable) annotation; the journal cannot store it.
-        var nullValue = body.Env?.FirstOrDefault(pair => pair.Value is null).Key;
-        return nullValue is not null ? Problems.BadRequest($"env '{nullValue}' has no value; send a string (\"\" for empty)") : null;
+        return CheckWorkdir(body.Workdir, settings)
+            ?? (body.MaxAutoResponds is < 0 ? Problems.BadRequest($"maxAutoResponds must be 0 or more, not {body.MaxAutoResponds}") : null)
+            ?? CheckName(body.Name?.Trim())
+            ?? CheckModel(body.Model)
+            ?? CheckEnv(body.Env, settings);
     }
 
-    public static IResult? TooLarge(string field, string text, NodeSettings settings)
+    /// <summary>The checks of a launch, for one a resume derived from an old session.</summary>
+    public static IResult? Check(LaunchSession launch, NodeSettings settings, IReadOnlyCollection<string> agents) =>
+        CheckAgent(launch.Agent, agents)
+        ?? CheckText("prompt", launch.Prompt, settings)
+        ?? CheckWorkdir(launch.Workdir, settings)
+        ?? CheckName(launch.Name)
+        ?? CheckModel(launch.Model)
+        ?? CheckEnv(launch.Env, settings);
+
+    /// <summary>A prompt or message: Unicode text within sessioncluster.sessions.max-prompt-bytes (413 beyond).</summary>
+    public static IResult? CheckText(string field, string text, NodeSettings settings)
     {
-        var bytes = Encoding.UTF8.GetByteCount(text);
+        if (FieldText.Utf8Bytes(text) is not { } bytes)
+        {
+            return Problems.BadRequest($"{field} is not valid Unicode text (it holds a lone surrogate)");
+        }
+
         return bytes > settings.MaxPromptBytes
             ? Problems.TooLarge(
                 $"{field} is {bytes} bytes; the limit is {settings.MaxPromptBytes} (sessioncluster.sessions.max-prompt-bytes)")
             : null;
     }
+
+    /// <summary>The prompt or message size check alone (kept for callers that checked the text already).</summary>
+    public static IResult? TooLarge(string field, string text, NodeSettings settings) => CheckText(field, text, settings);
+
+    private static IResult? CheckAgent(string agent, IReadOnlyCollection<string> agents) =>
+        agents.Contains(agent)
+            ? null
+            : Problems.BadRequest($"unknown agent {FieldText.Quote(agent)}; this node runs: {string.Join(", ", agents)}");
+
+    private static IResult? CheckWorkdir(string workdir, NodeSettings settings)
+    {
+        if (FieldText.Utf8Bytes(workdir) is not { } bytes || workdir.Contains('\0'))
+        {
+            return Problems.BadRequest("workdir is not a path (it holds a NUL character or a lone surrogate)");
+        }
+
+        if (bytes > ApiLimits.MaxWorkdirBytes)
+        {
+            return Problems.BadRequest($"workdir is {bytes} bytes; the limit is {ApiLimits.MaxWorkdirBytes}");
+        }
+
+        if (!Path.IsPathRooted(workdir))
+        {
+            return Problems.BadRequest($"workdir {FieldText.Quote(workdir, 512)} must be an absolute path");
+        }
+
+        return Directory.Exists(workdir)
+            ? null
+            : Problems.BadRequest($"workdir {FieldText.Quote(workdir, 512)} does not exist on node {settings.NodeName}");
+    }
+
+    private static IResult? CheckName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (FieldText.Utf8Bytes(name) is null || FieldText.HasControl(name))
+        {
+            return Problems.BadRequest("name must be one line of Unicode text (no control characters)");
+        }
+
+        return name.Length > ApiLimits.MaxNameChars
+            ? Problems.BadRequest($"name is {name.Length} characters; the limit is {ApiLimits.MaxNameChars}")
+            : null;
+    }
+
+    private static IResult? CheckModel(string? model)
+    {
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            return null;
+        }
+
+        if (model.Length > ApiLimits.MaxModelChars)
+        {
+            return Problems.BadRequest($"model is {model.Length} characters; the limit is {ApiLimits.MaxModelChars}");
+        }
+
+        // It becomes the argument after --model: a value that reads as an option could change the agent's command line.
+        return FieldText.Utf8Bytes(model) is null || model.StartsWith('-') || model.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            ? Problems.BadRequest($"model {FieldText.Quote(model)} is not a model name (no spaces or control characters, not starting with '-')")
+            : null;
+    }
+
+    private static IResult? CheckEnv(IReadOnlyDictionary<string, string>? env, NodeSettings settings)
+    {
+        if (env is null)
+        {
+            return null;
+        }
+
+        if (env.Count > ApiLimits.MaxEnvEntries)
+        {
+            return Problems.BadRequest($"env has {env.Count} variables; the limit is {ApiLimits.MaxEnvEntries}");
+        }
+
+        foreach (var (name, value) in env)
+        {
+            if (!EnvName().IsMatch(name))
+            {
+                return Problems.BadRequest(
+                    $"env name {FieldText.Quote(name)} is not a valid variable name (letters, digits and '_', not starting " +
+                    $"with a digit, at most {ApiLimits.MaxEnvNameChars} characters)");
+            }
+
+            // JSON null gets past the (non-nullable) annotation; the journal cannot store it.
+            if (value is null)
+            {
+                return Problems.BadRequest($"env '{name}' has no value; send a string (\"\" for empty)");
+            }
+
+            if (FieldText.Utf8Bytes(value) is not { } bytes || value.Contains('\0'))
+            {
+                return Problems.BadRequest($"env '{name}' is not a value a variable can hold (a NUL character or a lone surrogate)");
+            }
+
+            if (bytes > ApiLimits.MaxEnvValueBytes)
+            {
+                return Problems.BadRequest($"env '{name}' is {bytes} bytes; the limit is {ApiLimits.MaxEnvValueBytes}");
+            }
+
+            if (settings.EnvPolicy.Refusal(name) is { } refusal)
+            {
+                return Problems.BadRequest(refusal);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,255}\z")]
+    private static partial Regex EnvName();
 }

@@ -6,6 +6,15 @@ namespace SessionCluster.Node.Http;
 /// <summary>Domain state to the API's shape. Environment values stay inside: only their names go out.</summary>
 public static class SessionDtoMapper
 {
+    /// <summary>A session as a list shows it: the prompt cut to <see cref="ApiLimits.ListedPromptChars"/> characters.</summary>
+    public static SessionDto ToListDto(this SessionState s)
+    {
+        var dto = s.ToDto();
+        return dto.Prompt.Length <= ApiLimits.ListedPromptChars
+            ? dto
+            : dto with { Prompt = FieldText.Cut(dto.Prompt, ApiLimits.ListedPromptChars), PromptTruncated = true };
+    }
+
     public static SessionDto ToDto(this SessionState s) => new()
     {
         Id = s.Id,

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Akka.Hosting;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Contracts;
@@ -12,23 +11,37 @@ namespace SessionCluster.Node.Http;
 /// <summary>The /api/sessions routes: validate what Decide cannot know (this node's agents and files), then ask the session.</summary>
 public static class SessionEndpoints
 {
+    /// <summary>Set on the 200 that answers a retried launch or resume with the session its key made.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Api.Sessions);
         api.MapPost("", Launch);
         api.MapGet("", List);
-        api.MapGet("/{id}", (string id, SessionGateway gateway) => gateway.Ask(new GetSession(id), ok: Results.Ok));
+        api.MapGet("/{id}", (string id, SessionGateway gateway) =>
+            SessionIds.Check(id) is { } unknown ? Task.FromResult(unknown) : gateway.Ask(new GetSession(id), ok: Results.Ok));
         api.MapPost("/{id}/respond", Respond);
         api.MapPost("/{id}/interrupt", (string id, SessionGateway gateway) =>
-            gateway.Ask(new SessionCommandEnvelope(id, new Interrupt(DateTimeOffset.UtcNow)), ok: Results.Ok));
+            SessionIds.Check(id) is { } unknown
+                ? Task.FromResult(unknown)
+                : gateway.Ask(new SessionCommandEnvelope(id, new Interrupt(DateTimeOffset.UtcNow)), ok: Results.Ok));
         api.MapPost("/{id}/kill", (string id, SessionGateway gateway) =>
-            gateway.Ask(new SessionCommandEnvelope(id, new Domain.Kill(DateTimeOffset.UtcNow)), ok: Results.Ok));
+            SessionIds.Check(id) is { } unknown
+                ? Task.FromResult(unknown)
+                : gateway.Ask(new SessionCommandEnvelope(id, new Domain.Kill(DateTimeOffset.UtcNow)), ok: Results.Ok));
         api.MapPost("/{id}/resume", Resume);
     }
 
     private static async Task<IResult> Launch(HttpRequest request, SessionGateway gateway, NodeSettings settings)
     {
-        var (body, problem) = await ReadBody<LaunchSessionRequest>(request);
+        var (key, badKey) = IdempotencyKey.Read(request);
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
+        var (body, problem) = await ReadBody<LaunchSessionRequest>(request, settings);
         if (problem is not null)
         {
             return problem;
@@ -40,7 +53,7 @@ public static class SessionEndpoints
             return invalid;
         }
 
-        var id = NewSessionId();
+        var id = key is null ? SessionIds.New() : IdempotencyKey.LaunchId(key);
         var launch = new LaunchSession(
             id,
             string.IsNullOrWhiteSpace(body!.Name) ? $"{body.Agent}-{id}" : body.Name.Trim(),
@@ -53,31 +66,64 @@ public static class SessionEndpoints
             (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
             null,
             DateTimeOffset.UtcNow);
-        return await gateway.Ask(new SessionCommandEnvelope(id, launch), ok: Created);
+        return await Start(launch, key, gateway);
     }
 
-    private static async Task<IResult> List(string? status, string? agent, SessionGateway gateway)
+    private static async Task<IResult> List(HttpRequest request, SessionGateway gateway)
     {
         var statuses = new HashSet<SessionStatus>();
-        foreach (var name in (status ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var name in request.Query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             if (!WireNames.TryParseStatus(name, out var parsed))
             {
-                return Problems.BadRequest($"unknown status '{name}'; statuses are: {string.Join(", ", WireNames.AllStatuses)}");
+                return Problems.BadRequest($"unknown status {FieldText.Quote(name)}; statuses are: {string.Join(", ", WireNames.AllStatuses)}");
             }
 
             statuses.Add(parsed);
         }
 
-        var list = await gateway.List(new ListSessions(statuses, string.IsNullOrWhiteSpace(agent) ? null : agent));
-        return list is null
-            ? Problems.Unavailable("the session directory did not answer in time; try again")
-            : Results.Ok(list.Sessions.Select(s => s.ToDto()));
+        if (request.Query["agent"].Count > 1 || request.Query["limit"].Count > 1 || request.Query["cursor"].Count > 1)
+        {
+            return Problems.BadRequest("give agent, limit and cursor at most once each");
+        }
+
+        var agent = request.Query["agent"].ToString();
+        var limitText = request.Query["limit"].ToString();
+        var limit = ApiLimits.DefaultPageSize;
+        if (limitText.Length > 0
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+                || limit is < 1 or > ApiLimits.MaxPageSize))
+        {
+            return Problems.BadRequest($"limit must be a whole number from 1 to {ApiLimits.MaxPageSize}, not {FieldText.Quote(limitText)}");
+        }
+
+        var cursorText = request.Query["cursor"].ToString();
+        ListPosition? after = null;
+        if (cursorText.Length > 0 && (after = SessionCursor.Decode(cursorText)) is null)
+        {
+            return Problems.BadRequest($"cursor {FieldText.Quote(cursorText)} is not one this node gave out; list again without it");
+        }
+
+        var list = await gateway.List(new ListSessions(statuses, string.IsNullOrWhiteSpace(agent) ? null : agent, limit, after));
+        if (list is null)
+        {
+            return Problems.Unavailable("the session directory did not answer in time; try again").WithHeader("Retry-After", "1");
+        }
+
+        var page = Results.Ok(list.Sessions.Select(s => s.ToListDto()).ToList());
+        return list.HasMore
+            ? page.WithHeader("Link", $"<{NextPage(statuses, agent, limit, list.Sessions[^1])}>; rel=\"next\"")
+            : page;
     }
 
     private static async Task<IResult> Respond(string id, HttpRequest request, SessionGateway gateway, NodeSettings settings)
     {
-        var (body, problem) = await ReadBody<RespondRequest>(request);
+        if (SessionIds.Check(id) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var (body, problem) = await ReadBody<RespondRequest>(request, settings);
         if (problem is not null)
         {
             return problem;
@@ -88,42 +134,131 @@ public static class SessionEndpoints
             return Problems.BadRequest("message is required");
         }
 
-        if (LaunchValidation.TooLarge("message", body.Message, settings) is { } tooLarge)
+        if (LaunchValidation.CheckText("message", body.Message, settings) is { } badMessage)
         {
-            return tooLarge;
+            return badMessage;
         }
 
         return await gateway.Ask(new SessionCommandEnvelope(id, new Respond(body.Message, body.Auto, DateTimeOffset.UtcNow)), ok: Results.Ok);
     }
 
+    /// <summary>
+    /// Checks the resume against the old session's state and the launch it derives (as a launch is checked)
+    /// before anything is recorded, then records the link on the old session and launches the new one.
+    /// </summary>
     private static async Task<IResult> Resume(string id, HttpRequest request, SessionGateway gateway, NodeSettings settings)
     {
+        if (SessionIds.Check(id) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var (key, badKey) = IdempotencyKey.Read(request);
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
         var (body, problem) = request.ContentLength is 0 or null && !request.Headers.ContainsKey("Transfer-Encoding")
             ? (new ResumeRequest(), null)
-            : await ReadBody<ResumeRequest>(request);
+            : await ReadBody<ResumeRequest>(request, settings);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (body!.Prompt is { } prompt && LaunchValidation.TooLarge("prompt", prompt, settings) is { } tooLarge)
+        if (body!.Prompt is { } prompt && LaunchValidation.CheckText("prompt", prompt, settings) is { } badPrompt)
         {
-            return tooLarge;
+            return badPrompt;
         }
 
-        var newId = NewSessionId();
-        return await gateway.Ask(
-            new SessionCommandEnvelope(id, new Domain.Resume(newId, DateTimeOffset.UtcNow)),
-            ok: async from => await gateway.Ask(
-                new SessionCommandEnvelope(newId, Session.ResumeLaunch(from, newId, body.Prompt, DateTimeOffset.UtcNow)),
-                ok: Created));
+        var get = new GetSession(id);
+        var reply = await gateway.Send(get);
+        if (reply is not SessionAccepted { State: var from })
+        {
+            return reply is SessionRejected rejectedGet ? Problems.From(rejectedGet.Rejection) : gateway.TimedOut(get);
+        }
+
+        var newId = key is null ? SessionIds.New() : IdempotencyKey.ResumeId(id, key);
+        var now = DateTimeOffset.UtcNow;
+        if (Session.Decide(from, new Domain.Resume(newId, now)).Rejection is { } refused)
+        {
+            return Problems.From(refused);
+        }
+
+        if (LaunchValidation.Check(ResumeLaunch(from, newId, body.Prompt, now), settings, gateway.Agents) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var resume = new SessionCommandEnvelope(id, new Domain.Resume(newId, now));
+        return await gateway.Send(resume) switch
+        {
+            SessionAccepted accepted => await Start(ResumeLaunch(accepted.State, newId, body.Prompt, now), key, gateway),
+            SessionRejected rejected => Problems.From(rejected.Rejection),
+            null => gateway.TimedOut(resume),
+            var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
+        };
+    }
+
+    /// <summary>Launches; with a key, a session that already exists is the answer to a retry (200) or a reused key (422).</summary>
+    private static async Task<IResult> Start(LaunchSession launch, string? key, SessionGateway gateway)
+    {
+        var envelope = new SessionCommandEnvelope(launch.Id, launch);
+        return await gateway.Send(envelope) switch
+        {
+            SessionAccepted accepted => Created(accepted.State.ToDto()),
+            SessionRejected { Rejection.Code: RejectionCode.AlreadyExists } when key is not null => await Replay(launch, gateway),
+            SessionRejected rejected => Problems.From(rejected.Rejection),
+            null => gateway.TimedOut(envelope),
+            var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
+        };
+    }
+
+    private static async Task<IResult> Replay(LaunchSession launch, SessionGateway gateway)
+    {
+        var get = new GetSession(launch.Id);
+        return await gateway.Send(get) switch
+        {
+            SessionAccepted { State: var existing } => IdempotentReplay.Difference(existing, launch) is { } field
+                ? Problems.KeyReused(
+                    $"this {Api.IdempotencyKeyHeader} already made session {existing.Id} from a different request ({field} differs); " +
+                    "send a new key for a new session")
+                : Results.Ok(existing.ToDto()).WithHeader(ReplayedHeader, "true"),
+            SessionRejected rejected => Problems.From(rejected.Rejection),
+            null => gateway.TimedOut(get),
+            var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
+        };
+    }
+
+    // A derived name grows with every resume: cut, so a long chain stays within the name limit.
+    private static LaunchSession ResumeLaunch(SessionState from, string newId, string? prompt, DateTimeOffset at)
+    {
+        var launch = Session.ResumeLaunch(from, newId, prompt, at);
+        return launch with { Name = FieldText.Cut(launch.Name, ApiLimits.MaxNameChars) };
+    }
+
+    private static string NextPage(IReadOnlySet<SessionStatus> statuses, string agent, int limit, SessionState last)
+    {
+        var query = new List<string>();
+        if (statuses.Count > 0)
+        {
+            query.Add("status=" + string.Join(',', statuses.Select(s => s.ToWire())));
+        }
+
+        if (!string.IsNullOrWhiteSpace(agent))
+        {
+            query.Add("agent=" + Uri.EscapeDataString(agent));
+        }
+
+        query.Add($"limit={limit}");
+        query.Add("cursor=" + SessionCursor.Encode(ListPosition.Of(last)));
+        return $"{Api.Sessions}?{string.Join('&', query)}";
     }
 
     private static IResult Created(SessionDto session) => Results.Created(Api.Session(session.Id), session);
 
-    private static string NewSessionId() => Guid.NewGuid().ToString("N")[..12];
-
-    private static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpRequest request) where T : class
+    private static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpRequest request, NodeSettings settings) where T : class
     {
         try
         {
@@ -132,7 +267,14 @@ public static class SessionEndpoints
         }
         catch (JsonException ex)
         {
-            return (null, Problems.BadRequest($"malformed JSON body: {ex.Message}"));
+            return (null, Problems.BadRequest($"malformed JSON body: {FirstLine(ex.Message)}"));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's refusal while the body was read: too large, too slow, cut short.
+            return (null, Problems.From(ex, settings.HttpLimits));
         }
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

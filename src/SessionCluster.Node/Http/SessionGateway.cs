@@ -20,23 +20,31 @@ public sealed class SessionGateway(
     public Task<IResult> Ask(ISessionMessage message, Func<SessionDto, IResult> ok) =>
         Ask(message, state => Task.FromResult(ok(state.ToDto())));
 
-    public async Task<IResult> Ask(ISessionMessage message, Func<SessionState, Task<IResult>> ok)
+    public async Task<IResult> Ask(ISessionMessage message, Func<SessionState, Task<IResult>> ok) =>
+        await Send(message) switch
+        {
+            SessionAccepted accepted => await ok(accepted.State),
+            SessionRejected rejected => Problems.From(rejected.Rejection),
+            null => TimedOut(message),
+            var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
+        };
+
+    /// <summary>The session's reply, or null when it did not answer in time.</summary>
+    public async Task<SessionReply?> Send(ISessionMessage message)
     {
         try
         {
-            var reply = await region.ActorRef.Ask<SessionReply>(message, settings.AskTimeout);
-            return reply switch
-            {
-                SessionAccepted accepted => await ok(accepted.State),
-                SessionRejected rejected => Problems.From(rejected.Rejection),
-                _ => Problems.Unavailable($"unexpected reply {reply.GetType().Name}"),
-            };
+            return await region.ActorRef.Ask<SessionReply>(message, settings.AskTimeout);
         }
         catch (AskTimeoutException)
         {
-            return Problems.Unavailable($"session {message.SessionId} did not answer within {settings.AskTimeout.TotalSeconds:0.#} s; try again");
+            return null;
         }
     }
+
+    public IResult TimedOut(ISessionMessage message) =>
+        Problems.Unavailable($"session {message.SessionId} did not answer within {settings.AskTimeout.TotalSeconds:0.#} s; try again")
+            .WithHeader("Retry-After", "1");
 
     public async Task<SessionList?> List(ListSessions query)
     {

@@ -26,6 +26,17 @@ public sealed class ApiTokenTests : IDisposable
     }
 
     [Fact]
+    public void A_generated_token_is_redacted_like_a_configured_one()
+    {
+        var generated = ApiToken.LoadOrCreate(null, temp.Path);
+        var text = File.ReadAllText(NodeDataDir.TokenFile(temp.Path));
+        var configured = ApiToken.LoadOrCreate("configured-token-value", temp.Combine("other"));
+
+        Assert.Equal($"stderr: token *** rejected", generated.AddTo(Domain.SecretRedactor.None).Redact($"stderr: token {text} rejected"));
+        Assert.Equal("x *** y", configured.AddTo(Domain.SecretRedactor.None).Redact("x configured-token-value y"));
+    }
+
+    [Fact]
     public void The_data_dir_is_created_when_missing()
     {
         var dataDir = temp.Combine("not", "yet", "there");

@@ -32,7 +32,7 @@ public sealed class LaunchValidationTests : IDisposable
     {
         Assert.Null(LaunchValidation.Check(Valid, TestSettings.Create(), Agents));
         Assert.Null(LaunchValidation.Check(
-            Valid with { MaxAutoResponds = 0, Env = new() { ["API_KEY"] = "v", ["PATH"] = "" }, Name = "n", Model = "m", MultiTurn = false },
+            Valid with { MaxAutoResponds = 0, Env = new() { ["API_KEY"] = "v", ["EMPTY"] = "" }, Name = "n", Model = "m", MultiTurn = false },
             TestSettings.Create(),
             Agents));
     }
@@ -134,11 +134,17 @@ public sealed class LaunchValidationTests : IDisposable
     [InlineData("A=B")]
     [InlineData("=A")]
     [InlineData("A\0B")]
+    [InlineData("1A")]
+    [InlineData("A-B")]
+    [InlineData("A\n")]
+    [InlineData("É")]
     public async Task A_bad_env_name_is_named(string name)
     {
         var env = new Dictionary<string, string> { ["GOOD"] = "1", [name] = "2" };
 
-        (await Problem(Valid with { Env = env })).AssertProblem(400, $"env name '{name}' is not a valid variable name");
+        (await Problem(Valid with { Env = env })).AssertProblem(
+            400,
+            $"env name '{name}' is not a valid variable name (letters, digits and '_', not starting with a digit, at most 256 characters)");
     }
 
     [Fact]

@@ -39,4 +39,33 @@ public sealed class ProblemsTests
         (await HttpResults.Execute(Problems.TooLarge("t"))).AssertProblem(StatusCodes.Status413PayloadTooLarge, "t");
         (await HttpResults.Execute(Problems.Unavailable("n"))).AssertProblem(StatusCodes.Status503ServiceUnavailable, "n");
     }
+
+    [Theory]
+    [InlineData(413, 413, "the request body is larger than 2097152 bytes (sessioncluster.http.max-request-body-bytes)")]
+    [InlineData(408, 408, "the request body arrived too slowly (less than 240 bytes per second)")]
+    [InlineData(400, 400, "bad request: Unexpected end of request content.")]
+    [InlineData(431, 431, "bad request: Unexpected end of request content.")]
+    [InlineData(500, 400, "bad request: Unexpected end of request content.")]
+    public async Task Kestrel_refusals_keep_their_4xx_and_never_become_a_server_error(int kestrel, int status, string detail)
+    {
+        var refused = new BadHttpRequestException("Unexpected end of request content.", kestrel);
+
+        (await HttpResults.Execute(Problems.From(refused, HttpLimits.Default))).AssertProblem(status, detail);
+    }
+
+    [Fact]
+    public async Task Starting_is_a_503_with_retry_after()
+    {
+        var context = HttpResults.NewContext();
+        await Problems.Starting("starting").ExecuteAsync(context);
+
+        HttpResults.Read(context).AssertProblem(503, "starting");
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
+    public async Task A_reused_key_is_422()
+    {
+        (await HttpResults.Execute(Problems.KeyReused("k"))).AssertProblem(422, "k");
+    }
 }

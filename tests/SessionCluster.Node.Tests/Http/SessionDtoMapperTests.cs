@@ -74,6 +74,32 @@ public sealed class SessionDtoMapperTests
     }
 
     [Fact]
+    public void A_list_cuts_the_prompt_to_200_characters_and_says_so_while_one_session_keeps_it_whole()
+    {
+        var prompt = new string('p', 199) + "😀" + new string('q', 300); // the emoji's pair straddles the cut
+        var state = State() with { Prompt = prompt };
+
+        var listed = state.ToListDto();
+        var whole = state.ToDto();
+
+        Assert.Equal(new string('p', 199), listed.Prompt);
+        Assert.True(listed.PromptTruncated);
+        Assert.Equal(prompt, whole.Prompt);
+        Assert.False(whole.PromptTruncated);
+        Assert.Equal(Json(listed with { Prompt = prompt, PromptTruncated = false }), Json(whole));
+    }
+
+    private static string Json(SessionDto dto) => JsonSerializer.Serialize(dto, Api.Json);
+
+    [Fact]
+    public void A_short_prompt_is_listed_as_it_is()
+    {
+        var state = State() with { Prompt = new string('p', 200) };
+
+        Assert.Equal(Json(state.ToDto()), Json(state.ToListDto()));
+    }
+
+    [Fact]
     public void Every_field_is_copied()
     {
         var dto = State().ToDto();

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Diagnostics;
+using SessionCluster.Node.Configuration;
+
+namespace SessionCluster.Node.Http;
+
+/// <summary>
+/// The last line of defence: an exception that escaped an endpoint becomes a problem without its message
+/// or stack (the exception handler middleware logs those). Kestrel's refusals keep their 4xx.
+/// </summary>
+public sealed class ApiExceptionHandler(NodeSettings settings) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var result = exception is BadHttpRequestException refused
+            ? Problems.From(refused, settings.HttpLimits)
+            : Problems.Internal(context.TraceIdentifier);
+        await result.ExecuteAsync(context);
+        return true;
+    }
+}
