@@ -64,7 +64,8 @@ public static class SessionView
         Line("agent session", s.AgentSessionId);
         Line("resumed from", s.ResumedFromId);
         Line("resumed as", string.Join(", ", s.ResumedAs));
-        Line("node", s.Node);
+        Line("node", s.NodeId is null ? s.Node : $"{s.Node} (id {s.NodeId})");
+        Line("stop reason", s.StopReason);
         Line("pid", s.Pid?.ToString(CultureInfo.InvariantCulture));
         Line("processes", s.ProcessCount.ToString(CultureInfo.InvariantCulture));
         Line("last exit code", s.LastExitCode?.ToString(CultureInfo.InvariantCulture));

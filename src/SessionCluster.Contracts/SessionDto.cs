@@ -26,7 +26,10 @@ public sealed record SessionDto
     public string? ResumedFromId { get; init; }
     public IReadOnlyList<string> ResumedAs { get; init; } = [];
     public string? Node { get; init; }
+    public string? NodeId { get; init; }
     public int? Pid { get; init; }
+    /// <summary>Why the session was interrupted when not by a person ("node stopped").</summary>
+    public string? StopReason { get; init; }
     public int ProcessCount { get; init; }
     public int? LastExitCode { get; init; }
     public int? LastSignal { get; init; }

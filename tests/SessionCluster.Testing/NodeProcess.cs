@@ -84,6 +84,33 @@ public sealed class NodeProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>Asks the node to stop (SIGTERM as from systemd or Kubernetes, SIGINT as from Ctrl-C) and waits for its exit code.</summary>
+    public async Task<int> StopAsync(int signal, TimeSpan deadline)
+    {
+        if (kill(process!.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"could not signal the node (pid {process.Id})");
+        }
+
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s of signal {signal}:\n{Output}");
+        }
+
+        return process.ExitCode;
+    }
+
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })
