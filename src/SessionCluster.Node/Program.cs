@@ -120,6 +120,16 @@ try
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",
         settings.NodeName, settings.NodeId, settings.Urls, settings.AkkaPort, settings.DataDir, SecretsKey.Source(settings));
     await app.RunAsync();
+
+    // Stopped by a signal or the host, the actor system's reason is the host's; any other reason (downed, a failed
+    // TLS handshake to a peer) is an unclean stop a supervisor must see.
+    var reason = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason;
+    if (reason is not null and not Akka.Actor.CoordinatedShutdown.ClrExitReason)
+    {
+        Log.Error("The node stopped on its own: {Reason}", reason);
+        return 1;
+    }
+
     return 0;
 }
 catch (Exception ex)

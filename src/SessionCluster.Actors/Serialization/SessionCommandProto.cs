@@ -29,7 +29,7 @@ internal static class SessionCommandProto
             {
                 At = Time(c.At),
                 TotalCostUsd = Money(c.TotalCostUsd),
-                Usage = ToProto(c.Usage),
+                Usage = Usage(c.Usage),
                 IsError = c.IsError,
                 NextWaitingReason = c.NextWaitingReason.ToWire(),
             },
@@ -144,8 +144,7 @@ internal static class SessionCommandProto
 
     private static RecordTurnResult FromProto(P.RecordTurnResult p) => new(
         Money(p.TotalCostUsd, "RecordTurnResult.total_cost_usd"),
-        p.Usage is null ? throw Missing("RecordTurnResult.usage") : new TokenUsage(
-            p.Usage.InputTokens, p.Usage.OutputTokens, p.Usage.CacheReadInputTokens, p.Usage.CacheCreationInputTokens),
+        Usage(p.Usage, "RecordTurnResult.usage"),
         p.IsError,
         WaitingReasonFrom(p.NextWaitingReason, "RecordTurnResult.next_waiting_reason"),
         Time(p.At, "RecordTurnResult.at"));
@@ -160,14 +159,6 @@ internal static class SessionCommandProto
 
         return p;
     }
-
-    private static P.TokenUsage ToProto(TokenUsage u) => new()
-    {
-        InputTokens = u.InputTokens,
-        OutputTokens = u.OutputTokens,
-        CacheReadInputTokens = u.CacheReadInputTokens,
-        CacheCreationInputTokens = u.CacheCreationInputTokens,
-    };
 
     private static P.AgentExit ToProto(AgentExit e)
     {

@@ -8,6 +8,7 @@ using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using SessionCluster.Domain;
+using static SessionCluster.Actors.Serialization.WireValues;
 using P = SessionCluster.Actors.Serialization.Proto;
 
 namespace SessionCluster.Actors.Serialization;
@@ -189,7 +190,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionLaunched e => ToProto(e),
         AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid, NodeId = e.NodeId, StartTime = e.StartTime },
         AgentSessionIdentified e => ToProto(e),
-        TurnCompleted e => new P.TurnCompleted { At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = ToProto(e.Usage) },
+        TurnCompleted e => new P.TurnCompleted { At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = Usage(e.Usage) },
         WaitingForInput e => new P.WaitingForInput { At = Time(e.At), Reason = e.Reason.ToWire() },
         Responded e => new P.Responded { At = Time(e.At), Message = e.Message, Auto = e.Auto },
         AgentProcessExited e => ToProto(e),
@@ -287,7 +288,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             AutoRespondCount = s.AutoRespondCount,
             MaxAutoResponds = s.MaxAutoResponds,
             CostUsd = Money(s.CostUsd),
-            Usage = ToProto(s.Usage),
+            Usage = Usage(s.Usage),
             ProcessCount = s.ProcessCount,
             ProcessStartTime = s.ProcessStartTime,
             LastFactSeq = s.LastFactSeq,
@@ -359,14 +360,6 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return p;
     }
 
-    private static P.TokenUsage ToProto(TokenUsage u) => new()
-    {
-        InputTokens = u.InputTokens,
-        OutputTokens = u.OutputTokens,
-        CacheReadInputTokens = u.CacheReadInputTokens,
-        CacheCreationInputTokens = u.CacheCreationInputTokens,
-    };
-
     private static P.ErrorContext ToProto(ErrorContext e)
     {
         var p = new P.ErrorContext
@@ -402,10 +395,6 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         }
     }
 
-    private static Timestamp Time(DateTimeOffset at) => Timestamp.FromDateTimeOffset(at);
-
-    private static string Money(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
-
     // ---- proto -> domain ----------------------------------------------------------------------
 
     private SessionLaunched FromProto(P.SessionLaunched p) => new(
@@ -434,7 +423,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
 
     private static TurnCompleted FromProto(P.TurnCompleted p) => new(
         Money(p.TotalCostUsd, "TurnCompleted.total_cost_usd"),
-        FromProto(p.Usage, "TurnCompleted.usage"),
+        Usage(p.Usage, "TurnCompleted.usage"),
         Time(p.At, "TurnCompleted.at"));
 
     private static WaitingForInput FromProto(P.WaitingForInput p) =>
@@ -472,7 +461,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         AutoRespondCount = p.AutoRespondCount,
         MaxAutoResponds = p.MaxAutoResponds,
         CostUsd = Money(p.CostUsd, "SessionStateSnapshot.cost_usd"),
-        Usage = FromProto(p.Usage, "SessionStateSnapshot.usage"),
+        Usage = Usage(p.Usage, "SessionStateSnapshot.usage"),
         AgentSessionId = p.HasAgentSessionId ? p.AgentSessionId : null,
         ResumedFromId = p.HasResumedFromId ? p.ResumedFromId : null,
         ResumeAgentSessionId = p.HasResumeAgentSessionId ? p.ResumeAgentSessionId : null,
@@ -492,11 +481,6 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Error = p.Error is null ? null : FromProto(p.Error),
     };
 
-    private static TokenUsage FromProto(P.TokenUsage? p, string field) =>
-        p is null
-            ? throw Missing(field)
-            : new TokenUsage(p.InputTokens, p.OutputTokens, p.CacheReadInputTokens, p.CacheCreationInputTokens);
-
     private static ErrorContext FromProto(P.ErrorContext p) => new(
         WireNames.TryParseErrorKind(p.Kind, out var kind)
             ? kind
@@ -507,11 +491,6 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         p.StderrTail,
         p.OutputTail,
         p.Suggestion);
-
-    private static WaitingReason WaitingReasonFrom(string text, string field) =>
-        WireNames.TryParseWaitingReason(text, out var reason)
-            ? reason
-            : throw new SerializationException($"{field}: unknown waiting reason '{text}'.");
 
     /// <summary>Older events hold plaintext values, newer ones sealed values; a sealed value wins over a plaintext one.</summary>
     private ImmutableSortedDictionary<string, string> ReadEnv(
@@ -535,29 +514,4 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return env.ToImmutable();
     }
 
-    /// <summary>The instant to the tick, as UTC (offset +00:00).</summary>
-    private static DateTimeOffset Time(Timestamp? at, string field)
-    {
-        if (at is null)
-        {
-            throw Missing(field);
-        }
-
-        try
-        {
-            return at.ToDateTimeOffset();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            throw new SerializationException($"{field}: {at} is not a valid timestamp: {e.Message}", e);
-        }
-    }
-
-    private static decimal Money(string text, string field) =>
-        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-            ? amount
-            : throw new SerializationException($"{field}: '{text}' is not a decimal amount.");
-
-    private static SerializationException Missing(string field) =>
-        new($"{field} is missing: the bytes are not a complete SessionCluster record.");
 }

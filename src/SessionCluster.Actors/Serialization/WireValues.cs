@@ -5,12 +5,13 @@ using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Domain;
+using P = SessionCluster.Actors.Serialization.Proto;
 
 namespace SessionCluster.Actors.Serialization;
 
 /// <summary>
-/// The value conventions of <c>session_events.proto</c> (times, money, wire names, env), for
-/// <see cref="SessionMessageSerializer"/>; the event serializer keeps its own copies so its stored format has one owner.
+/// The value conventions of <c>session_events.proto</c> (times, money, wire names, env, token usage), shared by
+/// <see cref="SessionEventSerializer"/> and <see cref="SessionMessageSerializer"/>.
 /// </summary>
 internal static class WireValues
 {
@@ -93,6 +94,19 @@ internal static class WireValues
         WireNames.TryParseErrorKind(text, out var kind)
             ? kind
             : throw new SerializationException($"{field}: unknown error kind '{text}'.");
+
+    public static P.TokenUsage Usage(TokenUsage u) => new()
+    {
+        InputTokens = u.InputTokens,
+        OutputTokens = u.OutputTokens,
+        CacheReadInputTokens = u.CacheReadInputTokens,
+        CacheCreationInputTokens = u.CacheCreationInputTokens,
+    };
+
+    public static TokenUsage Usage(P.TokenUsage? p, string field) =>
+        p is null
+            ? throw Missing(field)
+            : new TokenUsage(p.InputTokens, p.OutputTokens, p.CacheReadInputTokens, p.CacheCreationInputTokens);
 
     public static SerializationException Missing(string field) =>
         new($"{field} is missing: the bytes are not a complete SessionCluster message.");

@@ -37,6 +37,9 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
     public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 
+    /// <summary>Names only: the record's own ToString would print the configured API token.</summary>
+    public override string ToString() => $"NodeSettings {{ NodeName = {NodeName}, NodeId = {NodeId}, DataDir = {DataDir}, Urls = {Urls} }}";
+
     public string JournalConnectionString => $"Data Source={SqliteFile};Default Timeout=30;Pooling=True";
 
     // Data at rest. Properties rather than positional parameters: NodeId and EnvCipher come from the data

@@ -84,6 +84,39 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
         Assert.Contains("no driver for agent 'gpt-9'", Expect<RecordLaunchFailure>(region, "h4").Message);
     }
 
+    [Fact]
+    public void A_start_asked_for_again_starts_nothing_more_so_a_launch_is_started_once_or_failed_once()
+    {
+        var facts = CreateTestProbe();
+        var host = Sys.ActorOf(AgentHost.Props(facts.Ref, facts.Ref, Settings(temp.Combine("no-such-claude"))));
+
+        host.Tell(Start("h5", multiTurn: true));
+        host.Tell(Start("h5", multiTurn: true));
+        host.Tell(Start("h5", multiTurn: true));
+
+        var failure = facts.ExpectMsg<SessionFact>(Wait);
+        Assert.Equal((1L, "h5"), (failure.Seq, failure.SessionId));
+        Assert.IsType<RecordLaunchFailure>(failure.Fact);
+        facts.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public void A_stop_for_a_process_the_host_does_not_run_ends_the_recorded_leftover_and_says_it_is_not_running()
+    {
+        var ended = new List<(int, long)>();
+        var facts = CreateTestProbe();
+        var settings = Settings(AgentBinaries.Claude) with { EndLeftover = (pid, start) => { lock (ended) { ended.Add((pid, start)); } return true; } };
+        var host = Sys.ActorOf(AgentHost.Props(facts.Ref, facts.Ref, settings));
+
+        host.Tell(new StopAgent("h6", StopMode.Kill, 4242, 777), TestActor);
+
+        Assert.Equal("h6", ExpectMsg<AgentNotRunning>(Wait).SessionId);
+        lock (ended)
+        {
+            Assert.Equal([(4242, 777L)], ended);
+        }
+    }
+
     private StartAgent Start(string id, bool multiTurn) => new(id, "claude", new AgentLaunchRequest(
         id,
         "say hello",
