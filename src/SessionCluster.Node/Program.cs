@@ -106,7 +106,10 @@ try
         drivers.Keys.ToList()));
     // Kills the node's agents if the node dies; closed (after the actor system stopped its agents) when the node stops.
     using var reaper = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Log.Warning("{Reaper}", message));
-    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka.AddSessionCluster(settings, drivers, sweep, redactor, reaper));
+    Akka.Actor.ActorSystem? actorSystem = null;
+    builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka
+        .AddSessionCluster(settings, drivers, sweep, redactor, reaper)
+        .WithActors((system, _) => actorSystem = system));
 
     var app = builder.Build();
     app.UseExceptionHandler();
@@ -123,7 +126,7 @@ try
 
     // Stopped by a signal or the host, the actor system's reason is the host's; any other reason (downed, a failed
     // TLS handshake to a peer) is an unclean stop a supervisor must see.
-    var reason = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason;
+    var reason = actorSystem is null ? null : Akka.Actor.CoordinatedShutdown.Get(actorSystem).ShutdownReason;
     if (reason is not null and not Akka.Actor.CoordinatedShutdown.ClrExitReason)
     {
         Log.Error("The node stopped on its own: {Reason}", reason);
