@@ -97,6 +97,41 @@ public sealed class ClaudePermissionTests
     }
 
     [Fact]
+    public async Task A_request_pending_when_the_process_dies_can_no_longer_be_answered()
+    {
+        await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_killed"), Text("Done."));
+        using var rig = new ClaudeRig();
+
+        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Ask), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        var request = await rig.Listener.WaitForPermissionRequestAsync(1, Deadlines.Agent);
+        run.Kill();
+        await rig.Listener.WaitForExitAsync(Deadlines.Agent);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => run.AnswerPermissionAsync(request.RequestId, allow: true));
+        Assert.Contains("exited", e.Message);
+        Assert.False(File.Exists(Marker(rig)));
+    }
+
+    [Fact]
+    public async Task In_plan_mode_the_write_is_refused_without_a_request_and_the_refusal_is_reported()
+    {
+        await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_plan"), Text("I will only plan."));
+        using var rig = new ClaudeRig();
+
+        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Plan), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        var exit = await rig.Listener.WaitForExitAsync(Deadlines.Agent);
+
+        Assert.Equal((0, null), (exit.ExitCode, exit.ObservedFailure));
+        Assert.False(File.Exists(Marker(rig)));
+        Assert.Empty(rig.Listener.PermissionRequests);
+        var denied = Assert.Single(rig.Listener.Events.OfType<AgentPermissionDenied>());
+        Assert.Equal(("toolu_perm_plan", "Bash"), (denied.ToolUseId, denied.Tool));
+        Assert.False(string.IsNullOrWhiteSpace(denied.Message));
+        Assert.True(Assert.Single(server.TurnRequests[1].ToolResults).IsError);
+        Assert.Equal(1, Assert.Single(rig.Listener.Results).Result.PermissionDenials);
+    }
+
+    [Fact]
     public async Task Bypass_on_this_root_machine_is_refused_before_claude_starts()
     {
         if (!Libc.IsRoot())
