@@ -61,3 +61,17 @@ public sealed record AgentMalformedLine(string Raw, string Problem) : AgentEvent
     /// <summary>Longest <see cref="Raw"/> kept: enough to diagnose, small enough to journal and notify.</summary>
     public const int MaxRawChars = 4096;
 }
+
+/// <summary>
+/// The agent asks before it uses a tool and waits until the request is answered
+/// (<see cref="AgentRun.AnswerPermissionAsync"/>). <paramref name="Summary"/> says what for in one bounded line:
+/// the command, the file path(s), or the agent's description; <paramref name="InputJson"/> is the tool input.
+/// </summary>
+public sealed record AgentPermissionRequest(string RequestId, string Tool, string Summary, string InputJson) : AgentEvent
+{
+    /// <summary>Longest <see cref="Summary"/>: a line a person reads before answering, not the whole input.</summary>
+    public const int MaxSummaryChars = 300;
+}
+
+/// <summary>The agent was refused a tool use (by its own rules, or by an answer) and told the model why.</summary>
+public sealed record AgentPermissionDenied(string ToolUseId, string Tool, string Message) : AgentEvent;

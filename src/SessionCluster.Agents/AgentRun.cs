@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using SessionCluster.Domain;
 
@@ -79,6 +80,38 @@ public sealed class AgentRun : IAsyncDisposable
                 await running.Process.DisposeAsync();
                 current = Launch(start.Spec);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Answers a permission request of the live process (see <see cref="IAgentRunListener.OnPermissionRequest"/>):
+    /// one stdin line, written the way turns are. Each request is answered once.
+    /// </summary>
+    /// <param name="message">Why, when denying: the agent tells the model.</param>
+    /// <exception cref="InvalidOperationException">No such request is pending (never asked, already answered, or its process has exited).</exception>
+    public async Task AnswerPermissionAsync(string requestId, bool allow, string? message = null)
+    {
+        var running = current;
+        if (!running.PendingPermissions.TryRemove(requestId, out var pending))
+        {
+            throw new InvalidOperationException($"no permission request {requestId} is pending");
+        }
+
+        var line = driver.PermissionResponse(pending, allow, message)
+            ?? throw new InvalidOperationException($"the {driver.Agent} agent cannot answer permission requests");
+        if (running.Process.HasExited)
+        {
+            throw new InvalidOperationException($"no permission request {requestId} is pending: the agent process has exited");
+        }
+
+        try
+        {
+            await running.Process.WriteLineAsync(line);
+        }
+        catch (IOException e)
+        {
+            // It ended between the check and the write.
+            throw new InvalidOperationException($"no permission request {requestId} is pending: the agent process has exited", e);
         }
     }
 
@@ -223,6 +256,11 @@ public sealed class AgentRun : IAsyncDisposable
                 }
 
                 break;
+            case AgentPermissionRequest permission:
+                // Known before the listener hears of it, so an answer given from inside the callback is accepted.
+                running.PendingPermissions[permission.RequestId] = permission;
+                listener.OnPermissionRequest(permission);
+                break;
             case AgentTurnResult result:
                 var next = running.Observer.TurnEnded(result, stopRequested);
                 listener.OnTurnResult(result, next);
@@ -244,6 +282,9 @@ public sealed class AgentRun : IAsyncDisposable
         public IAgentOutputParser Parser { get; } = parser;
 
         public TurnObserver Observer { get; } = observer;
+
+        /// <summary>Requests this process asked and nobody answered yet; they die with the process.</summary>
+        public ConcurrentDictionary<string, AgentPermissionRequest> PendingPermissions { get; } = new(StringComparer.Ordinal);
 
         public Task Pump { get; set; } = Task.CompletedTask;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SessionCluster.Domain;
 
 namespace SessionCluster.Agents;
 
@@ -10,6 +11,9 @@ namespace SessionCluster.Agents;
 /// </summary>
 public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
 {
+    /// <summary>What a deny says to the model when the person gave no reason.</summary>
+    public const string DefaultDenyMessage = "The user denied this tool use.";
+
     // Relaxed: the prompt stays readable on the wire; it is JSON on a pipe, never HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -22,9 +26,22 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
 
     public ClaudeDriverOptions Options => options;
 
+    /// <summary>Who the node runs as; a seam so tests can see the argv of a non-root node.</summary>
+    internal Func<bool> RunsAsRoot { get; init; } = Libc.IsRoot;
+
+    /// <exception cref="AgentStartException">Bypass was asked for on a node that runs as root.</exception>
     public AgentProcessSpec Launch(AgentLaunchRequest request)
     {
+        if (options.PermissionMode == ClaudePermissionMode.Bypass && RunsAsRoot())
+        {
+            // Claude would exit 1 at once with a message about --dangerously-skip-permissions; say it in our terms.
+            throw new AgentStartException(
+                ErrorKind.AgentError,
+                "the permission mode bypass cannot run as root (claude refuses it); use accept-edits, or run the node as a non-root user");
+        }
+
         List<string> arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+        arguments.AddRange(PermissionArguments(options.PermissionMode));
         if (!string.IsNullOrWhiteSpace(request.Model))
         {
             arguments.AddRange(["--model", request.Model]);
@@ -52,6 +69,56 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
         new WriteStdin(UserMessageLine(message));
 
     public IAgentOutputParser CreateParser() => new ClaudeStreamJsonParser();
+
+    public string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message) =>
+        PermissionResponseLine(request.RequestId, allow, message, request.InputJson);
+
+    /// <summary>Claude's flags for a permission mode: every mode that may ask, asks over stdio.</summary>
+    public static IReadOnlyList<string> PermissionArguments(ClaudePermissionMode mode) => mode switch
+    {
+        ClaudePermissionMode.Ask => ["--permission-prompt-tool", "stdio"],
+        ClaudePermissionMode.AcceptEdits => ["--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"],
+        ClaudePermissionMode.Plan => ["--permission-mode", "plan"],
+        ClaudePermissionMode.Bypass => ["--permission-mode", "bypassPermissions"],
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown permission mode"),
+    };
+
+    /// <summary>
+    /// The stdin line that answers a <c>can_use_tool</c> request. Allow: <c>{"behavior":"allow","updatedInput":..}</c>
+    /// with the input as asked; deny: <c>{"behavior":"deny","message":..}</c>, which claude gives the model as an
+    /// error tool result, and the turn goes on.
+    /// </summary>
+    /// <param name="inputJson">The tool input of the request (a JSON object); used only when allowing.</param>
+    public static string PermissionResponseLine(string requestId, bool allow, string? message, string inputJson)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "control_response");
+            writer.WriteStartObject("response");
+            writer.WriteString("subtype", "success");
+            writer.WriteString("request_id", requestId);
+            writer.WriteStartObject("response");
+            if (allow)
+            {
+                writer.WriteString("behavior", "allow");
+                writer.WritePropertyName("updatedInput");
+                writer.WriteRawValue(string.IsNullOrWhiteSpace(inputJson) ? "{}" : inputJson);
+            }
+            else
+            {
+                writer.WriteString("behavior", "deny");
+                writer.WriteString("message", string.IsNullOrWhiteSpace(message) ? DefaultDenyMessage : message);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>One user turn as Claude's stream-json input reads it: <c>{"type":"user","message":{...}}</c>.</summary>
     public static string UserMessageLine(string text)

@@ -5,4 +5,7 @@ namespace SessionCluster.Agents;
 public sealed record ClaudeDriverOptions(string Executable = "claude", IReadOnlyList<string>? ExtraArguments = null)
 {
     public IReadOnlyList<string> ExtraArguments { get; init; } = ExtraArguments ?? [];
+
+    /// <summary>How tool permissions are handled; <see cref="ClaudePermissionMode.Ask"/> unless set.</summary>
+    public ClaudePermissionMode PermissionMode { get; init; } = ClaudePermissionMode.Ask;
 }

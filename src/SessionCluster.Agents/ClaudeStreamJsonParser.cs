@@ -140,6 +140,10 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
         {
             SystemLine(line, in f, events);
         }
+        else if (type.SequenceEqual("\"control_request\""u8))
+        {
+            events.Add((AgentEvent?)ClaudeControlLines.Request(line) ?? new AgentUnknown("control_request", Encoding.UTF8.GetString(line)));
+        }
         else
         {
             events.Add(new AgentUnknown(f.Type.Decode(line) ?? string.Empty, Encoding.UTF8.GetString(line)));
@@ -156,6 +160,10 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
         else if (subtype.SequenceEqual("\"api_retry\""u8))
         {
             events.Add(new AgentApiRetry(f.Attempt, f.MaxRetries, f.RetryDelayMs, f.ErrorStatus, f.Error.Decode(line)));
+        }
+        else if (subtype.SequenceEqual("\"permission_denied\""u8) && ClaudeControlLines.Denied(line) is { } denied)
+        {
+            events.Add(denied);
         }
         else
         {

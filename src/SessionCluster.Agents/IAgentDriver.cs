@@ -14,4 +14,8 @@ public interface IAgentDriver
 
     /// <summary>A parser for one process's output (parsers may keep state between lines).</summary>
     IAgentOutputParser CreateParser();
+
+    /// <summary>The stdin line that answers <paramref name="request"/>; null for an agent that never asks.</summary>
+    /// <param name="message">Why, for a deny: the agent passes it on to the model.</param>
+    string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message) => null;
 }

@@ -17,6 +17,14 @@ public interface IAgentRunListener
     /// <summary>The agent told its own conversation id (reported again only when it changes).</summary>
     void OnAgentSessionId(string id, string? model);
 
+    /// <summary>
+    /// The agent waits for a person to allow or deny a tool use (answer with <see cref="AgentRun.AnswerPermissionAsync"/>).
+    /// The request was reported through <see cref="OnAgentEvent"/> just before.
+    /// </summary>
+    void OnPermissionRequest(AgentPermissionRequest request)
+    {
+    }
+
     /// <summary>A turn ended; <paramref name="next"/> is why the agent now waits (None after an error result).</summary>
     void OnTurnResult(AgentTurnResult result, WaitingReason next);
 

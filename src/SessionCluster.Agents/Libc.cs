@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SessionCluster.Agents;
 
-/// <summary>The libc calls .NET does not offer: send any signal (to a process or a group), ask whether a directory can be entered.</summary>
+/// <summary>The libc calls .NET does not offer: send any signal (to a process or a group), ask whether a directory can be entered, who we run as.</summary>
 internal static partial class Libc
 {
     public const int SigInt = 2;
@@ -18,6 +18,12 @@ internal static partial class Libc
 
     /// <summary>access(2) with X_OK: whether this process may enter (search) the directory.</summary>
     public static bool CanEnter(string directory) => access(directory, ExecuteOk) == 0;
+
+    /// <summary>Whether this process runs with root's effective user id.</summary>
+    public static bool IsRoot() => !OperatingSystem.IsWindows() && geteuid() == 0;
+
+    [LibraryImport("libc")]
+    private static partial uint geteuid();
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);

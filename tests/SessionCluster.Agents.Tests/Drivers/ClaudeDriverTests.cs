@@ -4,7 +4,9 @@ namespace SessionCluster.Agents.Tests.Drivers;
 
 public sealed class ClaudeDriverTests
 {
-    private static readonly string[] BaseArguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+    // The default permission mode (ask) asks over stdio; see ClaudePermissionDriverTests for the others.
+    private static readonly string[] BaseArguments =
+        ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio"];
 
     private static readonly IReadOnlyDictionary<string, string> Env = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "k" };
 

@@ -85,9 +85,9 @@ public sealed class ClaudeParserEdgeTests
     [Fact]
     public void An_unknown_system_subtype_is_named_by_type_and_subtype()
     {
-        // Seen from 2.1.328 when a Bash command needs an approval it cannot get in print mode.
-        const string line = "{\"type\":\"system\",\"subtype\":\"permission_denied\",\"tool_name\":\"Bash\",\"tool_use_id\":\"toolu_01\",\"message\":\"Output redirection needs approval.\",\"session_id\":\"s\"}";
-        Assert.Equal(new AgentUnknown("system/permission_denied", line), Assert.Single(parser.Parse(Encoding.UTF8.GetBytes(line))));
+        // permission_denied was the example here until it got its own event (ClaudePermissionLineTests).
+        const string line = "{\"type\":\"system\",\"subtype\":\"hook_started\",\"hook_name\":\"PreToolUse\",\"session_id\":\"s\"}";
+        Assert.Equal(new AgentUnknown("system/hook_started", line), Assert.Single(parser.Parse(Encoding.UTF8.GetBytes(line))));
     }
 
     [Fact]

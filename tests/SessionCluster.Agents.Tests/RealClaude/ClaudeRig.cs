@@ -15,6 +15,9 @@ public sealed class ClaudeRig : IDisposable
     public static ClaudeDriver Driver(params string[] extraArguments) =>
         new(new ClaudeDriverOptions(AgentBinaries.Claude, extraArguments));
 
+    public static ClaudeDriver Driver(ClaudePermissionMode mode) =>
+        new(new ClaudeDriverOptions(AgentBinaries.Claude) { PermissionMode = mode });
+
     public IReadOnlyDictionary<string, string> Env(string baseUrl, string apiKey = AgentTestEnvironment.TestApiKey, int? maxRetries = null) =>
         AgentTestEnvironment.Claude(baseUrl, Home.Path, apiKey, maxRetries);
 

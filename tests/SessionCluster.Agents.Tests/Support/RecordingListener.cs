@@ -20,6 +20,9 @@ public sealed class RecordingListener : IAgentRunListener
     public IReadOnlyList<(AgentTurnResult Result, WaitingReason Next)> Results =>
         Snapshot(calls.OfType<TurnResult>().Select(r => (r.Result, r.Next)));
 
+    /// <summary>What <see cref="IAgentRunListener.OnPermissionRequest"/> reported (the events hold them too).</summary>
+    public IReadOnlyList<AgentPermissionRequest> PermissionRequests => Snapshot(calls.OfType<PermissionRequest>().Select(p => p.Request));
+
     public IReadOnlyList<AgentExit> Exits => Snapshot(calls.OfType<AgentExit>());
 
     public void OnProcessStarted(int pid, long startTime) => Add(new Started(pid, startTime));
@@ -27,6 +30,8 @@ public sealed class RecordingListener : IAgentRunListener
     public void OnAgentEvent(AgentEvent e) => Add(e);
 
     public void OnAgentSessionId(string id, string? model) => Add(new SessionId(id, model));
+
+    public void OnPermissionRequest(AgentPermissionRequest request) => Add(new PermissionRequest(request));
 
     public void OnTurnResult(AgentTurnResult result, WaitingReason next) => Add(new TurnResult(result, next));
 
@@ -42,6 +47,12 @@ public sealed class RecordingListener : IAgentRunListener
     {
         await WaitUntilAsync(() => calls.OfType<TurnResult>().Count() >= count, timeout, $"turn result #{count}");
         return Results[count - 1];
+    }
+
+    public async Task<AgentPermissionRequest> WaitForPermissionRequestAsync(int count, TimeSpan timeout)
+    {
+        await WaitUntilAsync(() => calls.OfType<PermissionRequest>().Count() >= count, timeout, $"permission request #{count}");
+        return PermissionRequests[count - 1];
     }
 
     public async Task<T> WaitForEventAsync<T>(TimeSpan timeout)
@@ -98,6 +109,8 @@ public sealed class RecordingListener : IAgentRunListener
     public sealed record Started(int Pid, long StartTime);
 
     public sealed record SessionId(string Id, string? Model);
+
+    public sealed record PermissionRequest(AgentPermissionRequest Request);
 
     public sealed record TurnResult(AgentTurnResult Result, WaitingReason Next);
 }
