@@ -74,8 +74,9 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
         PermissionResponseLine(request.RequestId, allow, message, request.InputJson);
 
     /// <summary>Claude's flags for a permission mode: every mode that may ask, asks over stdio.</summary>
-    public static IReadOnlyList<string> PermissionArguments(ClaudePermissionMode mode) => mode switch
+    public static IReadOnlyList<string> PermissionArguments(ClaudePermissionMode? mode) => mode switch
     {
+        null => [],
         ClaudePermissionMode.Ask => ["--permission-prompt-tool", "stdio"],
         ClaudePermissionMode.AcceptEdits => ["--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"],
         ClaudePermissionMode.Plan => ["--permission-mode", "plan"],

@@ -6,6 +6,10 @@ public sealed record ClaudeDriverOptions(string Executable = "claude", IReadOnly
 {
     public IReadOnlyList<string> ExtraArguments { get; init; } = ExtraArguments ?? [];
 
-    /// <summary>How tool permissions are handled; <see cref="ClaudePermissionMode.Ask"/> unless set.</summary>
-    public ClaudePermissionMode PermissionMode { get; init; } = ClaudePermissionMode.Ask;
+    /// <summary>
+    /// How tool permissions are handled. Null: no permission flags, claude's own print-mode default (it refuses what it
+    /// would ask, <c>system/permission_denied</c>), which the node keeps until it answers requests itself; then
+    /// <see cref="ClaudePermissionMode.Ask"/> becomes the default.
+    /// </summary>
+    public ClaudePermissionMode? PermissionMode { get; init; }
 }

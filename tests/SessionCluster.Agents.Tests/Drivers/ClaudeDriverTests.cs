@@ -4,9 +4,8 @@ namespace SessionCluster.Agents.Tests.Drivers;
 
 public sealed class ClaudeDriverTests
 {
-    // The default permission mode (ask) asks over stdio; see ClaudePermissionDriverTests for the others.
-    private static readonly string[] BaseArguments =
-        ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio"];
+    // No permission mode: no permission flags (see ClaudePermissionDriverTests for the modes).
+    private static readonly string[] BaseArguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
 
     private static readonly IReadOnlyDictionary<string, string> Env = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "k" };
 

@@ -11,9 +11,10 @@ public sealed class ClaudePermissionDriverTests
     private static readonly IReadOnlyDictionary<string, string> Env = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "k" };
 
     [Fact]
-    public void The_default_mode_is_ask()
+    public void Without_a_mode_claude_gets_no_permission_flags_and_refuses_on_its_own()
     {
-        Assert.Equal(ClaudePermissionMode.Ask, new ClaudeDriverOptions().PermissionMode);
+        Assert.Null(new ClaudeDriverOptions().PermissionMode);
+        Assert.Empty(ClaudeDriver.PermissionArguments(null));
     }
 
     [Theory]
