@@ -13,8 +13,14 @@ public static class CodexTestEnvironment
 
     /// <summary>Writes <c>&lt;home&gt;/.codex/config.toml</c> and returns the variables that make codex use it.</summary>
     /// <param name="responsesBaseUrl">The provider's base_url, ending in <c>/v1</c> (see <see cref="ScriptedModelServer.ResponsesBaseUrl"/>).</param>
-    public static IReadOnlyDictionary<string, string> Create(string responsesBaseUrl, string home, string apiKey = AgentTestEnvironment.TestApiKey)
+    /// <param name="maxRetries">
+    /// The provider's request_max_retries and stream_max_retries. Codex's defaults turned one HTTP 500 into 30
+    /// requests and "Reconnecting... n/5" over about 26 s; with 0 the turn fails after one request, in under a second.
+    /// </param>
+    public static IReadOnlyDictionary<string, string> Create(
+        string responsesBaseUrl, string home, string apiKey = AgentTestEnvironment.TestApiKey, int? maxRetries = null)
     {
+        var retries = maxRetries is { } n ? $"\nrequest_max_retries = {n}\nstream_max_retries = {n}" : "";
         var codexHome = Directory.CreateDirectory(Path.Combine(home, ".codex")).FullName;
         var temp = Directory.CreateDirectory(Path.Combine(home, "tmp")).FullName;
 
@@ -27,7 +33,7 @@ public static class CodexTestEnvironment
             name = "scripted"
             base_url = "{responsesBaseUrl}"
             wire_api = "responses"
-            env_key = "{KeyVariable}"
+            env_key = "{KeyVariable}"{retries}
             """);
         return new Dictionary<string, string>
         {

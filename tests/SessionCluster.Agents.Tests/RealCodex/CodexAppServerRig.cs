@@ -45,10 +45,12 @@ public sealed class CodexAppServerRig : IAsyncDisposable
     }
 
     /// <summary>Starts codex app-server with its model provider set to <paramref name="server"/>'s Responses API.</summary>
-    public static CodexAppServerRig Start(ScriptedModelServer server)
+    /// <param name="maxRetries">See <see cref="CodexTestEnvironment.Create"/>; codex's own retries when null.</param>
+    public static CodexAppServerRig Start(ScriptedModelServer server, int? maxRetries = null)
     {
         var home = new TempDirectory("codex-home");
-        return new CodexAppServerRig(home, new TempDirectory("codex-work"), CodexTestEnvironment.Create(server.ResponsesBaseUrl, home.Path));
+        var env = CodexTestEnvironment.Create(server.ResponsesBaseUrl, home.Path, maxRetries: maxRetries);
+        return new CodexAppServerRig(home, new TempDirectory("codex-work"), env);
     }
 
     /// <summary>initialize, then the initialized notification: what codex needs before any other request.</summary>

@@ -53,6 +53,27 @@ public sealed class CodexInterruptAndFailureTests
         Assert.False(codex.Process.HasExited);
     }
 
+    [Fact]
+    public async Task Http_500_without_retries_fails_the_turn_after_one_request()
+    {
+        await using var server = await ScriptedModelServer.StartAsync();
+        server.DefaultReply = HttpStatus(500, "scripted outage");
+        await using var codex = CodexAppServerRig.Start(server, maxRetries: 0);
+        using var deadline = new CancellationTokenSource(Deadlines.Agent);
+        var cancel = deadline.Token;
+        var threadId = await StartThreadAsync(codex, cancel);
+
+        var turnId = CodexResults.TurnId(await codex.RequestAsync(CodexTurnStart.Text(threadId, "Hello"), cancel));
+        var end = await codex.WaitForAsync<CodexTurnCompleted>(c => c.TurnId == turnId, cancel);
+
+        // codexErrorInfo is a plain string here, an object (httpConnectionFailed: {httpStatusCode}) for a 401.
+        Assert.Equal("failed", end.Status);
+        Assert.Contains("\"codexErrorInfo\":\"internalServerError\"", end.ErrorJson);
+        Assert.False(Assert.Single(codex.Messages.OfType<CodexErrorNotification>(), e => e.TurnId == turnId).WillRetry);
+        Assert.Single(server.TurnRequests);
+        Assert.False(codex.Process.HasExited);
+    }
+
     private static async Task<string> StartThreadAsync(CodexAppServerRig codex, CancellationToken cancel)
     {
         await codex.InitializeAsync(cancel);
