@@ -12,11 +12,13 @@ public sealed class CodexAppServerRig : IAsyncDisposable
     private readonly List<CodexMessage> messages = [];
     private readonly Lock gate = new();
     private readonly Task pump;
+    private readonly bool ownsDirectories;
     private TaskCompletionSource changed = NewSignal();
     private long nextId;
 
-    private CodexAppServerRig(TempDirectory home, TempDirectory workdir, IReadOnlyDictionary<string, string> env)
+    private CodexAppServerRig(TempDirectory home, TempDirectory workdir, IReadOnlyDictionary<string, string> env, bool ownsDirectories = true)
     {
+        this.ownsDirectories = ownsDirectories;
         Home = home;
         Workdir = workdir;
         Env = env;
@@ -52,6 +54,12 @@ public sealed class CodexAppServerRig : IAsyncDisposable
         var env = CodexTestEnvironment.Create(server.ResponsesBaseUrl, home.Path, maxRetries: maxRetries);
         return new CodexAppServerRig(home, new TempDirectory("codex-work"), env);
     }
+
+    /// <summary>
+    /// Another codex app-server process with this one's home (its threads), working directory and environment:
+    /// what resuming after a restart sees. The directories stay this rig's to delete.
+    /// </summary>
+    public CodexAppServerRig SameHomeAgain() => new(Home, Workdir, Env, ownsDirectories: false);
 
     /// <summary>initialize, then the initialized notification: what codex needs before any other request.</summary>
     public async Task<CodexResponse> InitializeAsync(CancellationToken cancel)
@@ -110,8 +118,11 @@ public sealed class CodexAppServerRig : IAsyncDisposable
     {
         await Process.DisposeAsync();
         await pump.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-        Home.Dispose();
-        Workdir.Dispose();
+        if (ownsDirectories)
+        {
+            Home.Dispose();
+            Workdir.Dispose();
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
