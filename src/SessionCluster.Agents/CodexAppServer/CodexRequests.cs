@@ -86,3 +86,9 @@ public sealed record CodexTurnInterrupt(string ThreadId, string TurnId) : CodexR
     [JsonIgnore]
     public override string Method => "turn/interrupt";
 }
+
+/// <summary>
+/// The answer to codex's <c>item/commandExecution/requestApproval</c>: <c>accept</c>, <c>acceptForSession</c>,
+/// <c>decline</c> (the turn goes on without the command) or <c>cancel</c>. Written with <see cref="JsonRpcLine.Response"/>.
+/// </summary>
+public sealed record CodexCommandApproval(string Decision);

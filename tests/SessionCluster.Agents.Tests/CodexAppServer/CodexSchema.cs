@@ -34,7 +34,8 @@ public static class CodexSchema
                 .ToList();
     }
 
-    private static JsonSchema Load(string file)
+    /// <summary>One of the schema files codex printed (e.g. a response to one of its requests).</summary>
+    public static JsonSchema Load(string file)
     {
         var node = JsonNode.Parse(File.ReadAllText(Path.Combine(Directory.Value, file)))!;
         Strict(node);
