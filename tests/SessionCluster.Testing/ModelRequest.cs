@@ -19,9 +19,16 @@ public sealed class ModelRequest
             ToolNames = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
                 ? tools.EnumerateArray().Select(t => t.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "").ToList()
                 : [];
-            var messages = root.TryGetProperty("messages", out var list) && list.ValueKind == JsonValueKind.Array
+            // The Messages API's "messages"; the Responses API's "input" (messages and function call items).
+            var messages = (root.TryGetProperty("messages", out var list) || root.TryGetProperty("input", out list)) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().ToList()
                 : [];
+            FunctionCallOutputs = messages
+                .Where(m => m.ValueKind == JsonValueKind.Object && m.TryGetProperty("type", out var type) && type.GetString() == "function_call_output")
+                .Select(m => new ModelFunctionCallOutput(
+                    m.TryGetProperty("call_id", out var id) ? id.GetString() ?? "" : "",
+                    m.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.String ? output.GetString() ?? "" : output.GetRawText()))
+                .ToList();
             MessageCount = messages.Count;
             var lastUser = messages.LastOrDefault(m => m.TryGetProperty("role", out var role) && role.GetString() == "user");
             if (lastUser.ValueKind == JsonValueKind.Object)
@@ -49,7 +56,13 @@ public sealed class ModelRequest
     public IReadOnlyList<string> ToolNames { get; } = [];
 
     /// <summary>A request of the agent's main loop (it offers tools): these take the scripted replies in order.</summary>
-    public bool IsTurn => IsMessages && ToolNames.Count > 0;
+    public bool IsTurn => (IsMessages || IsResponses) && ToolNames.Count > 0;
+
+    /// <summary>A call of the Responses API (<c>POST /v1/responses</c>), as codex makes.</summary>
+    public bool IsResponses => Method == "POST" && PathAndQuery == "/v1/responses";
+
+    /// <summary>The outputs of function calls (codex's tool results) anywhere in a Responses request's input, oldest first.</summary>
+    public IReadOnlyList<ModelFunctionCallOutput> FunctionCallOutputs { get; } = [];
 
     /// <summary>A call of the Messages API (<c>POST /v1/messages</c>, with or without a query).</summary>
     public bool IsMessages => Method == "POST"
@@ -91,11 +104,16 @@ public sealed class ModelRequest
         }
 
         var texts = new List<string>();
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            return ([], []);
+        }
+
         var results = new List<ModelToolResult>();
         foreach (var block in content.EnumerateArray())
         {
             var type = block.TryGetProperty("type", out var t) ? t.GetString() : null;
-            if (type == "text" && block.TryGetProperty("text", out var text))
+            if (type is "text" or "input_text" && block.TryGetProperty("text", out var text))
             {
                 texts.Add(text.GetString() ?? "");
             }
@@ -130,3 +148,5 @@ public sealed class ModelRequest
 }
 
 public sealed record ModelToolResult(string ToolUseId, string Content, bool IsError);
+
+public sealed record ModelFunctionCallOutput(string CallId, string Output);

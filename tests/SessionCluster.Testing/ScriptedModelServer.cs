@@ -10,7 +10,8 @@ namespace SessionCluster.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 speaking the Anthropic Messages API the way Claude Code calls it
-/// (<c>POST /v1/messages?beta=true</c>, streamed as server-sent events), answering from a script.
+/// (<c>POST /v1/messages?beta=true</c>, streamed as server-sent events), answering from a script; and the OpenAI
+/// Responses API the way Codex calls it (<c>POST /v1/responses</c>, see <see cref="ResponsesStream"/>) from the same script.
 /// </summary>
 /// <remarks>
 /// The agent's turn requests (those that offer tools) take the queued replies in order, then
@@ -34,6 +35,9 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
     /// <summary>Where the agent should send its requests (ANTHROPIC_BASE_URL).</summary>
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>The base URL of the Responses API (a codex model provider's <c>base_url</c>).</summary>
+    public string ResponsesBaseUrl => $"{BaseUrl}/v1";
 
     /// <summary>The answer to a turn request when the queue is empty.</summary>
     public ModelReply DefaultReply { get; set; } = ModelReply.Text("Done.");
@@ -128,6 +132,12 @@ public sealed class ScriptedModelServer : IAsyncDisposable
             var reply = request.IsTurn ? (replies.TryDequeue(out var next) ? next : DefaultReply) : SideReply ?? DefaultReply;
             await AnswerAsync(context, request, reply);
         });
+        app.MapPost("/v1/responses", async context =>
+        {
+            var request = await Record(context);
+            var reply = request.IsTurn ? (replies.TryDequeue(out var next) ? next : DefaultReply) : SideReply ?? DefaultReply;
+            await AnswerResponsesAsync(context, request, reply);
+        });
         app.MapFallback(async context =>
         {
             await Record(context);
@@ -198,6 +208,58 @@ public sealed class ScriptedModelServer : IAsyncDisposable
         {
             // The agent hung up mid-stream (interrupted or killed): nothing left to answer.
         }
+    }
+
+    private static async Task AnswerResponsesAsync(HttpContext context, ModelRequest request, ModelReply reply)
+    {
+        if (reply is HttpStatusReply status)
+        {
+            await OpenAiErrorAsync(context.Response, status.Status, status.Message);
+            return;
+        }
+
+        var cancel = context.RequestAborted;
+        var stream = new ResponsesStream(context.Response, request.Model ?? "scripted-model");
+        try
+        {
+            await stream.StartAsync(cancel);
+            switch (reply)
+            {
+                case TextReply text:
+                    await stream.MessageAsync([text.Content], TimeSpan.Zero, cancel);
+                    break;
+                case SlowTextReply slow:
+                    await stream.MessageAsync(slow.Chunks, slow.DelayPerChunk, cancel);
+                    break;
+                case ToolUseReply tool:
+                    // Codex's tools are function calls: ToolUse("exec_command", new { cmd = "..." }) runs a command.
+                    await stream.FunctionCallAsync(tool.Id, tool.Name, tool.Input, cancel);
+                    break;
+                default:
+                    throw new InvalidOperationException($"no Responses answer scripted for {reply}");
+            }
+
+            await stream.EndAsync(cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The agent hung up mid-stream (interrupted or killed): nothing left to answer.
+        }
+    }
+
+    private static Task OpenAiErrorAsync(HttpResponse response, int status, string message)
+    {
+        var (type, code) = status switch
+        {
+            400 => ("invalid_request_error", (string?)null),
+            401 => ("invalid_request_error", "invalid_api_key"),
+            404 => ("invalid_request_error", "model_not_found"),
+            429 => ("rate_limit_exceeded", "rate_limit_exceeded"),
+            _ => ("server_error", null),
+        };
+        response.StatusCode = status;
+        response.Headers["x-request-id"] = $"req_{Guid.NewGuid():N}";
+        return response.WriteAsJsonAsync(new { error = new { message, type, param = (string?)null, code } });
     }
 
     private static Task ErrorAsync(HttpResponse response, int status, string message)
