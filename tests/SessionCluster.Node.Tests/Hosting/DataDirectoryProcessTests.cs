@@ -54,15 +54,16 @@ public sealed class DataDirectoryProcessTests : IDisposable
         Assert.Contains($"(id {nodeId}) starting", second.Output);
         Assert.Equal(second.Pid.ToString(), LockHolder(dataDir));
 
-        // The journal's -wal and -shm are SQLite's own; the log file is the sink's.
+        // The journal's -wal and -shm are SQLite's own; the log file is the sink's; the cluster certificate is remoting's.
         var db = Path.Combine(dataDir, "sessions.db");
         var logs = Path.Combine(dataDir, "logs");
         await second.UntilAsync(
-            () => File.Exists(db + "-wal") && File.Exists(db + "-shm") && Directory.EnumerateFiles(logs, "*.clef").Any(f => new FileInfo(f).Length > 0),
-            "the journal's and the log's files exist");
+            () => File.Exists(db + "-wal") && File.Exists(db + "-shm") && File.Exists(Path.Combine(dataDir, "cluster-cert.pfx"))
+                && Directory.EnumerateFiles(logs, "*.clef").Any(f => new FileInfo(f).Length > 0),
+            "the journal's, the log's and the certificate's files exist");
         Assert.Equal(OwnerOnly.DirectoryMode, File.GetUnixFileMode(dataDir));
         Assert.Equal(OwnerOnly.DirectoryMode, File.GetUnixFileMode(logs));
-        var files = new[] { db, db + "-wal", db + "-shm", "api-token", "secrets.key", "node-id", "node.lock" }
+        var files = new[] { db, db + "-wal", db + "-shm", "api-token", "secrets.key", "node-id", "node.lock", "cluster-cert.pfx" }
             .Select(f => Path.Combine(dataDir, f))
             .Concat(Directory.EnumerateFiles(logs))
             .ToList();
