@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SessionCluster.Node.Tests.Support;
 
 namespace SessionCluster.Node.Tests.Configuration;
@@ -65,25 +64,9 @@ public sealed class NodeStartupProcessTests : IDisposable
 
     private Task<(int? ExitCode, string Stderr)> RunNode(params string[] args) => RunNode(args, []);
 
-    private async Task<(int? ExitCode, string Stderr)> RunNode(string[] args, params (string Name, string Value)[] variables)
+    private Task<(int? ExitCode, string Stderr)> RunNode(string[] args, params (string Name, string Value)[] variables)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = temp.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionCluster.Node.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in EnvironmentScope.NodeVariables)
-        {
-            start.Environment.Remove(name);
-        }
+        var start = NodeExecutable.StartInfo(temp.Path, args);
 
         // Never the user's data dir, whatever the arguments say.
         start.Environment["SESSIONCLUSTER_DATA_DIR"] = temp.Combine("env-data");
@@ -93,34 +76,6 @@ public sealed class NodeStartupProcessTests : IDisposable
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ExitTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (null, await stderr);
-        }
-
-        await stdout;
-        return (process.ExitCode, await stderr);
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        return NodeExecutable.RunToExitAsync(start, ExitTimeout);
     }
 }

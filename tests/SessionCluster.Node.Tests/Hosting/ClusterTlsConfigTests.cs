@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SessionCluster.Node.Configuration;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Tests.Support;
@@ -119,46 +118,12 @@ public sealed class ClusterTlsConfigTests : IDisposable
     }
 
     /// <summary>SessionCluster.Node.dll from this test output as a child process, as NodeStartupProcessTests runs it.</summary>
-    private async Task<(int? ExitCode, string Stderr)> RunNode(string password, params string[] args)
+    private Task<(int? ExitCode, string Stderr)> RunNode(string password, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = temp.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionCluster.Node.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in EnvironmentScope.NodeVariables)
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = NodeExecutable.StartInfo(temp.Path, args);
         start.Environment["SESSIONCLUSTER_DATA_DIR"] = temp.Combine("env-data");
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment[PasswordVariable] = password;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("the node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (null, await stderr);
-        }
-
-        await stdout;
-        return (process.ExitCode, await stderr);
+        return NodeExecutable.RunToExitAsync(start, TimeSpan.FromSeconds(30));
     }
 }

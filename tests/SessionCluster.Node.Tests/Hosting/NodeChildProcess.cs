@@ -39,22 +39,9 @@ internal sealed class NodeChildProcess : IAsyncDisposable
 
     public static NodeChildProcess Start(string dataDir, params string[] extraArgs)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "SessionCluster.Node.dll"), "--data-dir", dataDir, "--urls", "http://127.0.0.1:0", "--akka-port", "0" }.Concat(extraArgs))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in EnvironmentScope.NodeVariables.Append("SESSIONCLUSTER_SECRETS_KEY"))
-        {
-            start.Environment.Remove(name);
-        }
+        var start = NodeExecutable.StartInfo(
+            Path.GetTempPath(), new[] { "--data-dir", dataDir, "--urls", "http://127.0.0.1:0", "--akka-port", "0" }.Concat(extraArgs));
+        start.Environment.Remove("SESSIONCLUSTER_SECRETS_KEY");
 
         return new NodeChildProcess(Process.Start(start) ?? throw new InvalidOperationException("the node did not start"));
     }
@@ -116,17 +103,5 @@ internal sealed class NodeChildProcess : IAsyncDisposable
                 output.AppendLine(line);
             }
         }
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }
