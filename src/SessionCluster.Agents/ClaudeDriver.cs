@@ -90,49 +90,47 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
     /// error tool result, and the turn goes on.
     /// </summary>
     /// <param name="inputJson">The tool input of the request (a JSON object); used only when allowing.</param>
-    public static string PermissionResponseLine(string requestId, bool allow, string? message, string inputJson)
+    public static string PermissionResponseLine(string requestId, bool allow, string? message, string inputJson) => JsonLine(writer =>
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        writer.WriteString("type", "control_response");
+        writer.WriteStartObject("response");
+        writer.WriteString("subtype", "success");
+        writer.WriteString("request_id", requestId);
+        writer.WriteStartObject("response");
+        if (allow)
         {
-            writer.WriteStartObject();
-            writer.WriteString("type", "control_response");
-            writer.WriteStartObject("response");
-            writer.WriteString("subtype", "success");
-            writer.WriteString("request_id", requestId);
-            writer.WriteStartObject("response");
-            if (allow)
-            {
-                writer.WriteString("behavior", "allow");
-                writer.WritePropertyName("updatedInput");
-                writer.WriteRawValue(string.IsNullOrWhiteSpace(inputJson) ? "{}" : inputJson);
-            }
-            else
-            {
-                writer.WriteString("behavior", "deny");
-                writer.WriteString("message", string.IsNullOrWhiteSpace(message) ? DefaultDenyMessage : message);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteString("behavior", "allow");
+            writer.WritePropertyName("updatedInput");
+            writer.WriteRawValue(string.IsNullOrWhiteSpace(inputJson) ? "{}" : inputJson);
+        }
+        else
+        {
+            writer.WriteString("behavior", "deny");
+            writer.WriteString("message", string.IsNullOrWhiteSpace(message) ? DefaultDenyMessage : message);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    });
 
     /// <summary>One user turn as Claude's stream-json input reads it: <c>{"type":"user","message":{...}}</c>.</summary>
-    public static string UserMessageLine(string text)
+    public static string UserMessageLine(string text) => JsonLine(writer =>
+    {
+        writer.WriteString("type", "user");
+        writer.WriteStartObject("message");
+        writer.WriteString("role", "user");
+        writer.WriteString("content", text);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>One JSON object on one line, its properties written by <paramref name="properties"/>.</summary>
+    private static string JsonLine(Action<Utf8JsonWriter> properties)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("type", "user");
-            writer.WriteStartObject("message");
-            writer.WriteString("role", "user");
-            writer.WriteString("content", text);
-            writer.WriteEndObject();
+            properties(writer);
             writer.WriteEndObject();
         }
 
