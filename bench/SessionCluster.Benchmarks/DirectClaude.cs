@@ -1,3 +1,5 @@
+using SessionCluster.Domain;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using SessionCluster.Agents;
 using SessionCluster.Testing;
@@ -22,7 +24,7 @@ public static class DirectClaude
     public static async Task<Run> RunAsync(ScriptedModelServer model, string home, string workdir, string prompt)
     {
         var spec = new ClaudeDriver(new ClaudeDriverOptions(AgentBinaries.Claude, ExtraArgs))
-            .Launch(new AgentLaunchRequest("bench", prompt, workdir, null, MultiTurn: false, new Dictionary<string, string>(), null));
+            .Launch(new AgentLaunchRequest("bench", new LaunchSpec("claude", prompt, workdir, null, MultiTurn: false, 0, ImmutableSortedDictionary<string, string>.Empty)));
         var info = new ProcessStartInfo(spec.Executable)
         {
             RedirectStandardInput = true,

@@ -1,13 +1,10 @@
+using SessionCluster.Domain;
+
 namespace SessionCluster.Agents;
 
-/// <summary>What a session asks of its agent: the prompt, where to run, and how.</summary>
-/// <param name="Env">The session's own environment variables, on top of the node's.</param>
-/// <param name="ResumeAgentSessionId">The agent's own conversation id to continue, for a resume.</param>
-public sealed record AgentLaunchRequest(
-    string SessionId,
-    string Prompt,
-    string Workdir,
-    string? Model,
-    bool MultiTurn,
-    IReadOnlyDictionary<string, string> Env,
-    string? ResumeAgentSessionId);
+/// <summary>What a session asks of its agent: the session's launch spec (prompt, where to run, and how).</summary>
+public sealed record AgentLaunchRequest(string SessionId, LaunchSpec Launch)
+{
+    /// <summary>The agent's own conversation id to continue, for a resume.</summary>
+    public string? ResumeAgentSessionId => Launch.ResumedFrom?.AgentSessionId is { Length: > 0 } id ? id : null;
+}

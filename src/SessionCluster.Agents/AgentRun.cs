@@ -266,7 +266,7 @@ public sealed class AgentRun : IAsyncDisposable
                 listener.OnTurnResult(result, next);
 
                 // The agent exits once its stdin is closed: after an error, and after a single-turn session's turn.
-                if (result.IsError || !request.MultiTurn)
+                if (result.IsError || !request.Launch.MultiTurn)
                 {
                     running.Process.CloseInput();
                 }

@@ -42,9 +42,9 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
 
         List<string> arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
         arguments.AddRange(PermissionArguments(options.PermissionMode));
-        if (!string.IsNullOrWhiteSpace(request.Model))
+        if (!string.IsNullOrWhiteSpace(request.Launch.Model))
         {
-            arguments.AddRange(["--model", request.Model]);
+            arguments.AddRange(["--model", request.Launch.Model]);
         }
 
         if (!string.IsNullOrWhiteSpace(request.ResumeAgentSessionId))
@@ -59,9 +59,9 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
         return new AgentProcessSpec(
             options.Executable,
             arguments,
-            request.Workdir,
-            request.Env,
-            [UserMessageLine(request.Prompt)],
+            request.Launch.Workdir,
+            request.Launch.Env,
+            [UserMessageLine(request.Launch.Prompt)],
             KeepStdinOpen: true);
     }
 

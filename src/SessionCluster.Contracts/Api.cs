@@ -17,6 +17,14 @@ public static class Api
 
     public static string SessionVerb(string id, string verb) => $"{Session(id)}/{verb}";
 
+    /// <summary>The permission modes a launch may name, as the wire spells them.</summary>
+    public static readonly IReadOnlyList<string> PermissionModes = ["ask", "accept-edits", "bypass", "plan"];
+
+    /// <summary>The decisions a permission answer may give.</summary>
+    public const string Allow = "allow";
+
+    public const string Deny = "deny";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,

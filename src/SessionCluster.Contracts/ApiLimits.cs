@@ -22,4 +22,10 @@ public static class ApiLimits
 
     /// <summary>Prompts in a session list are cut to this many characters; GET of one session has the whole prompt.</summary>
     public const int ListedPromptChars = 200;
+
+    /// <summary>How many permission decisions a session keeps in its state (and shows); all are in its journal.</summary>
+    public const int RecentPermissions = 20;
+
+    /// <summary>The longest deny message passed on to the agent.</summary>
+    public const int MaxPermissionMessageChars = 2000;
 }

@@ -14,6 +14,9 @@ public sealed record LaunchSessionRequest
     public bool? MultiTurn { get; init; }
     public int? MaxAutoResponds { get; init; }
     public Dictionary<string, string>? Env { get; init; }
+
+    /// <summary>One of <see cref="Api.PermissionModes"/>; the node's default for the agent when absent.</summary>
+    public string? PermissionMode { get; init; }
 }
 
 /// <summary>POST /api/sessions/{id}/respond</summary>
@@ -27,4 +30,17 @@ public sealed record RespondRequest
 public sealed record ResumeRequest
 {
     public string? Prompt { get; init; }
+}
+
+/// <summary>POST /api/sessions/{id}/permission: the answer to the permission request the session waits on.</summary>
+public sealed record PermissionAnswerRequest
+{
+    /// <summary>"allow" or "deny".</summary>
+    public string? Decision { get; init; }
+
+    /// <summary>Why, for a deny: the agent passes it on to the model.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Allow the same kind of request for the rest of the session, where the agent can (Claude's "always allow", Codex's "accept for session").</summary>
+    public bool Remember { get; init; }
 }

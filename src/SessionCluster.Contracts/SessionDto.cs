@@ -14,8 +14,28 @@ public sealed record SessionDto
     public required string Workdir { get; init; }
     public string? Model { get; init; }
     public bool MultiTurn { get; init; }
+    /// <summary>One of <see cref="Api.PermissionModes"/>.</summary>
+    public string PermissionMode { get; init; } = "ask";
     public required string Status { get; init; }
     public string? WaitingReason { get; init; }
+
+    /// <summary>What the agent asks, while it waits with reason "question".</summary>
+    public string? Question { get; init; }
+
+    /// <summary>The permission request the session waits on (reason "permission"), if any.</summary>
+    public PermissionRequestDto? PendingPermission { get; init; }
+
+    public int PermissionsAllowed { get; init; }
+    public int PermissionsDenied { get; init; }
+
+    /// <summary>The last permission decisions, oldest first (at most <see cref="ApiLimits.RecentPermissions"/>).</summary>
+    public IReadOnlyList<PermissionDecisionDto> RecentPermissions { get; init; } = [];
+
+    /// <summary>How many tool uses the agent was refused in its last turn (by its own rules or by a deny).</summary>
+    public int LastTurnDenials { get; init; }
+
+    /// <summary>Set while the agent retries the model API (the session has not failed); cleared when a turn ends.</summary>
+    public ApiRetryDto? ApiRetry { get; init; }
     public int TurnsCompleted { get; init; }
     public int RespondCount { get; init; }
     public int AutoRespondCount { get; init; }
@@ -38,6 +58,45 @@ public sealed record SessionDto
     public DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public ErrorContextDto? Error { get; init; }
+}
+
+/// <summary>What an agent asks to do and waits for a person to allow or deny.</summary>
+public sealed record PermissionRequestDto
+{
+    public required string RequestId { get; init; }
+    public required string Tool { get; init; }
+
+    /// <summary>The command, the paths, or the agent's description: one bounded line.</summary>
+    public required string Summary { get; init; }
+    public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>When the request is denied if nobody answers.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>A permission request and how it was answered.</summary>
+public sealed record PermissionDecisionDto
+{
+    public required string RequestId { get; init; }
+    public required string Tool { get; init; }
+    public required string Summary { get; init; }
+
+    /// <summary>"allow" or "deny".</summary>
+    public required string Decision { get; init; }
+    public string? Message { get; init; }
+
+    /// <summary>Who answered: "api" for a person through the API, "timeout" when nobody did in time.</summary>
+    public required string By { get; init; }
+    public DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset DecidedAt { get; init; }
+}
+
+/// <summary>The agent's model API failed and the agent tries again.</summary>
+public sealed record ApiRetryDto
+{
+    public int Attempt { get; init; }
+    public required string Message { get; init; }
+    public DateTimeOffset Since { get; init; }
 }
 
 public sealed record TokenUsageDto

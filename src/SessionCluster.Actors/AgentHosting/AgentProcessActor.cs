@@ -62,7 +62,7 @@ public sealed class AgentProcessActor : ReceiveActor
         try
         {
             // The session's own secrets are hidden as well as the node's.
-            var options = settings.RunOptions with { Redactor = settings.RunOptions.Redactor.Including(start.Request.Env) };
+            var options = settings.RunOptions with { Redactor = settings.RunOptions.Redactor.Including(start.Request.Launch.Env) };
             run = AgentRun.Start(driver, start.Request, options, new Listener(Self));
         }
         catch (AgentStartException ex)

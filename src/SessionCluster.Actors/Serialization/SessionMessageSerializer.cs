@@ -195,13 +195,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
 
     private static P.AgentLaunchRequest ToProto(AgentLaunchRequest r)
     {
-        var p = new P.AgentLaunchRequest { SessionId = r.SessionId, Prompt = r.Prompt, Workdir = r.Workdir, MultiTurn = r.MultiTurn };
-        if (r.Model is not null)
+        var p = new P.AgentLaunchRequest { SessionId = r.SessionId, Prompt = r.Launch.Prompt, Workdir = r.Launch.Workdir, MultiTurn = r.Launch.MultiTurn };
+        if (r.Launch.Model is not null)
         {
-            p.Model = r.Model;
+            p.Model = r.Launch.Model;
         }
 
-        WriteEnv(p.Env, r.Env);
+        WriteEnv(p.Env, r.Launch.Env);
         if (r.ResumeAgentSessionId is not null)
         {
             p.ResumeAgentSessionId = r.ResumeAgentSessionId;
@@ -246,12 +246,15 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         var r = p.Request ?? throw Missing("StartAgent.request");
         return new StartAgent(p.SessionId, p.Agent, new AgentLaunchRequest(
             r.SessionId,
-            r.Prompt,
-            r.Workdir,
-            r.HasModel ? r.Model : null,
-            r.MultiTurn,
-            ReadEnv(r.Env),
-            r.HasResumeAgentSessionId ? r.ResumeAgentSessionId : null));
+            new LaunchSpec(
+                p.Agent,
+                r.Prompt,
+                r.Workdir,
+                r.HasModel ? r.Model : null,
+                r.MultiTurn,
+                0,
+                ReadEnv(r.Env),
+                ResumedFrom: r.HasResumeAgentSessionId ? new ResumeLink(string.Empty, r.ResumeAgentSessionId) : null)));
     }
 
     private static SendInput FromProto(P.SendInput p) => new(p.SessionId, p.Message);

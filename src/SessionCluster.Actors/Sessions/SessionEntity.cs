@@ -201,7 +201,10 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         {
             case AgentObligation.Start:
                 agentHost.Tell(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(
-                    sessionId, state.Prompt, state.Workdir, state.Model, state.MultiTurn, state.Env, state.ResumeAgentSessionId)));
+                    sessionId,
+                    new LaunchSpec(
+                        state.Agent, state.Prompt, state.Workdir, state.Model, state.MultiTurn, state.MaxAutoResponds, state.Env,
+                        ResumedFrom: state.ResumedFromId is null ? null : new ResumeLink(state.ResumedFromId, state.ResumeAgentSessionId ?? string.Empty)))));
                 break;
             case AgentObligation.Interrupt or AgentObligation.Kill:
                 var mode = obligation == AgentObligation.Kill ? StopMode.Kill : StopMode.Interrupt;

@@ -119,12 +119,14 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
 
     private StartAgent Start(string id, bool multiTurn) => new(id, "claude", new AgentLaunchRequest(
         id,
-        "say hello",
-        temp.CreateDirectory("work-" + id),
-        null,
-        multiTurn,
-        AgentTestEnvironment.Claude(model.BaseUrl, temp.CreateDirectory("home-" + id)).ToImmutableSortedDictionary(),
-        null));
+        new LaunchSpec(
+            "claude",
+            "say hello",
+            temp.CreateDirectory("work-" + id),
+            null,
+            multiTurn,
+            0,
+            AgentTestEnvironment.Claude(model.BaseUrl, temp.CreateDirectory("home-" + id)).ToImmutableSortedDictionary())));
 
     private static AgentHostSettings Settings(string executable) => new(
         "node-test",

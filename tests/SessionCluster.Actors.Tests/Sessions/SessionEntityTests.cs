@@ -29,8 +29,8 @@ public sealed class SessionEntityTests : IDisposable
         Assert.Equal(SessionStatus.Starting, state.Status);
         var start = host.ExpectMsg<StartAgent>(Wait);
         Assert.Equal("claude", start.Agent);
-        Assert.Equal("say hello", start.Request.Prompt);
-        Assert.Equal("sk-secret", start.Request.Env["ANTHROPIC_API_KEY"]);
+        Assert.Equal("say hello", start.Request.Launch.Prompt);
+        Assert.Equal("sk-secret", start.Request.Launch.Env["ANTHROPIC_API_KEY"]);
         Assert.Equal(1, journal.Count("journal"));
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using SessionCluster.Domain;
 using System.Text.Json;
 
 namespace SessionCluster.Agents.Tests.Drivers;
@@ -27,7 +29,7 @@ public sealed class ClaudeDriverTests
     {
         var driver = new ClaudeDriver(new ClaudeDriverOptions("/opt/claude/bin/claude", ["--allowedTools", "Bash"]));
 
-        var spec = driver.Launch(Request("go") with { Model = "claude-sonnet", ResumeAgentSessionId = "0b4c-session" });
+        var spec = driver.Launch(Request("go") with { Launch = Request("go").Launch with { Model = "claude-sonnet", ResumedFrom = new ResumeLink("earlier", "0b4c-session") } });
 
         Assert.Equal("/opt/claude/bin/claude", spec.Executable);
         Assert.Equal(
@@ -38,7 +40,7 @@ public sealed class ClaudeDriverTests
     [Fact]
     public void A_blank_model_or_resume_id_adds_nothing()
     {
-        var spec = new ClaudeDriver().Launch(Request("go") with { Model = " ", ResumeAgentSessionId = "" });
+        var spec = new ClaudeDriver().Launch(Request("go") with { Launch = Request("go").Launch with { Model = " ", ResumedFrom = new ResumeLink("earlier", "") } });
         Assert.Equal(BaseArguments, spec.Arguments);
     }
 
@@ -88,5 +90,5 @@ public sealed class ClaudeDriverTests
         Assert.Equal("claude", driver.Agent);
     }
 
-    private static AgentLaunchRequest Request(string prompt) => new("s-1", prompt, "/work/project", null, false, Env, null);
+    private static AgentLaunchRequest Request(string prompt) => new("s-1", new LaunchSpec("claude", prompt, "/work/project", null, false, 0, Env.ToImmutableSortedDictionary()));
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using SessionCluster.Domain;
 
@@ -29,7 +30,7 @@ public sealed class ClaudePermissionDriverTests
             RunsAsRoot = () => false,
         };
 
-        var spec = driver.Launch(Request() with { Model = "m", ResumeAgentSessionId = "s" });
+        var spec = driver.Launch(Request() with { Launch = Request().Launch with { Model = "m", ResumedFrom = new ResumeLink("earlier", "s") } });
 
         Assert.Equal([.. StreamJson, .. flags, "--model", "m", "--resume", "s", "--allowedTools", "Read"], spec.Arguments);
     }
@@ -109,5 +110,5 @@ public sealed class ClaudePermissionDriverTests
             new ClaudeDriver().PermissionResponse(request, allow: true, message: null));
     }
 
-    private static AgentLaunchRequest Request() => new("s-1", "go", "/work/project", null, false, Env, null);
+    private static AgentLaunchRequest Request() => new("s-1", new LaunchSpec("claude", "go", "/work/project", null, false, 0, Env.ToImmutableSortedDictionary()));
 }

@@ -112,7 +112,8 @@ public sealed class ClaudeFailureTests
     public void A_missing_working_directory_is_bad_workdir()
     {
         using var rig = new ClaudeRig();
-        var request = rig.Request("Hi", rig.Env(ScriptedModelServer.UnreachableBaseUrl())) with { Workdir = rig.Workdir.Combine("not-created") };
+        var request = rig.Request("Hi", rig.Env(ScriptedModelServer.UnreachableBaseUrl()));
+        request = request with { Launch = request.Launch with { Workdir = rig.Workdir.Combine("not-created") } };
 
         var e = Assert.Throws<AgentStartException>(() => AgentRun.Start(ClaudeRig.Driver(), request, Options, rig.Listener));
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using SessionCluster.Domain;
 using SessionCluster.Agents.Tests.Support;
 using SessionCluster.Testing;
 
@@ -26,7 +28,9 @@ public sealed class ClaudeRig : IDisposable
         IReadOnlyDictionary<string, string> env,
         bool multiTurn = false,
         string? resume = null) =>
-        new($"test-{Guid.NewGuid():N}", prompt, Workdir.Path, null, multiTurn, env, resume);
+        new($"test-{Guid.NewGuid():N}", new LaunchSpec(
+            "claude", prompt, Workdir.Path, null, multiTurn, 0, env.ToImmutableSortedDictionary(),
+            ResumedFrom: resume is null ? null : new ResumeLink("earlier", resume)));
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using SessionCluster.Agents.Tests.Support;
 using SessionCluster.Domain;
@@ -377,7 +378,7 @@ public sealed class AgentRunRulesTests
     {
         using var agent = new FakeClaude(_ => "true");
         var listener = new RecordingListener();
-        var request = Request() with { Workdir = "/no/such/workdir" };
+        var request = Request() with { Launch = Request().Launch with { Workdir = "/no/such/workdir" } };
 
         var e = Assert.Throws<AgentStartException>(() => AgentRun.Start(agent, request, Options, listener));
 
@@ -399,7 +400,7 @@ public sealed class AgentRunRulesTests
     }
 
     private static AgentLaunchRequest Request(bool multiTurn = false) =>
-        new("s-1", "the prompt", Path.GetTempPath(), null, multiTurn, new Dictionary<string, string>(), null);
+        new("s-1", new LaunchSpec("claude", "the prompt", Path.GetTempPath(), null, multiTurn, 0, ImmutableSortedDictionary<string, string>.Empty));
 
     private sealed class ThrowingOnText : IAgentRunListener
     {

@@ -95,7 +95,7 @@ public sealed class FakeClaude : IAgentDriver, IDisposable
     public string Corpus(string name) => $"'{Path.Combine(CorpusFiles.Directory, name)}'";
 
     public AgentProcessSpec Launch(AgentLaunchRequest request) =>
-        Shell.Script(Script, request.Workdir, request.Env, [ClaudeDriver.UserMessageLine(request.Prompt)], keepStdinOpen: true);
+        Shell.Script(Script, request.Launch.Workdir, request.Launch.Env, [ClaudeDriver.UserMessageLine(request.Launch.Prompt)], keepStdinOpen: true);
 
     public AgentInput Respond(string message, AgentLaunchRequest request, string? agentSessionId) =>
         respond?.Invoke(message) ?? new WriteStdin(ClaudeDriver.UserMessageLine(message));
