@@ -75,3 +75,9 @@ public sealed record AgentPermissionRequest(string RequestId, string Tool, strin
 
 /// <summary>The agent was refused a tool use (by its own rules, or by an answer) and told the model why.</summary>
 public sealed record AgentPermissionDenied(string ToolUseId, string Tool, string Message) : AgentEvent;
+
+/// <summary>
+/// The agent asks the person a question in the middle of a turn and waits for the answer (Codex's
+/// <c>request_user_input</c>); the next respond answers it.
+/// </summary>
+public sealed record AgentQuestion(string RequestId, string Text) : AgentEvent;

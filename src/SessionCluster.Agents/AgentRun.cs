@@ -88,8 +88,9 @@ public sealed class AgentRun : IAsyncDisposable
     /// one stdin line, written the way turns are. Each request is answered once.
     /// </summary>
     /// <param name="message">Why, when denying: the agent tells the model.</param>
+    /// <param name="remember">Allow the same kind of request for the rest of the session, where the agent can.</param>
     /// <exception cref="InvalidOperationException">No such request is pending (never asked, already answered, or its process has exited).</exception>
-    public async Task AnswerPermissionAsync(string requestId, bool allow, string? message = null)
+    public async Task AnswerPermissionAsync(string requestId, bool allow, string? message = null, bool remember = false)
     {
         var running = current;
         if (!running.PendingPermissions.TryRemove(requestId, out var pending))
@@ -97,7 +98,7 @@ public sealed class AgentRun : IAsyncDisposable
             throw new InvalidOperationException($"no permission request {requestId} is pending");
         }
 
-        var line = driver.PermissionResponse(pending, allow, message)
+        var line = driver.PermissionResponse(pending, allow, message, remember)
             ?? throw new InvalidOperationException($"the {driver.Agent} agent cannot answer permission requests");
         if (running.Process.HasExited)
         {

@@ -70,7 +70,7 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
 
     public IAgentOutputParser CreateParser() => new ClaudeStreamJsonParser();
 
-    public string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message) =>
+    public string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message, bool remember) =>
         PermissionResponseLine(request.RequestId, allow, message, request.InputJson);
 
     /// <summary>Claude's flags for a permission mode: every mode that may ask, asks over stdio.</summary>

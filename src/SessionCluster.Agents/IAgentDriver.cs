@@ -17,5 +17,6 @@ public interface IAgentDriver
 
     /// <summary>The stdin line that answers <paramref name="request"/>; null for an agent that never asks.</summary>
     /// <param name="message">Why, for a deny: the agent passes it on to the model.</param>
-    string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message) => null;
+    /// <param name="remember">Allow the same kind of request for the rest of the session, where the agent can.</param>
+    string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message, bool remember) => null;
 }

@@ -25,6 +25,14 @@ public interface IAgentRunListener
     {
     }
 
+    /// <summary>
+    /// The agent asks a question in the middle of its turn and waits (answer with <see cref="AgentRun.RespondAsync"/>).
+    /// The question was reported through <see cref="OnAgentEvent"/> just before.
+    /// </summary>
+    void OnQuestion(AgentQuestion question)
+    {
+    }
+
     /// <summary>A turn ended; <paramref name="next"/> is why the agent now waits (None after an error result).</summary>
     void OnTurnResult(AgentTurnResult result, WaitingReason next);
 

@@ -107,7 +107,7 @@ public sealed class ClaudePermissionDriverTests
         var request = new AgentPermissionRequest("req-3", "Bash", "ls", """{"command":"ls"}""");
         Assert.Equal(
             ClaudeDriver.PermissionResponseLine("req-3", true, null, """{"command":"ls"}"""),
-            new ClaudeDriver().PermissionResponse(request, allow: true, message: null));
+            new ClaudeDriver().PermissionResponse(request, allow: true, message: null, remember: false));
     }
 
     private static AgentLaunchRequest Request() => new("s-1", new LaunchSpec("claude", "go", "/work/project", null, false, 0, Env.ToImmutableSortedDictionary()));
