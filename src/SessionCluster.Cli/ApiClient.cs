@@ -86,6 +86,10 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResponse<SessionDto>> RespondAsync(string id, RespondRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, Api.SessionVerb(id, "respond"), RequestJson.Respond(request), null, static () => WireJson.Default.SessionDto, ct);
 
+    /// <summary>Answers the permission request the session waits on; not retried, like respond (a second answer would meet a 409).</summary>
+    public Task<ApiResponse<SessionDto>> AnswerPermissionAsync(string id, PermissionAnswerRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, Api.SessionVerb(id, "permission"), RequestJson.Permission(request), null, static () => WireJson.Default.SessionDto, ct);
+
     public Task<ApiResponse<SessionDto>> InterruptAsync(string id, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, Api.SessionVerb(id, "interrupt"), null, null, static () => WireJson.Default.SessionDto, ct);
 

@@ -21,6 +21,7 @@ public static class RequestJson
         json.WriteString("workdir", request.Workdir);
         json.WriteString("name", request.Name);
         json.WriteString("model", request.Model);
+        json.WriteString("permissionMode", request.PermissionMode);
         WriteNumberOrNull(json, "maxAutoResponds", request.MaxAutoResponds);
         if (request.MultiTurn is { } multiTurn)
         {
@@ -54,6 +55,13 @@ public static class RequestJson
     });
 
     public static byte[] Resume(ResumeRequest request) => Write(json => json.WriteString("prompt", request.Prompt));
+
+    public static byte[] Permission(PermissionAnswerRequest request) => Write(json =>
+    {
+        json.WriteString("decision", request.Decision);
+        json.WriteString("message", request.Message);
+        json.WriteBoolean("remember", request.Remember);
+    });
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
     {

@@ -63,6 +63,8 @@ public static class SessionCtl
         root.Subcommands.Add(ListCommand.Create(globals, context));
         root.Subcommands.Add(ShowCommand.Create(globals, context));
         root.Subcommands.Add(RespondCommand.Create(globals, context));
+        root.Subcommands.Add(PermissionCommand.Approve(globals, context));
+        root.Subcommands.Add(PermissionCommand.Deny(globals, context));
         root.Subcommands.Add(SessionVerbCommand.Interrupt(globals, context));
         root.Subcommands.Add(SessionVerbCommand.Kill(globals, context));
         root.Subcommands.Add(ResumeCommand.Create(globals, context));

@@ -38,12 +38,18 @@ public static class SessionView
         console.Write(table);
     }
 
-    public static void Detail(IAnsiConsole console, SessionDto s)
+    /// <summary>How many permission decisions <see cref="Detail"/> lists (the session keeps more).</summary>
+    public const int ShownPermissionDecisions = 5;
+
+    public static void Detail(IAnsiConsole console, SessionDto s, DateTimeOffset now)
     {
         if (s.Error is { } error)
         {
             console.Write(ErrorPanel(error));
         }
+
+        WaitingView.Write(console, s, now);
+        Notices(console, s, now);
 
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
         void Row(string name, IRenderable value) => grid.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), value);
@@ -55,6 +61,8 @@ public static class SessionView
         Line("model", s.Model);
         Row("status", Status(s));
         Line("multi-turn", s.MultiTurn ? "yes" : "no");
+        Line("permission mode", s.PermissionMode);
+        Line("permissions", $"{s.PermissionsAllowed} allowed, {s.PermissionsDenied} denied");
         Line("workdir", s.Workdir);
         Line("turns", s.TurnsCompleted.ToString(CultureInfo.InvariantCulture));
         Line("responds", $"{s.RespondCount} ({s.AutoRespondCount} auto of at most {s.MaxAutoResponds})");
@@ -77,12 +85,62 @@ public static class SessionView
         Row("prompt", new Text(s.Prompt));
 
         console.Write(new Panel(grid).Header($"session {Markup.Escape(s.Id)}").Border(BoxBorder.Rounded));
+        RecentPermissions(console, s, now);
 
         if (s.Error is { } tails)
         {
             Tail(console, "stderr (last lines)", tails.StderrTail);
             Tail(console, "output (last lines)", tails.OutputTail);
         }
+    }
+
+    /// <summary>What the session says about its last turn and the model API, one line each.</summary>
+    private static void Notices(IAnsiConsole console, SessionDto s, DateTimeOffset now)
+    {
+        var warning = new Style(Color.Yellow, decoration: Decoration.Bold);
+        if (s.LastTurnDenials > 0)
+        {
+            var uses = s.LastTurnDenials == 1 ? "tool use" : "tool uses";
+            console.Write(new Text($"! the agent was refused {s.LastTurnDenials} {uses} in its last turn\n", warning));
+        }
+
+        if (s.ApiRetry is { } retry)
+        {
+            console.Write(new Text(
+                $"! model API retrying (attempt {retry.Attempt}): {SessionCtl.OneLine(retry.Message)} (since {Ago(retry.Since, now)})\n", warning));
+        }
+    }
+
+    /// <summary>The last permission decisions, oldest first, as the session keeps them.</summary>
+    private static void RecentPermissions(IAnsiConsole console, SessionDto s, DateTimeOffset now)
+    {
+        if (s.RecentPermissions.Count == 0)
+        {
+            return;
+        }
+
+        var shown = s.RecentPermissions.Skip(Math.Max(0, s.RecentPermissions.Count - ShownPermissionDecisions)).ToList();
+        var total = s.PermissionsAllowed + s.PermissionsDenied;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"permission decisions (last {shown.Count} of {Math.Max(total, s.RecentPermissions.Count)})");
+        table.AddColumn(new TableColumn("WHEN").NoWrap());
+        table.AddColumn("TOOL");
+        table.AddColumn("SUMMARY");
+        table.AddColumn("DECISION");
+        table.AddColumn("BY");
+        table.AddColumn("MESSAGE");
+        foreach (var d in shown)
+        {
+            table.AddRow(
+                new Text(Ago(d.DecidedAt, now)),
+                new Text(d.Tool),
+                new Text(d.Summary),
+                new Text(d.Decision, d.Decision == Api.Deny ? new Style(Color.Red) : new Style(Color.Green)),
+                new Text(d.By),
+                new Text(string.IsNullOrEmpty(d.Message) ? "-" : d.Message));
+        }
+
+        console.Write(table);
     }
 
     /// <summary>The status word, coloured, with why it waits when it waits.</summary>
@@ -143,7 +201,7 @@ public static class SessionView
 
     private static string Cost(decimal usd) => "$" + usd.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset at) =>
+    internal static string Time(DateTimeOffset at) =>
         at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
 
     internal static string Ago(DateTimeOffset at, DateTimeOffset now)

@@ -17,6 +17,7 @@ public sealed class RequestJsonTests
             Model = "opus",
             MultiTurn = false,
             MaxAutoResponds = 4,
+            PermissionMode = "accept-edits",
             Env = new Dictionary<string, string> { ["A"] = "1", ["B"] = "" },
         };
 
@@ -43,6 +44,17 @@ public sealed class RequestJsonTests
         AssertSameAsContract(new RespondRequest { Message = "yes", Auto = true }, RequestJson.Respond(new RespondRequest { Message = "yes", Auto = true }));
         AssertSameAsContract(new ResumeRequest { Prompt = "go on" }, RequestJson.Resume(new ResumeRequest { Prompt = "go on" }));
         AssertSameAsContract(new ResumeRequest(), RequestJson.Resume(new ResumeRequest()));
+    }
+
+    [Fact]
+    public void Permission_answers_match_the_contract()
+    {
+        var allow = new PermissionAnswerRequest { Decision = Api.Allow, Remember = true };
+        var deny = new PermissionAnswerRequest { Decision = Api.Deny, Message = "not \"there\" — ünïcode" };
+
+        AssertSameAsContract(allow, RequestJson.Permission(allow));
+        AssertSameAsContract(deny, RequestJson.Permission(deny));
+        AssertSameAsContract(new PermissionAnswerRequest(), RequestJson.Permission(new PermissionAnswerRequest()));
     }
 
     /// <summary>The hand-written JSON has the same properties and values as the serializer would write with <see cref="Api.Json"/>.</summary>

@@ -48,11 +48,16 @@ internal static class LaunchCommand
             HelpName = "KEY[=VALUE]",
             Arity = ArgumentArity.OneOrMore,
         };
+        var permissionMode = new Option<string?>("--permission-mode")
+        {
+            Description = $"What the agent may do without asking: {string.Join(", ", Api.PermissionModes)} [default: the node's for the agent]",
+            HelpName = "mode",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
 
         var command = new Command("launch", "Start a session; prints its id on the first line")
         {
-            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, quiet,
+            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, quiet,
         };
 
         command.SetBody(globals, context, async (run, ct) =>
@@ -69,6 +74,8 @@ internal static class LaunchCommand
                 throw CliFailure.Usage("--agent must not be empty");
             }
 
+            var mode = ParsePermissionMode(parse.GetValue(permissionMode));
+
             var request = new LaunchSessionRequest
             {
                 Agent = agentName,
@@ -78,6 +85,7 @@ internal static class LaunchCommand
                 Model = parse.GetValue(model),
                 MultiTurn = !parse.GetValue(singleTurn),
                 MaxAutoResponds = parse.GetValue(maxAutoResponds),
+                PermissionMode = mode,
                 Env = EnvAssignments.Parse(parse.GetValue(env) ?? [], context.Environment),
             };
 
@@ -89,4 +97,12 @@ internal static class LaunchCommand
 
         return command;
     }
+
+    /// <summary>The mode as the wire spells it, any case accepted; null (the node's default) when not given.</summary>
+    private static string? ParsePermissionMode(string? given) =>
+        given is null
+            ? null
+            : Api.PermissionModes.FirstOrDefault(m => string.Equals(m, given.Trim(), StringComparison.OrdinalIgnoreCase))
+              ?? throw CliFailure.Usage(
+                  $"unknown permission mode '{given}' in --permission-mode; modes are {string.Join(", ", Api.PermissionModes)}");
 }

@@ -20,7 +20,7 @@ internal static class ShowCommand
             }
             else
             {
-                SessionView.Detail(run.Console, session.Value);
+                SessionView.Detail(run.Console, session.Value, DateTimeOffset.UtcNow);
             }
 
             return ExitCodes.Ok;
