@@ -114,15 +114,17 @@ public static class SessionView
     /// <summary>The last permission decisions, oldest first, as the session keeps them.</summary>
     private static void RecentPermissions(IAnsiConsole console, SessionDto s, DateTimeOffset now)
     {
-        if (s.RecentPermissions.Count == 0)
+        // Null when a node from before permission requests leaves the field out (init-only defaults are lost on reading).
+        var recent = s.RecentPermissions ?? [];
+        if (recent.Count == 0)
         {
             return;
         }
 
-        var shown = s.RecentPermissions.Skip(Math.Max(0, s.RecentPermissions.Count - ShownPermissionDecisions)).ToList();
+        var shown = recent.Skip(Math.Max(0, recent.Count - ShownPermissionDecisions)).ToList();
         var total = s.PermissionsAllowed + s.PermissionsDenied;
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"permission decisions (last {shown.Count} of {Math.Max(total, s.RecentPermissions.Count)})");
+            .Title($"permission decisions (last {shown.Count} of {Math.Max(total, recent.Count)})");
         table.AddColumn(new TableColumn("WHEN").NoWrap());
         table.AddColumn("TOOL");
         table.AddColumn("SUMMARY");
