@@ -42,30 +42,7 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>A new working directory on the node, so a test's files are its own.</summary>
     public string NewWorkdir() => temp.CreateDirectory("work-" + Guid.NewGuid().ToString("N")[..8]);
 
-    /// <summary>
-    /// A node with its own data dir under <paramref name="temp"/> that runs both agents against
-    /// <paramref name="modelBaseUrl"/>: claude through ANTHROPIC_BASE_URL, codex through a provider in the seed
-    /// CODEX_HOME every codex session's home is copied from. Both give up on a failing model API within seconds.
-    /// </summary>
-    public static Task<NodeProcess> StartNodeAsync(TempDirectory temp, string modelBaseUrl, string extraHocon = "")
-    {
-        var home = temp.CreateDirectory("home");
-        var environment = new Dictionary<string, string>(AgentTestEnvironment.Claude(modelBaseUrl, home, maxRetries: 2));
-        foreach (var (name, value) in CodexTestEnvironment.Create($"{modelBaseUrl}/v1", home, maxRetries: 0))
-        {
-            environment[name] = value;
-        }
-
-        environment["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = AgentBinaries.Claude;
-        environment["SESSIONCLUSTER_CODEX_EXECUTABLE"] = AgentBinaries.Codex;
-        var config = temp.Combine("test.hocon");
-        File.WriteAllText(config, $$"""
-            sessioncluster.agents {
-              interrupt-grace = 2s
-              codex.seed-home = "{{environment["CODEX_HOME"]}}"
-            }
-            {{extraHocon}}
-            """);
-        return NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
-    }
+    /// <summary>A node with its own data dir under <paramref name="temp"/> that runs both agents (see <see cref="TestNode"/>).</summary>
+    public static Task<NodeProcess> StartNodeAsync(TempDirectory temp, string modelBaseUrl, string extraHocon = "") =>
+        TestNode.StartAsync(temp, modelBaseUrl, extraHocon);
 }
