@@ -8,7 +8,7 @@ using SessionCluster.Testing;
 namespace SessionCluster.Benchmarks;
 
 /// <summary>
-/// A real node process (as the end-to-end tests' NodeFixture starts it: claude runs Bash without asking, at most
+/// A real node process (as the end-to-end tests start it, see <see cref="TestNode"/>: both agents, at most
 /// 2 API retries) with an HTTP client holding its token, its pid, and sessionctl.
 /// </summary>
 public sealed class BenchNode : IAsyncDisposable
@@ -31,36 +31,43 @@ public sealed class BenchNode : IAsyncDisposable
     public string SqliteFile => Path.Combine(Node.DataDir, "sessions.db");
 
     /// <summary>Starts a node with its data dir, home and config under <paramref name="temp"/>; claude's home is <paramref name="home"/>.</summary>
-    public static async Task<BenchNode> StartAsync(TempDirectory temp, string modelBaseUrl, string home)
+    /// <param name="claudeExtraArgs">The node's claude.extra-args: the launch benchmark's <see cref="DirectClaude.ExtraArgs"/> by default.</param>
+    public static async Task<BenchNode> StartAsync(TempDirectory temp, string modelBaseUrl, string home, IReadOnlyList<string>? claudeExtraArgs = null)
     {
+        var environment = TestNode.Environment(modelBaseUrl, home);
         var config = temp.Combine("bench.hocon");
         await File.WriteAllTextAsync(config, $$"""
             sessioncluster.agents {
               interrupt-grace = 2s
-              claude.extra-args = [{{string.Join(", ", DirectClaude.ExtraArgs.Select(a => $"\"{a}\""))}}]
+              claude.extra-args = [{{string.Join(", ", (claudeExtraArgs ?? DirectClaude.ExtraArgs).Select(a => $"\"{a}\""))}}]
+              codex.seed-home = "{{environment["CODEX_HOME"]}}"
             }
             """);
-        var environment = new Dictionary<string, string>(DirectClaude.Environment(modelBaseUrl, home))
-        {
-            ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = AgentBinaries.Claude,
-        };
         var node = await NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
         var http = new HttpClient { BaseAddress = new Uri(node.Url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.Token);
         return new BenchNode(node, http, ProcStat.FindNode(node.DataDir));
     }
 
-    /// <summary>POST /api/sessions: a single-turn claude session.</summary>
-    public async Task<SessionDto> LaunchAsync(string prompt, string workdir)
+    /// <summary>POST /api/sessions: a single-turn session (claude unless told otherwise).</summary>
+    public async Task<SessionDto> LaunchAsync(string prompt, string workdir, string agent = "claude", string? permissionMode = null)
     {
         using var response = await Http.PostAsJsonAsync(Api.Sessions, new LaunchSessionRequest
         {
-            Agent = "claude",
+            Agent = agent,
             Prompt = prompt,
             Workdir = workdir,
             MultiTurn = false,
+            PermissionMode = permissionMode,
         }, Api.Json);
         return await ReadSessionAsync(response, "launch");
+    }
+
+    /// <summary>POST /api/sessions/{id}/permission.</summary>
+    public async Task<SessionDto> AnswerPermissionAsync(string id, string decision)
+    {
+        using var response = await Http.PostAsJsonAsync(Api.SessionVerb(id, "permission"), new PermissionAnswerRequest { Decision = decision }, Api.Json);
+        return await ReadSessionAsync(response, $"permission {id}");
     }
 
     public async Task<SessionDto> GetAsync(string id)

@@ -1,12 +1,13 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [concurrency]
-// No argument runs all three. Exit code 0 unless something failed (a missed target is printed, not an error).
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [concurrency] [permission]
+// No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["parser"] = () => Task.FromResult(ParserBenchmark.Run()),
     ["launch"] = LaunchBenchmark.RunAsync,
     ["concurrency"] = ConcurrencyBenchmark.RunAsync,
+    ["permission"] = PermissionBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;

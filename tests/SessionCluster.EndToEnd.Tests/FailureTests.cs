@@ -26,18 +26,39 @@ public sealed class FailureTests(NodeFixture fixture) : IClassFixture<NodeFixtur
         Assert.Contains("ANTHROPIC_API_KEY", shown.Stdout);
     }
 
-    [Fact]
-    public async Task A_model_api_that_answers_401_fails_the_session_at_once_as_auth()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_model_api_that_answers_401_fails_the_session_at_once_as_auth(string agentName)
     {
+        var agent = AgentUnderTest.Of(agentName);
         fixture.Model.Enqueue(ModelReply.HttpStatus(401, "invalid x-api-key"));
 
-        var launched = await Ctl.SessionAsync("launch", "--workdir", fixture.Workdir, "--prompt", "hello");
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "hello"));
 
-        // Claude itself would retry for minutes; the node's fail-fast policy ends it on the first auth retry.
+        // Both agents would retry for a while; the node's fail-fast policy ends them on the first auth retry.
         var failed = await Ctl.WaitAsync(launched.Id, "failed", timeoutSeconds: 30);
         Assert.Equal("auth", failed.Error!.Kind);
-        Assert.Contains("ANTHROPIC_API_KEY", failed.Error.Suggestion);
-        Assert.Contains($"sessionctl resume {launched.Id}", failed.Error.Suggestion);
+        Assert.Contains(agent.CredentialVariable, failed.Error.Suggestion);
+        Assert.Null(failed.Pid);
+    }
+
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_model_api_that_answers_500_fails_as_a_model_api_error_with_a_suggestion(string agentName)
+    {
+        var agent = AgentUnderTest.Of(agentName);
+        // Claude retries a 500 (CLAUDE_CODE_MAX_RETRIES=2 here: three requests); codex is configured not to.
+        var requests = agentName == "claude" ? 3 : 1;
+        fixture.Model.Enqueue(Enumerable.Repeat<ModelReply>(ModelReply.HttpStatus(500, "scripted overload"), requests).ToArray());
+
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "hello", "--single-turn"));
+
+        var failed = await Ctl.WaitAsync(launched.Id, "failed", timeoutSeconds: 60);
+        Assert.Equal("model-api-error", failed.Error!.Kind);
+        Assert.Contains("500", failed.Error.Message);
+        Assert.False(string.IsNullOrWhiteSpace(failed.Error.Suggestion));
     }
 
     [Fact]

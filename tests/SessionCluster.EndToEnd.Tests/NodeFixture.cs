@@ -2,7 +2,7 @@ using SessionCluster.Testing;
 
 namespace SessionCluster.EndToEnd.Tests;
 
-/// <summary>A scripted model server and a real node whose claude sessions talk to it.</summary>
+/// <summary>A scripted model server and a real node whose claude and codex sessions talk to it.</summary>
 public class NodeFixture : IAsyncLifetime
 {
     private readonly TempDirectory temp = new("sessioncluster-e2e");
@@ -18,11 +18,17 @@ public class NodeFixture : IAsyncLifetime
 
     public string Temp => temp.Path;
 
+    /// <summary>Node configuration the fixture's node starts with, on top of the test defaults.</summary>
+    protected virtual string ExtraHocon => "";
+
+    /// <summary>Where the node's agents send their model requests; the scripted server unless a fixture says otherwise.</summary>
+    protected virtual string ModelBaseUrl(ScriptedModelServer model) => model.BaseUrl;
+
     public virtual async Task InitializeAsync()
     {
         Model = await ScriptedModelServer.StartAsync();
         Workdir = temp.CreateDirectory("work");
-        Node = await StartNodeAsync(temp, Model.BaseUrl);
+        Node = await StartNodeAsync(temp, ModelBaseUrl(Model), ExtraHocon);
         Ctl = new Sessionctl(Node);
     }
 
@@ -33,22 +39,10 @@ public class NodeFixture : IAsyncLifetime
         temp.Dispose();
     }
 
-    /// <summary>A node with its own data dir under <paramref name="temp"/>; claude runs Bash without asking.</summary>
-    public static Task<NodeProcess> StartNodeAsync(TempDirectory temp, string modelBaseUrl, string extraHocon = "")
-    {
-        var config = temp.Combine("test.hocon");
-        File.WriteAllText(config, $$"""
-            sessioncluster.agents {
-              interrupt-grace = 2s
-              claude.extra-args = ["--allowedTools", "Bash"]
-            }
-            {{extraHocon}}
-            """);
-        var environment = new Dictionary<string, string>(
-            AgentTestEnvironment.Claude(modelBaseUrl, temp.CreateDirectory("home"), maxRetries: 2))
-        {
-            ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = AgentBinaries.Claude,
-        };
-        return NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
-    }
+    /// <summary>A new working directory on the node, so a test's files are its own.</summary>
+    public string NewWorkdir() => temp.CreateDirectory("work-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>A node with its own data dir under <paramref name="temp"/> that runs both agents (see <see cref="TestNode"/>).</summary>
+    public static Task<NodeProcess> StartNodeAsync(TempDirectory temp, string modelBaseUrl, string extraHocon = "") =>
+        TestNode.StartAsync(temp, modelBaseUrl, extraHocon);
 }

@@ -4,8 +4,14 @@ using SessionCluster.Testing;
 namespace SessionCluster.EndToEnd.Tests;
 
 /// <summary>A node killed with SIGKILL takes its agents with it, without waiting for the node to come back.</summary>
-public sealed class OrphanTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public sealed class OrphanTests(OrphanTests.BashAllowedNode fixture) : IClassFixture<OrphanTests.BashAllowedNode>
 {
+    /// <summary>Claude runs its Bash tool without asking: the commands here would ask in any mode a root node can run.</summary>
+    public sealed class BashAllowedNode : NodeFixture
+    {
+        protected override string ExtraHocon => """sessioncluster.agents.claude.extra-args = ["--allowedTools", "Bash"]""";
+    }
+
     [Fact]
     public async Task After_a_sigkill_of_the_node_no_process_of_its_sessions_is_left_within_10_seconds()
     {

@@ -2,34 +2,43 @@ using SessionCluster.Testing;
 
 namespace SessionCluster.EndToEnd.Tests;
 
-/// <summary>Real node, real sessionctl, real claude, scripted model server: the lifecycle a person drives.</summary>
+/// <summary>
+/// Real node, real sessionctl, the real agents, scripted model server: the lifecycle a person drives, once per agent.
+/// </summary>
 public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     private Sessionctl Ctl => fixture.Ctl;
 
-    [Fact]
-    public async Task A_single_turn_session_runs_to_completed()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_single_turn_session_runs_to_completed(string agentName)
     {
+        var agent = AgentUnderTest.Of(agentName);
         fixture.Model.Enqueue(ModelReply.Text("Hello from the model"));
 
-        var launched = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "say hello");
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "say hello", "--single-turn"));
         Assert.Equal("starting", launched.Status);
+        Assert.Equal(agentName, launched.Agent);
 
         var done = await Ctl.WaitAsync(launched.Id, "completed");
         Assert.Equal(1, done.TurnsCompleted);
-        Assert.True(done.CostUsd > 0, "cost comes from the result's total_cost_usd");
+        agent.AssertCharged(done);
         Assert.False(string.IsNullOrEmpty(done.AgentSessionId));
         Assert.NotNull(done.Node);
         Assert.NotNull(done.FinishedAt);
         Assert.Null(done.Error);
     }
 
-    [Fact]
-    public async Task A_multi_turn_session_waits_takes_a_respond_and_is_interrupted()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_multi_turn_session_waits_takes_a_respond_and_is_interrupted(string agentName)
     {
+        var agent = AgentUnderTest.Of(agentName);
         fixture.Model.Enqueue(ModelReply.Text("First answer."), ModelReply.Text("Second answer."));
 
-        var launched = await Ctl.SessionAsync("launch", "--workdir", fixture.Workdir, "--prompt", "first");
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "first"));
         var waiting = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
         Assert.Equal(1, waiting.TurnsCompleted);
         Assert.Equal("next-turn", waiting.WaitingReason);
@@ -39,19 +48,46 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
         var waitingAgain = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
         Assert.Equal(2, waitingAgain.TurnsCompleted);
         Assert.Equal(1, waitingAgain.RespondCount);
+        Assert.Equal(launched.Id, waitingAgain.Id);
+        Assert.Equal(1, waitingAgain.ProcessCount);
         Assert.Contains(fixture.Model.TurnRequests, r => r.UserTexts.Any(t => t.Contains("second")));
 
         var interrupted = await Ctl.SessionAsync("interrupt", launched.Id);
         Assert.Equal("interrupted", interrupted.Status);
         await Eventually.HoldsAsync(async () => Assert.Null((await Ctl.SessionAsync("show", launched.Id)).Pid));
+        Assert.Null((await Ctl.SessionAsync("show", launched.Id)).Error);
     }
 
-    [Fact]
-    public async Task A_running_session_is_killed_at_once()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_session_streaming_slowly_is_interrupted_gracefully(string agentName)
     {
+        var agent = AgentUnderTest.Of(agentName);
         fixture.Model.Enqueue(ModelReply.SlowText(Enumerable.Repeat("tick ", 600).ToList(), TimeSpan.FromMilliseconds(100)));
 
-        var launched = await Ctl.SessionAsync("launch", "--workdir", fixture.Workdir, "--prompt", "talk slowly");
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "talk slowly"));
+        await fixture.Model.WaitForTurnRequestAsync(fixture.Model.TurnRequests.Count + 1, TimeSpan.FromSeconds(30));
+
+        var interrupted = await Ctl.SessionAsync("interrupt", launched.Id);
+        Assert.Equal("interrupted", interrupted.Status);
+        await Eventually.HoldsAsync(async () =>
+        {
+            var shown = await Ctl.SessionAsync("show", launched.Id);
+            Assert.Null(shown.Pid);
+            Assert.NotEqual(9, shown.LastSignal);
+        });
+    }
+
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_running_session_is_killed_at_once(string agentName)
+    {
+        var agent = AgentUnderTest.Of(agentName);
+        fixture.Model.Enqueue(ModelReply.SlowText(Enumerable.Repeat("tick ", 600).ToList(), TimeSpan.FromMilliseconds(100)));
+
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "talk slowly"));
         await Ctl.WaitAsync(launched.Id, "running");
 
         var killed = await Ctl.SessionAsync("kill", launched.Id);
@@ -64,23 +100,67 @@ public sealed class SessionLifecycleTests(NodeFixture fixture) : IClassFixture<N
         });
     }
 
-    [Fact]
-    public async Task Resume_starts_a_new_session_linked_to_the_old_one()
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task Resume_starts_a_new_session_linked_to_the_old_one_that_continues_its_conversation(string agentName)
     {
+        var agent = AgentUnderTest.Of(agentName);
         fixture.Model.Enqueue(ModelReply.Text("Remember the number 7."), ModelReply.Text("The number was 7."));
-        var first = await Ctl.SessionAsync("launch", "--single-turn", "--workdir", fixture.Workdir, "--prompt", "remember 7");
+        var first = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "remember 7", "--single-turn"));
         var firstDone = await Ctl.WaitAsync(first.Id, "completed");
 
         var resumed = await Ctl.SessionAsync("resume", first.Id, "what was the number?");
 
         Assert.NotEqual(first.Id, resumed.Id);
         Assert.Equal(first.Id, resumed.ResumedFromId);
+        Assert.Equal(agentName, resumed.Agent);
         var resumedDone = await Ctl.WaitAsync(resumed.Id, "completed");
         Assert.Equal(firstDone.AgentSessionId, resumedDone.AgentSessionId);
         Assert.Contains(resumed.Id, (await Ctl.SessionAsync("show", first.Id)).ResumedAs);
-        // claude --resume sends the earlier conversation again.
+        // The agent's own resume sends the earlier conversation again.
         var resumedTurn = fixture.Model.TurnRequests.Last(r => r.UserTexts.Any(t => t.Contains("what was the number?")));
         Assert.Contains("remember 7", resumedTurn.Body);
+    }
+
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_command_the_mode_allows_really_runs_in_the_workdir(string agentName)
+    {
+        var agent = AgentUnderTest.Of(agentName);
+        var workdir = fixture.NewWorkdir();
+        fixture.Model.Enqueue(agent.RunCommand("printf ran-ok > ran.txt"), ModelReply.Text("Wrote it."));
+
+        var launched = await Ctl.SessionAsync(agent.Launch(workdir, "write ran.txt", "--single-turn", "--permission-mode", "accept-edits"));
+
+        var done = await Ctl.WaitAsync(launched.Id, "completed");
+        Assert.Equal("accept-edits", done.PermissionMode);
+        Assert.Equal("ran-ok", File.ReadAllText(Path.Combine(workdir, "ran.txt")));
+        Assert.Equal(0, done.PermissionsAllowed + done.PermissionsDenied);
+    }
+
+    [Theory]
+    [InlineData("claude")]
+    [InlineData("codex")]
+    public async Task A_final_message_that_asks_waits_with_reason_question_and_its_text(string agentName)
+    {
+        var agent = AgentUnderTest.Of(agentName);
+        fixture.Model.Enqueue(ModelReply.Text("Shall I delete the old branch?"), ModelReply.Text("Deleted."));
+
+        var launched = await Ctl.SessionAsync(agent.Launch(fixture.Workdir, "tidy up"));
+        var asking = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal("question", asking.WaitingReason);
+        Assert.Equal("Shall I delete the old branch?", asking.Question);
+        var shown = await Ctl.RunAsync("show", launched.Id);
+        Assert.Contains("Shall I delete the old branch?", shown.Stdout);
+        Assert.Contains($"sessionctl respond {launched.Id}", shown.Stdout);
+
+        await Ctl.SessionAsync("respond", launched.Id, "yes");
+        var next = await Ctl.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.Equal("next-turn", next.WaitingReason);
+        Assert.Null(next.Question);
+        await Ctl.SessionAsync("kill", launched.Id);
     }
 
     [Fact]
