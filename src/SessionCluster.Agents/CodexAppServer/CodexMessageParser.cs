@@ -62,7 +62,7 @@ public static class CodexMessageParser
 
         if (hasId)
         {
-            return new CodexServerRequest(IdText(id), method, paramsJson, raw);
+            return new CodexServerRequest(IdText(id), method, paramsJson, raw) { IdJson = id.GetRawText() };
         }
 
         if (parameters.ValueKind != JsonValueKind.Object)
