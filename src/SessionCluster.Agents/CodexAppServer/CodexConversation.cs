@@ -20,6 +20,12 @@ public sealed class CodexConversation : IAgentConversation
     /// <summary>JSON-RPC's "method not found": the answer to a server request this client does not serve.</summary>
     public const int MethodNotFound = -32601;
 
+    /// <summary>
+    /// Retries without any answer after which the turn is given up: codex 0.169.0 keeps reconnecting to a model server
+    /// that is down for as long as it runs (request_max_retries does not bound it), so the session would never fail.
+    /// </summary>
+    public const int MaxUnansweredRetries = 2;
+
     private readonly AgentLaunchRequest request;
     private readonly Lock gate = new();
     private readonly Dictionary<string, PendingApproval> approvals = new(StringComparer.Ordinal);
@@ -39,6 +45,8 @@ public sealed class CodexConversation : IAgentConversation
     private string? lastAgentText;
     private int declined;
     private bool apiErrorSeen;
+    private int unansweredRetries;
+    private bool gaveUp;
 
     public CodexConversation(AgentLaunchRequest request)
     {
@@ -71,7 +79,15 @@ public sealed class CodexConversation : IAgentConversation
         var message = CodexMessageParser.Parse(line);
         lock (gate)
         {
-            Read(message, events, replies);
+            try
+            {
+                Read(message, events, replies);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                // A field of another shape than the schema's: keep the line, never fail the run over it.
+                events.Add(new AgentMalformedLine(Bounded(message.RawJson), $"unexpected shape: {e.Message}"));
+            }
         }
     }
 
@@ -209,14 +225,13 @@ public sealed class CodexConversation : IAgentConversation
                 break;
             case CodexErrorNotification e:
                 events.Add(ApiProblem(e));
+                GiveUpIfNothingAnswers(e, events, replies);
                 break;
             case CodexOtherNotification n:
                 CodexItemEvents.Other(n, events);
                 break;
             case CodexUnreadableLine u:
-                events.Add(new AgentMalformedLine(
-                    u.RawJson.Length > AgentMalformedLine.MaxRawChars ? u.RawJson[..AgentMalformedLine.MaxRawChars] : u.RawJson,
-                    "not a JSON-RPC message"));
+                events.Add(new AgentMalformedLine(Bounded(u.RawJson), "not a JSON-RPC message"));
                 break;
         }
     }
@@ -281,8 +296,9 @@ public sealed class CodexConversation : IAgentConversation
 
         activeTurnId = null;
         question = null;
-        var text = completed.Status == "failed" ? completed.ErrorMessage ?? lastAgentText : lastAgentText;
-        events.Add(EndTurn(completed.Status != "completed", completed.Status, text));
+        var status = gaveUp ? "failed" : completed.Status;
+        var text = status == "failed" ? completed.ErrorMessage ?? lastAgentText : lastAgentText;
+        events.Add(EndTurn(status != "completed", status, text));
     }
 
     private AgentTurnResult EndTurn(bool isError, string status, string? text)
@@ -293,6 +309,8 @@ public sealed class CodexConversation : IAgentConversation
         lastAgentText = null;
         declined = 0;
         apiErrorSeen = false;
+        unansweredRetries = 0;
+        gaveUp = false;
         approvals.Clear();
         return result;
     }
@@ -308,6 +326,25 @@ public sealed class CodexConversation : IAgentConversation
 
         apiErrorSeen = true;
         return CodexErrors.ApiError(error.RawJson, error.Message, "error");
+    }
+
+    private void GiveUpIfNothingAnswers(CodexErrorNotification error, ICollection<AgentEvent> events, ICollection<string> replies)
+    {
+        if (!error.WillRetry || gaveUp || CodexErrors.Info(error.RawJson, "error").Status is not null
+            || ++unansweredRetries < MaxUnansweredRetries || activeTurnId is not { } turn || threadId is not { } thread)
+        {
+            return;
+        }
+
+        // Said as the give-up of the model call, then the turn is stopped; its end counts as failed, not as a stop.
+        gaveUp = true;
+        apiErrorSeen = true;
+        events.Add(new AgentApiError("unreachable", $"the model API could not be reached ({unansweredRetries} attempts without an answer); the turn was stopped")
+        {
+            NoAnswer = true,
+            Detail = CodexErrors.Info(error.RawJson, "error").Kind,
+        });
+        replies.Add(Request(new CodexTurnInterrupt(thread, turn)));
     }
 
     private void ServerRequest(CodexServerRequest server, ICollection<AgentEvent> events, ICollection<string> replies)
@@ -384,6 +421,8 @@ public sealed class CodexConversation : IAgentConversation
         var root = document.RootElement;
         return root.ValueKind == JsonValueKind.Object ? (Str(root, "model"), Str(root, "cwd")) : (null, null);
     }
+
+    private static string Bounded(string raw) => raw.Length > AgentMalformedLine.MaxRawChars ? raw[..AgentMalformedLine.MaxRawChars] : raw;
 
     private static bool IsId(string id, long? expected) =>
         expected is { } e && id == e.ToString(CultureInfo.InvariantCulture);

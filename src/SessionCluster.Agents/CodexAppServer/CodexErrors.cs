@@ -45,12 +45,12 @@ internal static partial class CodexErrors
             {
                 JsonValueKind.String => (info.GetString(), null),
                 JsonValueKind.Object => info.EnumerateObject().FirstOrDefault() is { Value.ValueKind: JsonValueKind.Object } kind
-                    ? (kind.Name, kind.Value.TryGetProperty("httpStatusCode", out var s) && s.TryGetInt32(out var status) ? status : null)
+                    ? (kind.Name, kind.Value.TryGetProperty("httpStatusCode", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var status) ? status : null)
                     : (info.EnumerateObject().FirstOrDefault().Name, null),
                 _ => (null, null),
             };
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return (null, null);
         }

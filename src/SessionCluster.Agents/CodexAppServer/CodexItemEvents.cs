@@ -79,7 +79,7 @@ internal static class CodexItemEvents
                 events.Add(new AgentPlan(Plan(parameters)));
                 break;
             case "warning" or "configWarning" or "deprecationNotice" when parameters.ValueKind == JsonValueKind.Object:
-                events.Add(new AgentNotice(n.Method, Str(parameters, "message") ?? n.ParamsJson));
+                events.Add(new AgentNotice(n.Method, Str(parameters, "message") ?? Str(parameters, "summary") ?? n.ParamsJson));
                 break;
             default:
                 events.Add(new AgentUnknown(n.Method, n.RawJson));
