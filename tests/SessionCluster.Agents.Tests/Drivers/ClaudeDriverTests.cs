@@ -20,7 +20,7 @@ public sealed class ClaudeDriverTests
         Assert.Equal("claude", spec.Executable);
         Assert.Equal(BaseArguments, spec.Arguments);
         Assert.Equal("/work/project", spec.WorkingDirectory);
-        Assert.Same(Env, spec.Environment);
+        Assert.Equal(Env, spec.Environment);
         Assert.Equal([ClaudeDriver.UserMessageLine("Fix the tests")], spec.StdinLines);
         Assert.True(spec.KeepStdinOpen);
     }
