@@ -26,7 +26,11 @@ public sealed record AgentToolResult(string ToolUseId, string Content, bool IsEr
 /// A model API call failed and the agent will try again. <paramref name="ErrorStatus"/> is the HTTP status,
 /// or null when no answer came (connection refused, timeout).
 /// </summary>
-public sealed record AgentApiRetry(int Attempt, int MaxRetries, int RetryDelayMs, int? ErrorStatus, string? Error) : AgentEvent;
+public sealed record AgentApiRetry(int Attempt, int MaxRetries, int RetryDelayMs, int? ErrorStatus, string? Error) : AgentEvent
+{
+    /// <summary>The agent says the model API refused its credentials (Claude: <c>authentication_failed</c>); HTTP 401 says so too.</summary>
+    public bool CredentialsRefused { get; init; }
+}
 
 /// <summary>
 /// The agent gave up on the model API and said so as an assistant message
@@ -39,6 +43,12 @@ public sealed record AgentApiError(string Error, string Text) : AgentEvent
 
     /// <summary>The agent's finer reason when it has one (Claude: <c>connection_failed</c>).</summary>
     public string? Detail { get; init; }
+
+    /// <summary>The agent says the model API refused its credentials (Claude: <c>authentication_failed</c>); HTTP 401 says so too.</summary>
+    public bool CredentialsRefused { get; init; }
+
+    /// <summary>The agent says nothing answered at all (Claude: <c>connection_failed</c>): the server is down or unreachable.</summary>
+    public bool NoAnswer { get; init; }
 }
 
 /// <summary>The end of a turn. <paramref name="TotalCostUsd"/> is the conversation's cost so far.</summary>
@@ -81,3 +91,21 @@ public sealed record AgentPermissionDenied(string ToolUseId, string Tool, string
 /// <c>request_user_input</c>); the next respond answers it.
 /// </summary>
 public sealed record AgentQuestion(string RequestId, string Text) : AgentEvent;
+
+/// <summary>
+/// A shell command the agent ran (Codex <c>commandExecution</c>), reported once it ended. <paramref name="Status"/> is
+/// the agent's word (<c>completed</c>, <c>failed</c>, <c>declined</c>); <paramref name="ExitCode"/> is null when it never ran.
+/// </summary>
+public sealed record AgentCommand(string ItemId, string Command, string? Output, int? ExitCode, string Status) : AgentEvent;
+
+/// <summary>Files the agent changed (or proposed to change) in one step (Codex <c>fileChange</c>), once it ended.</summary>
+public sealed record AgentFileChange(string ItemId, IReadOnlyList<string> Paths, string Status) : AgentEvent;
+
+/// <summary>The agent's plan or to-do list as it now stands: one line per step, with its status.</summary>
+public sealed record AgentPlan(string Text) : AgentEvent;
+
+/// <summary>
+/// The agent reports a problem of its own that does not end the turn by itself (Codex <c>thread/status/changed</c>
+/// to <c>systemError</c>, a <c>warning</c>).
+/// </summary>
+public sealed record AgentNotice(string Kind, string Text) : AgentEvent;

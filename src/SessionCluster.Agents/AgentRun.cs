@@ -5,9 +5,10 @@ using SessionCluster.Domain;
 namespace SessionCluster.Agents;
 
 /// <summary>
-/// A session's agent at work: starts its process, reads what it says, applies the run's rules (single-turn
-/// agents get their stdin closed after the first result; refused credentials stop the agent at once; failures
-/// are remembered and reported with the exit) and reports everything to an <see cref="IAgentRunListener"/>.
+/// A session's agent at work: starts its process, moves lines between it and its driver's
+/// <see cref="IAgentConversation"/>, applies the run's rules (stdin closes when the conversation says a turn was the
+/// last; refused credentials stop the agent at once; failures are remembered and reported with the exit) and
+/// reports everything to an <see cref="IAgentRunListener"/>.
 /// </summary>
 public sealed class AgentRun : IAsyncDisposable
 {
@@ -47,47 +48,27 @@ public sealed class AgentRun : IAsyncDisposable
         return run;
     }
 
-    /// <summary>Sends the next turn: a stdin line to the live process, or a new process, as the driver says.</summary>
+    /// <summary>
+    /// Sends a person's message to the live process, as its conversation says: the next turn, or the answer to the
+    /// question the agent asked (see <see cref="IAgentRunListener.OnQuestion"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The agent cannot take input now (its process has exited, or is still busy).</exception>
     public async Task RespondAsync(string message)
     {
         var running = current;
-        switch (driver.Respond(message, request, agentSessionId))
+        if (running.Process.HasExited)
         {
-            case WriteStdin write:
-                if (running.Process.HasExited)
-                {
-                    throw new InvalidOperationException("the agent process has exited; it cannot take input");
-                }
-
-                try
-                {
-                    await running.Process.WriteLineAsync(write.Line);
-                }
-                catch (IOException e)
-                {
-                    // It ended between the check and the write.
-                    throw new InvalidOperationException("the agent process has exited; it cannot take input", e);
-                }
-
-                break;
-            case StartProcess start:
-                if (!running.Pump.IsCompleted)
-                {
-                    throw new InvalidOperationException("the agent is still working on its turn");
-                }
-
-                await running.Process.DisposeAsync();
-                current = Launch(start.Spec);
-                break;
+            throw new InvalidOperationException("the agent process has exited; it cannot take input");
         }
+
+        await WriteAsync(running, running.Conversation.Respond(message), "the agent process has exited; it cannot take input");
     }
 
     /// <summary>
     /// Answers a permission request of the live process (see <see cref="IAgentRunListener.OnPermissionRequest"/>):
-    /// one stdin line, written the way turns are. Each request is answered once.
+    /// one stdin line, as the agent's conversation writes it. Each request is answered once.
     /// </summary>
-    /// <param name="message">Why, when denying: the agent tells the model.</param>
+    /// <param name="message">Why, when denying: the agent tells the model where it can.</param>
     /// <param name="remember">Allow the same kind of request for the rest of the session, where the agent can.</param>
     /// <exception cref="InvalidOperationException">No such request is pending (never asked, already answered, or its process has exited).</exception>
     public async Task AnswerPermissionAsync(string requestId, bool allow, string? message = null, bool remember = false)
@@ -98,29 +79,42 @@ public sealed class AgentRun : IAsyncDisposable
             throw new InvalidOperationException($"no permission request {requestId} is pending");
         }
 
-        var line = driver.PermissionResponse(pending, allow, message, remember)
-            ?? throw new InvalidOperationException($"the {driver.Agent} agent cannot answer permission requests");
+        var exited = $"no permission request {requestId} is pending: the agent process has exited";
         if (running.Process.HasExited)
         {
-            throw new InvalidOperationException($"no permission request {requestId} is pending: the agent process has exited");
+            throw new InvalidOperationException(exited);
         }
 
-        try
-        {
-            await running.Process.WriteLineAsync(line);
-        }
-        catch (IOException e)
-        {
-            // It ended between the check and the write.
-            throw new InvalidOperationException($"no permission request {requestId} is pending: the agent process has exited", e);
-        }
+        await WriteAsync(running, running.Conversation.AnswerPermission(pending, allow, message, remember), exited);
     }
 
-    /// <summary>SIGINT to the agent's group; SIGKILL to its tree after <see cref="AgentRunOptions.InterruptGrace"/> if any of it is still alive.</summary>
+    /// <summary>
+    /// Stops the agent's work gracefully, as its conversation says (Claude: SIGINT to its group; Codex: <c>turn/interrupt</c>,
+    /// then stdin closed); SIGINT, then SIGKILL to its tree, when any of it still lives after <see cref="AgentRunOptions.InterruptGrace"/>.
+    /// </summary>
     public void Interrupt()
     {
         stopRequested = true;
-        current.Process.Interrupt(options.InterruptGrace);
+        var running = current;
+        var process = running.Process;
+        var how = running.Conversation.Interrupt();
+        if (how.Signal)
+        {
+            process.Interrupt(options.InterruptGrace);
+            return;
+        }
+
+        if (how.Line is { } line)
+        {
+            Send(running, line);
+        }
+
+        if (how.CloseInput)
+        {
+            process.CloseInput();
+        }
+
+        _ = SignalIfAliveAfterGraceAsync(process);
     }
 
     /// <summary>SIGKILL at once, to the agent and every process it started.</summary>
@@ -156,7 +150,7 @@ public sealed class AgentRun : IAsyncDisposable
             throw;
         }
 
-        var running = new Running(process, driver.CreateParser(), new TurnObserver());
+        var running = new Running(process, driver.Converse(request), new TurnObserver());
         running.Pump = Task.Run(() => PumpAsync(running));
         return running;
     }
@@ -217,6 +211,7 @@ public sealed class AgentRun : IAsyncDisposable
     private void OnLine(Running running, List<AgentEvent> events, ReadOnlySpan<byte> line, bool truncated)
     {
         events.Clear();
+        running.Replies.Clear();
         if (truncated)
         {
             var prefix = line[..Math.Min(line.Length, AgentMalformedLine.MaxRawChars)];
@@ -226,7 +221,13 @@ public sealed class AgentRun : IAsyncDisposable
         }
         else
         {
-            running.Parser.Parse(line, events);
+            running.Conversation.Read(line, events, running.Replies);
+        }
+
+        // Answers first: the agent may wait for them, and the listener may take its time.
+        foreach (var reply in running.Replies)
+        {
+            Send(running, reply);
         }
 
         foreach (var e in events)
@@ -257,6 +258,9 @@ public sealed class AgentRun : IAsyncDisposable
                 }
 
                 break;
+            case AgentQuestion question:
+                listener.OnQuestion(question);
+                break;
             case AgentPermissionRequest permission:
                 // Known before the listener hears of it, so an answer given from inside the callback is accepted.
                 running.PendingPermissions[permission.RequestId] = permission;
@@ -266,8 +270,8 @@ public sealed class AgentRun : IAsyncDisposable
                 var next = running.Observer.TurnEnded(result, stopRequested);
                 listener.OnTurnResult(result, next);
 
-                // The agent exits once its stdin is closed: after an error, and after a single-turn session's turn.
-                if (result.IsError || !request.Launch.MultiTurn)
+                // The agent exits once its stdin is closed (Claude: after an error, and after a single-turn session's turn).
+                if (running.Conversation.EndsInputAfter(result, request.Launch.MultiTurn))
                 {
                     running.Process.CloseInput();
                 }
@@ -276,11 +280,70 @@ public sealed class AgentRun : IAsyncDisposable
         }
     }
 
-    private sealed class Running(AgentProcess process, IAgentOutputParser parser, TurnObserver observer)
+    /// <summary>Writes <paramref name="line"/> after every line sent before it; a refused write means the process has gone.</summary>
+    private static async Task WriteAsync(Running running, string line, string whenGone)
+    {
+        Task write;
+        lock (running)
+        {
+            write = running.Outbox = WriteAfterAsync(running.Outbox, running.Process, line);
+        }
+
+        try
+        {
+            await write;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // It ended (or its stdin was closed) between the check and the write.
+            throw new InvalidOperationException(whenGone, e);
+        }
+    }
+
+    /// <summary>A line the agent's protocol needs (an answer, a stop): in order, and lost only with the process.</summary>
+    private static void Send(Running running, string line)
+    {
+        lock (running)
+        {
+            running.Outbox = WriteAfterAsync(running.Outbox, running.Process, line);
+        }
+
+        _ = running.Outbox.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private static async Task WriteAfterAsync(Task previous, AgentProcess process, string line)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // That line's writer was told; this one is tried on its own.
+        }
+
+        await process.WriteLineAsync(line);
+    }
+
+    private async Task SignalIfAliveAfterGraceAsync(AgentProcess process)
+    {
+        if (await Task.WhenAny(process.Exited, Task.Delay(options.InterruptGrace)) != process.Exited)
+        {
+            process.Interrupt(options.InterruptGrace);
+        }
+    }
+
+    private sealed class Running(AgentProcess process, IAgentConversation conversation, TurnObserver observer)
     {
         public AgentProcess Process { get; } = process;
 
-        public IAgentOutputParser Parser { get; } = parser;
+        public IAgentConversation Conversation { get; } = conversation;
+
+        /// <summary>The stdin lines the current stdout line asks for; used by the pump only.</summary>
+        public List<string> Replies { get; } = new(2);
+
+        /// <summary>The last stdin write: each write waits for the one before, so lines keep their order.</summary>
+        public Task Outbox { get; set; } = Task.CompletedTask;
 
         public TurnObserver Observer { get; } = observer;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace SessionCluster.Agents;
@@ -58,24 +57,7 @@ internal static class ClaudeControlLines
             }
         }
 
-        return Bounded(string.IsNullOrWhiteSpace(summary) ? description ?? tool : summary);
-    }
-
-    private static string Bounded(string text)
-    {
-        if (text.Length <= AgentPermissionRequest.MaxSummaryChars)
-        {
-            return text;
-        }
-
-        // Cut before a surrogate pair's second half, never inside it.
-        var cut = AgentPermissionRequest.MaxSummaryChars - 1;
-        if (char.IsHighSurrogate(text[cut - 1]))
-        {
-            cut--;
-        }
-
-        return new StringBuilder(text, 0, cut, cut + 1).Append('…').ToString();
+        return PermissionSummary.Bounded(string.IsNullOrWhiteSpace(summary) ? description ?? tool : summary);
     }
 
     private static string? String(JsonElement element, string name) =>

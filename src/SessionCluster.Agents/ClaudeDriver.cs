@@ -32,7 +32,8 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
     /// <exception cref="AgentStartException">Bypass was asked for on a node that runs as root.</exception>
     public AgentProcessSpec Launch(AgentLaunchRequest request)
     {
-        if (options.PermissionMode == ClaudePermissionMode.Bypass && RunsAsRoot())
+        var mode = request.Launch.PermissionMode;
+        if (mode == PermissionMode.Bypass && RunsAsRoot())
         {
             // Claude would exit 1 at once with a message about --dangerously-skip-permissions; say it in our terms.
             throw new AgentStartException(
@@ -41,7 +42,7 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
         }
 
         List<string> arguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
-        arguments.AddRange(PermissionArguments(options.PermissionMode));
+        arguments.AddRange(PermissionArguments(mode));
         if (!string.IsNullOrWhiteSpace(request.Launch.Model))
         {
             arguments.AddRange(["--model", request.Launch.Model]);
@@ -65,22 +66,15 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
             KeepStdinOpen: true);
     }
 
-    public AgentInput Respond(string message, AgentLaunchRequest request, string? agentSessionId) =>
-        new WriteStdin(UserMessageLine(message));
-
-    public IAgentOutputParser CreateParser() => new ClaudeStreamJsonParser();
-
-    public string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message, bool remember) =>
-        PermissionResponseLine(request.RequestId, allow, message, request.InputJson);
+    public IAgentConversation Converse(AgentLaunchRequest request) => new ClaudeConversation();
 
     /// <summary>Claude's flags for a permission mode: every mode that may ask, asks over stdio.</summary>
-    public static IReadOnlyList<string> PermissionArguments(ClaudePermissionMode? mode) => mode switch
+    public static IReadOnlyList<string> PermissionArguments(PermissionMode mode) => mode switch
     {
-        null => [],
-        ClaudePermissionMode.Ask => ["--permission-prompt-tool", "stdio"],
-        ClaudePermissionMode.AcceptEdits => ["--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"],
-        ClaudePermissionMode.Plan => ["--permission-mode", "plan"],
-        ClaudePermissionMode.Bypass => ["--permission-mode", "bypassPermissions"],
+        PermissionMode.Ask => ["--permission-prompt-tool", "stdio"],
+        PermissionMode.AcceptEdits => ["--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio"],
+        PermissionMode.Plan => ["--permission-mode", "plan"],
+        PermissionMode.Bypass => ["--permission-mode", "bypassPermissions"],
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown permission mode"),
     };
 

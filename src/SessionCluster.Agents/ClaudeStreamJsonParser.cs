@@ -15,6 +15,12 @@ namespace SessionCluster.Agents;
 /// </remarks>
 public sealed class ClaudeStreamJsonParser : IAgentOutputParser
 {
+    /// <summary>Claude's word for credentials the model API refused (in <c>api_retry</c> and in API error messages).</summary>
+    public const string AuthenticationFailed = "authentication_failed";
+
+    /// <summary>Claude's <c>api_error</c> when nothing answered (the server is down or unreachable).</summary>
+    public const string ConnectionFailed = "connection_failed";
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     public void Parse(ReadOnlySpan<byte> line, ICollection<AgentEvent> events)
@@ -159,7 +165,11 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
         }
         else if (subtype.SequenceEqual("\"api_retry\""u8))
         {
-            events.Add(new AgentApiRetry(f.Attempt, f.MaxRetries, f.RetryDelayMs, f.ErrorStatus, f.Error.Decode(line)));
+            var error = f.Error.Decode(line);
+            events.Add(new AgentApiRetry(f.Attempt, f.MaxRetries, f.RetryDelayMs, f.ErrorStatus, error)
+            {
+                CredentialsRefused = error == AuthenticationFailed,
+            });
         }
         else if (subtype.SequenceEqual("\"permission_denied\""u8) && ClaudeControlLines.Denied(line) is { } denied)
         {
@@ -186,10 +196,13 @@ public sealed class ClaudeStreamJsonParser : IAgentOutputParser
                     text.Append(text.Length > 0 ? "\n" : string.Empty).Append(b.Text);
                 }
             });
+            var detail = f.ApiError.Decode(line);
             events.Add(new AgentApiError(error, text.ToString())
             {
                 Status = f.ApiErrorStatus,
-                Detail = f.ApiError.Decode(line),
+                Detail = detail,
+                CredentialsRefused = error == AuthenticationFailed,
+                NoAnswer = detail == ConnectionFailed,
             });
             return;
         }

@@ -1,22 +1,18 @@
 namespace SessionCluster.Agents;
 
-/// <summary>One agent kind: how to launch it, how to talk to it, how to read it.</summary>
+/// <summary>One agent kind: how to launch it, and the protocol its processes speak (see <see cref="IAgentConversation"/>).</summary>
 public interface IAgentDriver
 {
-    /// <summary>The agent's name as sessions know it ("claude").</summary>
+    /// <summary>The agent's name as sessions know it ("claude", "codex").</summary>
     string Agent { get; }
 
+    /// <summary>The process to start for <paramref name="request"/>: argv, environment, and the lines written first.</summary>
+    /// <exception cref="AgentStartException">The launch cannot work (a mode the agent refuses, a home it cannot have).</exception>
     AgentProcessSpec Launch(AgentLaunchRequest request);
 
-    /// <summary>How <paramref name="message"/> reaches the agent of a session launched with <paramref name="request"/>.</summary>
-    /// <param name="agentSessionId">The agent's own conversation id, once it has told it.</param>
-    AgentInput Respond(string message, AgentLaunchRequest request, string? agentSessionId);
-
-    /// <summary>A parser for one process's output (parsers may keep state between lines).</summary>
-    IAgentOutputParser CreateParser();
-
-    /// <summary>The stdin line that answers <paramref name="request"/>; null for an agent that never asks.</summary>
-    /// <param name="message">Why, for a deny: the agent passes it on to the model.</param>
-    /// <param name="remember">Allow the same kind of request for the rest of the session, where the agent can.</param>
-    string? PermissionResponse(AgentPermissionRequest request, bool allow, string? message, bool remember) => null;
+    /// <summary>
+    /// The protocol state of one process started from <see cref="Launch"/>: new for every process, as a
+    /// conversation may keep state between lines (ids it waits for, the active turn, pending questions).
+    /// </summary>
+    IAgentConversation Converse(AgentLaunchRequest request);
 }

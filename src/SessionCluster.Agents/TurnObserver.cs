@@ -8,8 +8,6 @@ namespace SessionCluster.Agents;
 /// </summary>
 internal sealed class TurnObserver
 {
-    public const string AuthenticationFailed = "authentication_failed";
-
     // Kept longer than reported so a secret cut by the tail's edge is still whole when it is redacted.
     private readonly TextTail output = new(ErrorContext.OutputTailChars + 1024);
     private bool anyOutput;
@@ -96,7 +94,7 @@ internal sealed class TurnObserver
         return (null, null);
     }
 
-    private static bool IsAuth(AgentApiRetry retry) => retry.Error == AuthenticationFailed || retry.ErrorStatus == 401;
+    private static bool IsAuth(AgentApiRetry retry) => retry.CredentialsRefused || retry.ErrorStatus == 401;
 
     private static bool IsQuestion(string? text) => text?.TrimEnd() is { Length: > 0 } t && (t[^1] == '?' || t[^1] == '？');
 
@@ -114,12 +112,12 @@ internal sealed class TurnObserver
         if (apiErrorThisTurn is { } error)
         {
             var message = string.IsNullOrWhiteSpace(error.Text) ? $"the model API failed ({error.Error})" : error.Text;
-            if (error.Error == AuthenticationFailed || error.Status == 401)
+            if (error.CredentialsRefused || error.Status == 401)
             {
                 return (ErrorKind.Auth, message);
             }
 
-            var noAnswer = error.Status is null && (error.Detail == "connection_failed" || unresolvedRetry is { ErrorStatus: null });
+            var noAnswer = error.Status is null && (error.NoAnswer || unresolvedRetry is { ErrorStatus: null });
             return (noAnswer ? ErrorKind.ModelApiUnreachable : ErrorKind.ModelApiError, message);
         }
 

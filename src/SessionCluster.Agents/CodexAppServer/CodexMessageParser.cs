@@ -53,7 +53,7 @@ public static class CodexMessageParser
 
             if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                var code = error.TryGetProperty("code", out var c) && c.TryGetInt64(out var n) ? n : 0;
+                var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var n) ? n : 0;
                 return new CodexErrorResponse(IdText(id), code, Str(error, "message") ?? "", raw);
             }
 
@@ -62,7 +62,7 @@ public static class CodexMessageParser
 
         if (hasId)
         {
-            return new CodexServerRequest(IdText(id), method, paramsJson, raw);
+            return new CodexServerRequest(IdText(id), method, paramsJson, raw) { IdJson = id.GetRawText() };
         }
 
         if (parameters.ValueKind != JsonValueKind.Object)
@@ -82,7 +82,7 @@ public static class CodexMessageParser
                     Str(parameters, "turnId") ?? "",
                     Counts(usage, "total"),
                     Counts(usage, "last"),
-                    usage.TryGetProperty("modelContextWindow", out var window) && window.TryGetInt64(out var w) ? w : null,
+                    usage.TryGetProperty("modelContextWindow", out var window) && window.ValueKind == JsonValueKind.Number && window.TryGetInt64(out var w) ? w : null,
                     raw),
             "thread/status/changed" => new CodexThreadStatusChanged(
                 Str(parameters, "threadId") ?? "",
@@ -123,7 +123,7 @@ public static class CodexMessageParser
         Str(item, "text"),
         Str(item, "command"),
         Str(item, "aggregatedOutput"),
-        item.TryGetProperty("exitCode", out var code) && code.TryGetInt32(out var c) ? c : null,
+        item.TryGetProperty("exitCode", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var c) ? c : null,
         Str(item, "status"),
         item.GetRawText());
 
@@ -146,7 +146,7 @@ public static class CodexMessageParser
     private static string IdText(JsonElement id) => id.ValueKind == JsonValueKind.String ? id.GetString() ?? "" : id.GetRawText();
 
     private static long Long(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) ? n : 0;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : 0;
 
     private static string? Str(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -13,7 +13,11 @@ public sealed record CodexResponse(string Id, string ResultJson, string RawJson)
 public sealed record CodexErrorResponse(string Id, long Code, string Message, string RawJson) : CodexMessage(RawJson);
 
 /// <summary>A request from codex to the client (an approval, a question for the user): it waits for an answer with this id.</summary>
-public sealed record CodexServerRequest(string Id, string Method, string ParamsJson, string RawJson) : CodexMessage(RawJson);
+public sealed record CodexServerRequest(string Id, string Method, string ParamsJson, string RawJson) : CodexMessage(RawJson)
+{
+    /// <summary>The id exactly as codex wrote it (a number or a JSON string): what the answer must carry.</summary>
+    public string IdJson { get; init; } = Id;
+}
 
 /// <summary>A notification whose method this parser has no record for: kept whole.</summary>
 public sealed record CodexOtherNotification(string Method, string ParamsJson, string RawJson) : CodexMessage(RawJson);

@@ -33,10 +33,21 @@ public static class JsonRpcLine
         new JsonObject { ["method"] = notification.Method }.ToJsonString();
 
     /// <summary>An answer to a request codex sent us (an approval, a question), by the id it gave.</summary>
-    public static string Response(JsonElement id, object result) =>
+    public static string Response(JsonElement id, object result) => Response(id.GetRawText(), result);
+
+    /// <summary>An answer to a request codex sent us, by the id as it wrote it (<see cref="CodexServerRequest.IdJson"/>).</summary>
+    public static string Response(string idJson, object result) =>
         new JsonObject
         {
-            ["id"] = JsonNode.Parse(id.GetRawText()),
-            ["result"] = JsonSerializer.SerializeToNode(result, result.GetType(), Options),
+            ["id"] = JsonNode.Parse(idJson),
+            ["result"] = result as JsonNode ?? JsonSerializer.SerializeToNode(result, result.GetType(), Options),
+        }.ToJsonString();
+
+    /// <summary>A refusal of a request codex sent us (one this client does not serve), so codex does not wait for it.</summary>
+    public static string ErrorResponse(string idJson, int code, string message) =>
+        new JsonObject
+        {
+            ["id"] = JsonNode.Parse(idJson),
+            ["error"] = new JsonObject { ["code"] = code, ["message"] = message },
         }.ToJsonString();
 }

@@ -16,6 +16,7 @@ public static class EnvironmentOverrides
         ["SESSIONCLUSTER_NODE_NAME"] = "sessioncluster.node-name",
         ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
         ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
+        ["SESSIONCLUSTER_CODEX_EXECUTABLE"] = "sessioncluster.agents.codex.executable",
         [SecretsKeyVariable] = "sessioncluster.secrets.key",
         // Cluster TLS: the shared certificate's password stays out of config files.
         ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",

@@ -56,6 +56,7 @@ public static class NodeConfig
             SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
             GenerateSecretsKeyFile = keyFile is null,
             ClusterTls = clusterTls,
+            Codex = CodexOptions(s, dataDir),
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
@@ -63,6 +64,15 @@ public static class NodeConfig
                 s.GetTimeSpan("http.min-request-body-rate-grace"),
                 s.GetTimeSpan("http.request-headers-timeout")),
         };
+    }
+
+    /// <summary>sessioncluster.agents.codex; an empty seed-home is the node's own $CODEX_HOME, else ~/.codex.</summary>
+    private static CodexDriverOptions CodexOptions(Config s, string dataDir)
+    {
+        var seed = NullIfEmpty(s.GetString("agents.codex.seed-home"))
+            ?? NullIfEmpty(Environment.GetEnvironmentVariable("CODEX_HOME"))
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex");
+        return new CodexDriverOptions(s.GetString("agents.codex.executable"), Path.Combine(dataDir, "codex-homes"), Path.GetFullPath(seed));
     }
 
     /// <summary>

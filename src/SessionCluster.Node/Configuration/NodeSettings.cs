@@ -31,6 +31,9 @@ public sealed record NodeSettings(
 {
     /// <summary>Remoting's certificate (sessioncluster.cluster.tls): an init property, so the positional list stays as it is.</summary>
     public ClusterTlsSettings ClusterTls { get; init; } = ClusterTlsSettings.Generated;
+    /// <summary>sessioncluster.agents.codex: the program, the seed CODEX_HOME, and where session homes go (&lt;data-dir&gt;/codex-homes).</summary>
+    public CodexDriverOptions Codex { get; init; } = new();
+
     /// <summary>sessioncluster.sessions.env: which variables a session may set.</summary>
     public EnvPolicy EnvPolicy { get; init; } = EnvPolicy.Default;
 

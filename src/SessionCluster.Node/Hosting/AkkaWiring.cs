@@ -26,7 +26,11 @@ public static class AkkaWiring
 
     /// <summary>The agents this node runs, by name: the one list both the AgentHost and launch validation read.</summary>
     public static IReadOnlyDictionary<string, IAgentDriver> Drivers(NodeSettings settings) =>
-        new Dictionary<string, IAgentDriver> { ["claude"] = new ClaudeDriver(settings.Claude) };
+        new Dictionary<string, IAgentDriver>
+        {
+            ["claude"] = new ClaudeDriver(settings.Claude),
+            ["codex"] = new CodexDriver(settings.Codex),
+        };
 
     public static AkkaConfigurationBuilder AddSessionCluster(
         this AkkaConfigurationBuilder builder,

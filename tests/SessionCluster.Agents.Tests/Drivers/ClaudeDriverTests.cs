@@ -6,8 +6,9 @@ namespace SessionCluster.Agents.Tests.Drivers;
 
 public sealed class ClaudeDriverTests
 {
-    // No permission mode: no permission flags (see ClaudePermissionDriverTests for the modes).
-    private static readonly string[] BaseArguments = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
+    // The default mode, ask: its flags follow the stream-json ones (see ClaudePermissionDriverTests for the modes).
+    private static readonly string[] BaseArguments =
+        ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio"];
 
     private static readonly IReadOnlyDictionary<string, string> Env = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "k" };
 
@@ -19,7 +20,7 @@ public sealed class ClaudeDriverTests
         Assert.Equal("claude", spec.Executable);
         Assert.Equal(BaseArguments, spec.Arguments);
         Assert.Equal("/work/project", spec.WorkingDirectory);
-        Assert.Same(Env, spec.Environment);
+        Assert.Equal(Env, spec.Environment);
         Assert.Equal([ClaudeDriver.UserMessageLine("Fix the tests")], spec.StdinLines);
         Assert.True(spec.KeepStdinOpen);
     }
@@ -45,10 +46,22 @@ public sealed class ClaudeDriverTests
     }
 
     [Fact]
-    public void A_respond_is_one_more_stdin_line()
+    public void A_respond_is_one_more_stdin_line_and_an_interrupt_is_sigint()
     {
-        var input = new ClaudeDriver().Respond("and now the docs", Request("go"), "session-1");
-        Assert.Equal(new WriteStdin(ClaudeDriver.UserMessageLine("and now the docs")), input);
+        var conversation = new ClaudeDriver().Converse(Request("go"));
+
+        Assert.Equal(ClaudeDriver.UserMessageLine("and now the docs"), conversation.Respond("and now the docs"));
+        Assert.Equal(AgentInterrupt.BySignal, conversation.Interrupt());
+    }
+
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(true, true, true)]
+    [InlineData(false, false, true)]
+    public void Stdin_closes_after_an_error_result_or_a_single_turn(bool isError, bool multiTurn, bool ends)
+    {
+        var result = new AgentTurnResult(isError, "success", 0m, TokenUsage.Zero, 1, 0, "done", "s");
+        Assert.Equal(ends, new ClaudeDriver().Converse(Request("go")).EndsInputAfter(result, multiTurn));
     }
 
     [Theory]
@@ -82,11 +95,11 @@ public sealed class ClaudeDriverTests
         Assert.Equal("""{"type":"user","message":{"role":"user","content":"hi \"you\""}}""", ClaudeDriver.UserMessageLine("hi \"you\""));
 
     [Fact]
-    public void Its_parser_is_the_stream_json_one_and_new_each_time()
+    public void Its_conversation_is_new_for_each_process()
     {
         var driver = new ClaudeDriver();
-        Assert.IsType<ClaudeStreamJsonParser>(driver.CreateParser());
-        Assert.NotSame(driver.CreateParser(), driver.CreateParser());
+        Assert.IsType<ClaudeConversation>(driver.Converse(Request("go")));
+        Assert.NotSame(driver.Converse(Request("go")), driver.Converse(Request("go")));
         Assert.Equal("claude", driver.Agent);
     }
 

@@ -12,25 +12,22 @@ public sealed class ClaudePermissionDriverTests
     private static readonly IReadOnlyDictionary<string, string> Env = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "k" };
 
     [Fact]
-    public void Without_a_mode_claude_gets_no_permission_flags_and_refuses_on_its_own()
-    {
-        Assert.Null(new ClaudeDriverOptions().PermissionMode);
-        Assert.Empty(ClaudeDriver.PermissionArguments(null));
-    }
+    public void A_launch_without_a_mode_asks_over_stdio() =>
+        Assert.Equal(PermissionMode.Ask, Request().Launch.PermissionMode);
 
     [Theory]
-    [InlineData(ClaudePermissionMode.Ask, new[] { "--permission-prompt-tool", "stdio" })]
-    [InlineData(ClaudePermissionMode.AcceptEdits, new[] { "--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio" })]
-    [InlineData(ClaudePermissionMode.Plan, new[] { "--permission-mode", "plan" })]
-    [InlineData(ClaudePermissionMode.Bypass, new[] { "--permission-mode", "bypassPermissions" })]
-    public void Each_mode_puts_its_flags_after_the_stream_json_ones_and_before_model_resume_and_extras(ClaudePermissionMode mode, string[] flags)
+    [InlineData(PermissionMode.Ask, new[] { "--permission-prompt-tool", "stdio" })]
+    [InlineData(PermissionMode.AcceptEdits, new[] { "--permission-mode", "acceptEdits", "--permission-prompt-tool", "stdio" })]
+    [InlineData(PermissionMode.Plan, new[] { "--permission-mode", "plan" })]
+    [InlineData(PermissionMode.Bypass, new[] { "--permission-mode", "bypassPermissions" })]
+    public void Each_mode_puts_its_flags_after_the_stream_json_ones_and_before_model_resume_and_extras(PermissionMode mode, string[] flags)
     {
-        var driver = new ClaudeDriver(new ClaudeDriverOptions("claude", ["--allowedTools", "Read"]) { PermissionMode = mode })
+        var driver = new ClaudeDriver(new ClaudeDriverOptions("claude", ["--allowedTools", "Read"]))
         {
             RunsAsRoot = () => false,
         };
 
-        var spec = driver.Launch(Request() with { Launch = Request().Launch with { Model = "m", ResumedFrom = new ResumeLink("earlier", "s") } });
+        var spec = driver.Launch(Request(mode) with { Launch = Request(mode).Launch with { Model = "m", ResumedFrom = new ResumeLink("earlier", "s") } });
 
         Assert.Equal([.. StreamJson, .. flags, "--model", "m", "--resume", "s", "--allowedTools", "Read"], spec.Arguments);
     }
@@ -38,9 +35,9 @@ public sealed class ClaudePermissionDriverTests
     [Fact]
     public void Bypass_on_a_root_node_fails_before_any_spawn_and_says_what_to_do_instead()
     {
-        var driver = new ClaudeDriver(new ClaudeDriverOptions { PermissionMode = ClaudePermissionMode.Bypass }) { RunsAsRoot = () => true };
+        var driver = new ClaudeDriver(new ClaudeDriverOptions()) { RunsAsRoot = () => true };
 
-        var e = Assert.Throws<AgentStartException>(() => driver.Launch(Request()));
+        var e = Assert.Throws<AgentStartException>(() => driver.Launch(Request(PermissionMode.Bypass)));
 
         Assert.Equal(ErrorKind.AgentError, e.Kind);
         Assert.Contains("bypass cannot run as root", e.Message);
@@ -49,13 +46,13 @@ public sealed class ClaudePermissionDriverTests
     }
 
     [Theory]
-    [InlineData(ClaudePermissionMode.Ask)]
-    [InlineData(ClaudePermissionMode.AcceptEdits)]
-    [InlineData(ClaudePermissionMode.Plan)]
-    public void Other_modes_launch_as_root(ClaudePermissionMode mode)
+    [InlineData(PermissionMode.Ask)]
+    [InlineData(PermissionMode.AcceptEdits)]
+    [InlineData(PermissionMode.Plan)]
+    public void Other_modes_launch_as_root(PermissionMode mode)
     {
-        var driver = new ClaudeDriver(new ClaudeDriverOptions { PermissionMode = mode }) { RunsAsRoot = () => true };
-        Assert.NotEmpty(driver.Launch(Request()).Arguments);
+        var driver = new ClaudeDriver(new ClaudeDriverOptions()) { RunsAsRoot = () => true };
+        Assert.NotEmpty(driver.Launch(Request(mode)).Arguments);
     }
 
     [Fact]
@@ -107,8 +104,9 @@ public sealed class ClaudePermissionDriverTests
         var request = new AgentPermissionRequest("req-3", "Bash", "ls", """{"command":"ls"}""");
         Assert.Equal(
             ClaudeDriver.PermissionResponseLine("req-3", true, null, """{"command":"ls"}"""),
-            new ClaudeDriver().PermissionResponse(request, allow: true, message: null, remember: false));
+            new ClaudeDriver().Converse(Request()).AnswerPermission(request, allow: true, message: null, remember: false));
     }
 
-    private static AgentLaunchRequest Request() => new("s-1", new LaunchSpec("claude", "go", "/work/project", null, false, 0, Env.ToImmutableSortedDictionary()));
+    private static AgentLaunchRequest Request(PermissionMode mode = PermissionMode.Ask) =>
+        new("s-1", new LaunchSpec("claude", "go", "/work/project", null, false, 0, Env.ToImmutableSortedDictionary(), mode));
 }

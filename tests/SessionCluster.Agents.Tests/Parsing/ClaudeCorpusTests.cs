@@ -95,7 +95,7 @@ public sealed class ClaudeCorpusTests
 
         Assert.Equal(3, events.Count);
         Assert.IsType<AgentInit>(events[0]);
-        Assert.Equal(new AgentApiError("authentication_failed", "Not logged in · Please run /login"), events[1]);
+        Assert.Equal(new AgentApiError("authentication_failed", "Not logged in · Please run /login") { CredentialsRefused = true }, events[1]);
         var result = Assert.IsType<AgentTurnResult>(events[2]);
         Assert.True(result.IsError);
         Assert.Equal("Not logged in · Please run /login", result.ResultText);

@@ -145,8 +145,8 @@ public sealed class ClaudeParserEdgeTests
             {"type":"assistant","message":{"content":[{"type":"text","text":"API Error: Connection refused"}]},"error":"server_error","is_api_error_message":true,"api_error":"connection_failed"}
             """u8);
 
-        Assert.Equal(new AgentApiError("authentication_failed", "Failed to authenticate. API Error: 401 nope") { Status = 401 }, Assert.Single(refused));
-        Assert.Equal(new AgentApiError("server_error", "API Error: Connection refused") { Detail = "connection_failed" }, Assert.Single(unreachable));
+        Assert.Equal(new AgentApiError("authentication_failed", "Failed to authenticate. API Error: 401 nope") { Status = 401, CredentialsRefused = true }, Assert.Single(refused));
+        Assert.Equal(new AgentApiError("server_error", "API Error: Connection refused") { Detail = "connection_failed", NoAnswer = true }, Assert.Single(unreachable));
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class ClaudeParserEdgeTests
         var e = Assert.Single(parser.Parse("""
             {"type":"system","subtype":"api_retry","attempt":1,"max_retries":1,"retry_delay_ms":506,"error_status":401,"error":"authentication_failed","session_id":"s"}
             """u8));
-        Assert.Equal(new AgentApiRetry(1, 1, 506, 401, "authentication_failed"), e);
+        Assert.Equal(new AgentApiRetry(1, 1, 506, 401, "authentication_failed") { CredentialsRefused = true }, e);
     }
 
     [Fact]

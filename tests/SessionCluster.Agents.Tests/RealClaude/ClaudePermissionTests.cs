@@ -21,7 +21,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_allow"), Text("Marker written."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Ask), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Ask), Options, rig.Listener);
         var request = await rig.Listener.WaitForPermissionRequestAsync(1, Deadlines.Agent);
 
         Assert.Equal(("Bash", Command), (request.Tool, request.Summary));
@@ -47,7 +47,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_deny"), Text("Understood, I will not write it."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Ask), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Ask), Options, rig.Listener);
         var request = await rig.Listener.WaitForPermissionRequestAsync(1, Deadlines.Agent);
         await run.AnswerPermissionAsync(request.RequestId, allow: false, "Not on this machine, please.");
         var exit = await rig.Listener.WaitForExitAsync(Deadlines.Agent);
@@ -69,7 +69,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_once"), Text("Done."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Ask), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Ask), Options, rig.Listener);
         var request = await rig.Listener.WaitForPermissionRequestAsync(1, Deadlines.Agent);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => run.AnswerPermissionAsync("no-such-request", allow: true));
@@ -87,7 +87,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_edits"), Text("Marker written."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.AcceptEdits), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.AcceptEdits), Options, rig.Listener);
         var exit = await rig.Listener.WaitForExitAsync(Deadlines.Agent);
 
         Assert.Equal((0, null), (exit.ExitCode, exit.ObservedFailure));
@@ -102,7 +102,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_killed"), Text("Done."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Ask), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Ask), Options, rig.Listener);
         var request = await rig.Listener.WaitForPermissionRequestAsync(1, Deadlines.Agent);
         run.Kill();
         await rig.Listener.WaitForExitAsync(Deadlines.Agent);
@@ -118,7 +118,7 @@ public sealed class ClaudePermissionTests
         await using var server = await ScriptedModelServer.StartAsync(WriteMarker("toolu_perm_plan"), Text("I will only plan."));
         using var rig = new ClaudeRig();
 
-        await using var run = AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Plan), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener);
+        await using var run = AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Plan), Options, rig.Listener);
         var exit = await rig.Listener.WaitForExitAsync(Deadlines.Agent);
 
         Assert.Equal((0, null), (exit.ExitCode, exit.ObservedFailure));
@@ -144,7 +144,7 @@ public sealed class ClaudePermissionTests
         using var rig = new ClaudeRig();
 
         var e = Assert.Throws<AgentStartException>(() =>
-            AgentRun.Start(ClaudeRig.Driver(ClaudePermissionMode.Bypass), rig.Request("Write the marker", rig.Env(server.BaseUrl)), Options, rig.Listener));
+            AgentRun.Start(ClaudeRig.Driver(), rig.Request("Write the marker", rig.Env(server.BaseUrl), mode: PermissionMode.Bypass), Options, rig.Listener));
 
         Assert.Equal(ErrorKind.AgentError, e.Kind);
         Assert.Contains("bypass cannot run as root", e.Message);

@@ -17,9 +17,6 @@ public sealed class ClaudeRig : IDisposable
     public static ClaudeDriver Driver(params string[] extraArguments) =>
         new(new ClaudeDriverOptions(AgentBinaries.Claude, extraArguments));
 
-    public static ClaudeDriver Driver(ClaudePermissionMode mode) =>
-        new(new ClaudeDriverOptions(AgentBinaries.Claude) { PermissionMode = mode });
-
     public IReadOnlyDictionary<string, string> Env(string baseUrl, string apiKey = AgentTestEnvironment.TestApiKey, int? maxRetries = null) =>
         AgentTestEnvironment.Claude(baseUrl, Home.Path, apiKey, maxRetries);
 
@@ -27,9 +24,10 @@ public sealed class ClaudeRig : IDisposable
         string prompt,
         IReadOnlyDictionary<string, string> env,
         bool multiTurn = false,
-        string? resume = null) =>
+        string? resume = null,
+        PermissionMode mode = PermissionMode.Ask) =>
         new($"test-{Guid.NewGuid():N}", new LaunchSpec(
-            "claude", prompt, Workdir.Path, null, multiTurn, 0, env.ToImmutableSortedDictionary(),
+            "claude", prompt, Workdir.Path, null, multiTurn, 0, env.ToImmutableSortedDictionary(), mode,
             ResumedFrom: resume is null ? null : new ResumeLink("earlier", resume)));
 
     public void Dispose()

@@ -339,41 +339,6 @@ public sealed class AgentRunRulesTests
     }
 
     [Fact]
-    public async Task A_driver_that_starts_a_process_per_turn_gets_one_after_the_previous_ended()
-    {
-        // Codex's way: each respond is a new process. Here the new process is a script that answers once.
-        using var agent = new FakeClaude(
-            f => $"cat {f.File(Init(), Text("turn one"), Result("turn one"))}",
-            respond: message => new StartProcess(Shell.Script($"echo '{Text(message)}'; echo '{Result(message)}'")));
-        var listener = new RecordingListener();
-
-        await using var run = AgentRun.Start(agent, Request(multiTurn: true), Options, listener);
-        var firstPid = run.Pid;
-        await listener.WaitForExitAsync(Deadlines.Script);
-        await run.RespondAsync("turn two");
-        await listener.WaitForExitAsync(Deadlines.Script, count: 2);
-
-        Assert.Equal([firstPid, run.Pid], listener.Pids);
-        Assert.NotEqual(firstPid, run.Pid);
-        Assert.Equal(["turn one", "turn two"], listener.Results.Select(r => r.Result.ResultText));
-        Assert.Equal(2, listener.Exits.Count);
-    }
-
-    [Fact]
-    public async Task A_new_process_is_refused_while_the_current_one_still_works()
-    {
-        using var agent = new FakeClaude(
-            f => $"cat {f.File(Init())}; exec sleep 120",
-            respond: _ => new StartProcess(Shell.Script("true")));
-        var listener = new RecordingListener();
-
-        await using var run = AgentRun.Start(agent, Request(multiTurn: true), Options, listener);
-        await listener.WaitForEventAsync<AgentInit>(Deadlines.Script);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => run.RespondAsync("too soon"));
-    }
-
-    [Fact]
     public void A_run_that_cannot_start_throws_and_reports_nothing()
     {
         using var agent = new FakeClaude(_ => "true");

@@ -12,13 +12,11 @@ public sealed class FakeClaude : IAgentDriver, IDisposable
     public const string SessionId = "5e55-fake-session";
 
     private readonly TempDirectory files = new("fake-claude");
-    private readonly Func<string, AgentInput>? respond;
     private int fileCount;
 
-    public FakeClaude(Func<FakeClaude, string> script, Func<string, AgentInput>? respond = null)
+    public FakeClaude(Func<FakeClaude, string> script)
     {
         Script = script(this);
-        this.respond = respond;
     }
 
     public string Agent => "fake-claude";
@@ -97,10 +95,8 @@ public sealed class FakeClaude : IAgentDriver, IDisposable
     public AgentProcessSpec Launch(AgentLaunchRequest request) =>
         Shell.Script(Script, request.Launch.Workdir, request.Launch.Env, [ClaudeDriver.UserMessageLine(request.Launch.Prompt)], keepStdinOpen: true);
 
-    public AgentInput Respond(string message, AgentLaunchRequest request, string? agentSessionId) =>
-        respond?.Invoke(message) ?? new WriteStdin(ClaudeDriver.UserMessageLine(message));
-
-    public IAgentOutputParser CreateParser() => new ClaudeStreamJsonParser();
+    /// <summary>Claude's own conversation: stream-json lines, a user line per respond, SIGINT to interrupt.</summary>
+    public IAgentConversation Converse(AgentLaunchRequest request) => new ClaudeConversation();
 
     public void Dispose() => files.Dispose();
 

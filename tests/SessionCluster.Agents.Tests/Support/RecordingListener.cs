@@ -33,6 +33,10 @@ public sealed class RecordingListener : IAgentRunListener
 
     public void OnPermissionRequest(AgentPermissionRequest request) => Add(new PermissionRequest(request));
 
+    public void OnQuestion(AgentQuestion question) => Add(new Question(question));
+
+    public IReadOnlyList<AgentQuestion> Questions => Snapshot(calls.OfType<Question>().Select(q => q.Asked));
+
     public void OnTurnResult(AgentTurnResult result, WaitingReason next) => Add(new TurnResult(result, next));
 
     public void OnExit(AgentExit exit) => Add(exit);
@@ -111,6 +115,8 @@ public sealed class RecordingListener : IAgentRunListener
     public sealed record SessionId(string Id, string? Model);
 
     public sealed record PermissionRequest(AgentPermissionRequest Request);
+
+    public sealed record Question(AgentQuestion Asked);
 
     public sealed record TurnResult(AgentTurnResult Result, WaitingReason Next);
 }
