@@ -6,9 +6,9 @@ using SessionCluster.Testing;
 namespace SessionCluster.Benchmarks;
 
 /// <summary>
-/// Launch overhead of the node: claude started directly vs. through <c>sessionctl launch</c>, same model server,
+/// Launch overhead of the node: the agent (claude, or codex app-server) started directly vs. through <c>sessionctl launch</c>, same model server,
 /// same home, same run, alternating. The agent's first event is observed as its first model request at the server
-/// (the node's path cannot be watched on claude's stdout without changing the node); the direct path also times its
+/// (the node's path cannot be watched on the agent's stdout without changing the node); the direct path also times its
 /// first stdout line, so the gap between the two is printed.
 /// </summary>
 public static class LaunchBenchmark
@@ -17,13 +17,14 @@ public static class LaunchBenchmark
     private const int Warmups = 2;
     private const double TargetRatio = 1.10;
 
-    public static async Task<IReadOnlyList<Verdict>> RunAsync()
+    public static async Task<IReadOnlyList<Verdict>> RunAsync(string agent)
     {
         using var temp = new TempDirectory("sessioncluster-bench-launch");
         await using var model = await ScriptedModelServer.StartAsync();
         model.DefaultReply = ModelReply.Text("Hello from the scripted model.");
         var home = temp.CreateDirectory("home");
         var workdir = temp.CreateDirectory("work");
+        var directHomes = temp.CreateDirectory("direct-codex-homes");
         await using var node = await BenchNode.StartAsync(temp, model.BaseUrl, home);
         Report.Line("model server", model.BaseUrl);
         Report.Line("node", $"{node.Node.Url} (pid {node.Pid}, data dir {node.Node.DataDir})");
@@ -42,10 +43,13 @@ public static class LaunchBenchmark
             {
                 if ((leg == 0) == directFirst)
                 {
-                    var run = await DirectClaude.RunAsync(model, home, workdir, $"bench direct {i} {Guid.NewGuid():N}: say hello");
+                    var prompt = $"bench direct {i} {Guid.NewGuid():N}: say hello";
+                    var run = agent == "claude"
+                        ? await DirectClaude.RunAsync(model, home, workdir, prompt)
+                        : await DirectCodex.RunAsync(model, home, directHomes, workdir, prompt);
                     if (run.ExitCode != 0)
                     {
-                        throw new InvalidOperationException($"direct claude exited {run.ExitCode}");
+                        throw new InvalidOperationException($"direct {agent} exited {run.ExitCode}");
                     }
 
                     Console.WriteLine($"  {(measured ? "run" : "warm-up")} {i}: direct  first stdout {Report.Ms(run.FirstStdoutMs)}, first request {Report.Ms(run.FirstRequestMs)}, result {Report.Ms(run.ResultMs)}, {run.StdoutLines} stdout lines");
@@ -60,8 +64,8 @@ public static class LaunchBenchmark
                 }
                 else
                 {
-                    var run = await ThroughNodeAsync(node, model, workdir, $"bench node {i} {Guid.NewGuid():N}: say hello");
-                    Console.WriteLine($"  {(measured ? "run" : "warm-up")} {i}: node    sessionctl launch took {Report.Ms(run.Ctl)}, first request {Report.Ms(run.AfterReturn)} after it returned ({Report.Ms(run.Total)} after it started); claude started {Report.Ms(run.SpawnAfterCtlStart)} after sessionctl, its first request {Report.Ms(run.ClaudeToRequest)} later");
+                    var run = await ThroughNodeAsync(node, model, agent, workdir, $"bench node {i} {Guid.NewGuid():N}: say hello");
+                    Console.WriteLine($"  {(measured ? "run" : "warm-up")} {i}: node    sessionctl launch took {Report.Ms(run.Ctl)}, first request {Report.Ms(run.AfterReturn)} after it returned ({Report.Ms(run.Total)} after it started); {agent} started {Report.Ms(run.SpawnAfterCtlStart)} after sessionctl, its first request {Report.Ms(run.ClaudeToRequest)} later");
                     if (measured)
                     {
                         nodeAfterReturn.Add(run.AfterReturn);
@@ -84,10 +88,10 @@ public static class LaunchBenchmark
         Report.Line("node: sessionctl launch start -> return", Report.Spread(ctlDuration));
         if (nodeSpawn.Count > 0)
         {
-            Report.Line("node: sessionctl launch start -> claude started (kernel)", Report.Spread(nodeSpawn));
-            Report.Line("node: claude started (kernel) -> first model request", Report.Spread(nodeClaudeToRequest));
-            Report.Line("direct: our start timestamp -> claude started (kernel)", directKernelLag.Count > 0 ? Report.Spread(directKernelLag) : "n/a");
-            Report.Line("ratio claude start -> first request, node / direct [information]",
+            Report.Line($"node: sessionctl launch start -> {agent} started (kernel)", Report.Spread(nodeSpawn));
+            Report.Line($"node: {agent} started (kernel) -> first model request", Report.Spread(nodeClaudeToRequest));
+            Report.Line($"direct: our start timestamp -> {agent} started (kernel)", directKernelLag.Count > 0 ? Report.Spread(directKernelLag) : "n/a");
+            Report.Line($"ratio {agent} start -> first request, node / direct [information]",
                 (Report.Median(nodeClaudeToRequest) / Report.Median(directRequest)).ToString("0.000", Report.Invariant));
         }
 
@@ -97,7 +101,7 @@ public static class LaunchBenchmark
         Report.Line("ratio node (from sessionctl start) / direct [information]", totalRatio.ToString("0.000", Report.Invariant));
         return
         [
-            Report.Print(new Verdict("launch", "median time to first model request, node (from sessionctl launch return) / direct (from process start)",
+            Report.Print(new Verdict(agent == "claude" ? "launch" : "codex-launch", $"{agent}: median time to first model request, node (from sessionctl launch return) / direct (from process start)",
                 $"{ratio:0.000} ({Report.Ms(Report.Median(nodeAfterReturn))} / {Report.Ms(Report.Median(directRequest))})",
                 $"<= {TargetRatio:0.00}", ratio <= TargetRatio)),
         ];
@@ -115,14 +119,14 @@ public static class LaunchBenchmark
 
     /// <returns>
     /// Milliseconds from sessionctl's return and from its start to the first model request, its own duration, and
-    /// (from the kernel's start time of the node's claude child, 10 ms ticks; NaN when it was gone already) when claude
-    /// was started after sessionctl started and how long claude took from its start to the request.
+    /// (from the kernel's start time of the node's agent child, 10 ms ticks; NaN when it was gone already) when the agent
+    /// was started after sessionctl started and how long it took from its start to the request.
     /// </returns>
     private static async Task<NodeRun> ThroughNodeAsync(
-        BenchNode node, ScriptedModelServer model, string workdir, string prompt)
+        BenchNode node, ScriptedModelServer model, string agent, string workdir, string prompt)
     {
         var firstRequest = FirstRequest.Watch(model, prompt);
-        var ctl = await node.SessionctlAsync("launch", "--single-turn", "--workdir", workdir, "--prompt", prompt, "--json");
+        var ctl = await node.SessionctlAsync("launch", "--agent", agent, "--single-turn", "--workdir", workdir, "--prompt", prompt, "--json");
         if (ctl.ExitCode != 0)
         {
             throw new InvalidOperationException($"sessionctl launch exited {ctl.ExitCode}: {ctl.Stdout} {ctl.Stderr}\nnode:\n{node.Node.Output}");
@@ -132,7 +136,7 @@ public static class LaunchBenchmark
             ?? throw new InvalidOperationException($"sessionctl printed no session: {ctl.Stdout}");
         var requestAt = await firstRequest.At(TimeSpan.FromSeconds(120));
 
-        // claude is still alive here (it has the reply to read and a result to print): its start time is on record.
+        // The agent is still alive here (it has the reply to read and a result to print): its start time is on record.
         var children = ProcStart.Children(node.Pid);
         var spawnedAt = children.Count == 1 ? ProcStart.StopwatchTimestamp(children[0]) : null;
 

@@ -1,11 +1,12 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [concurrency] [permission]
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["parser"] = () => Task.FromResult(ParserBenchmark.Run()),
-    ["launch"] = LaunchBenchmark.RunAsync,
+    ["launch"] = () => LaunchBenchmark.RunAsync("claude"),
+    ["codex-launch"] = () => LaunchBenchmark.RunAsync("codex"),
     ["concurrency"] = ConcurrencyBenchmark.RunAsync,
     ["permission"] = PermissionBenchmark.RunAsync,
 };
