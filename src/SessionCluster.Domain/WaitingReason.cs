@@ -6,5 +6,13 @@ public enum WaitingReason
     None,
     NextTurn,
     Question,
-    PermissionRequest,
+
+    /// <summary>The agent asks to use a tool and waits until a person (or the timeout) allows or denies it.</summary>
+    Permission,
+
+    /// <summary>
+    /// The old name of <see cref="Permission"/>, kept while the agent drivers still use it (for a turn with refused tool uses,
+    /// which <see cref="Session.Decide"/> reads as <see cref="NextTurn"/>). Same value, same wire name.
+    /// </summary>
+    PermissionRequest = Permission,
 }
