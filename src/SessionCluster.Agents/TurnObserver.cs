@@ -65,9 +65,8 @@ internal sealed class TurnObserver
         else
         {
             unresolvedRetry = null;
-            next = result.PermissionDenials > 0 ? WaitingReason.PermissionRequest
-                : IsQuestion(lastTextThisTurn ?? result.ResultText) ? WaitingReason.Question
-                : WaitingReason.NextTurn;
+            // Refused tool uses are counted with the turn (PermissionDenials); they do not make it wait differently.
+            next = IsQuestion(lastTextThisTurn ?? result.ResultText) ? WaitingReason.Question : WaitingReason.NextTurn;
         }
 
         lastTextThisTurn = null;

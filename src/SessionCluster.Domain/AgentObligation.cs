@@ -16,4 +16,7 @@ public enum AgentObligation
 
     /// <summary>Killed (or failed) while its process is still recorded as alive.</summary>
     Kill,
+
+    /// <summary>A permission answer is decided and the agent, still running, has not yet been confirmed to have it.</summary>
+    AnswerPermission,
 }

@@ -22,6 +22,9 @@ public enum RejectionCode
 
     /// <summary>The session's journal holds an event this node cannot read, e.g. one a newer version wrote (409).</summary>
     Unreadable,
+
+    /// <summary>A permission answer for a request that is not pending (none asked, or already answered) (409).</summary>
+    NoPendingPermission,
 }
 
 /// <summary>The outcome of <see cref="Session.Decide"/>: events to persist, or a rejection.</summary>

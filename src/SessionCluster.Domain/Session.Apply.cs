@@ -11,15 +11,8 @@ public static partial class Session
             {
                 Id = launched.Id,
                 Name = launched.Name,
-                Agent = launched.Agent,
-                Prompt = launched.Prompt,
-                Workdir = launched.Workdir,
-                Model = launched.Model,
-                MultiTurn = launched.MultiTurn,
-                MaxAutoResponds = launched.MaxAutoResponds,
-                Env = launched.Env,
-                ResumedFromId = launched.ResumedFrom?.FromSessionId,
-                ResumeAgentSessionId = launched.ResumedFrom?.AgentSessionId,
+                Launch = launched.Spec,
+                Model = launched.Spec.Model,
                 AgentSessionId = null,
                 Status = SessionStatus.Starting,
                 CreatedAt = launched.At,
@@ -49,14 +42,31 @@ public static partial class Session
                 TurnsCompleted = state.TurnsCompleted + 1,
                 CostUsd = Math.Max(state.CostUsd, e.TotalCostUsd),
                 Usage = state.Usage.Add(e.Usage),
+                LastTurnDenials = e.PermissionDenials,
+                ApiRetry = null,
             },
-            WaitingForInput e => Move(state, SessionStatus.WaitingForInput, e) with { WaitingReason = e.Reason },
+            WaitingForInput e => Move(state, SessionStatus.WaitingForInput, e) with { WaitingReason = e.Reason, Question = e.Question },
             Responded e => Move(state, SessionStatus.Running, e) with
             {
                 RespondCount = state.RespondCount + 1,
                 AutoRespondCount = e.Auto ? state.AutoRespondCount + 1 : 0,
             },
-            AgentProcessExited e => state with { Pid = null, ProcessStartTime = 0, LastExitCode = e.ExitCode, LastSignal = e.Signal },
+            PermissionRequested e => state with { PendingPermission = new PermissionRequest(e.RequestId, e.Tool, e.Summary, e.At) },
+            PermissionDecided e => Decided(state, e),
+            PermissionAnswerDelivered e => state.UndeliveredPermissionAnswer?.RequestId == e.RequestId
+                ? state with { UndeliveredPermissionAnswer = null }
+                : state,
+            ApiRetrying e => state with { ApiRetry = new ApiRetry(e.Attempt, e.Message, state.ApiRetry?.Since ?? e.At) },
+            // A pending request and an undelivered answer die with the process that asked.
+            AgentProcessExited e => state with
+            {
+                Pid = null,
+                ProcessStartTime = 0,
+                LastExitCode = e.ExitCode,
+                LastSignal = e.Signal,
+                PendingPermission = null,
+                UndeliveredPermissionAnswer = null,
+            },
             SessionCompleted e => Move(state, SessionStatus.Completed, e),
             SessionInterrupted e => Move(state, SessionStatus.Interrupted, e) with { StopReason = e.Reason },
             SessionKilled e => Move(state, SessionStatus.Killed, e),
@@ -68,10 +78,38 @@ public static partial class Session
         return next with { UpdatedAt = @event.At };
     }
 
-    private static SessionState Move(SessionState state, SessionStatus to, SessionEvent @event) => state with
+    private static SessionState Decided(SessionState state, PermissionDecided e)
     {
-        Status = to,
-        WaitingReason = WaitingReason.None,
-        FinishedAt = StatusTransitions.IsTerminal(to) ? @event.At : null,
-    };
+        var asked = state.PendingPermission;
+        var decision = new PermissionDecision(
+            e.RequestId, asked?.Tool ?? string.Empty, asked?.Summary ?? string.Empty, e.Allowed, e.Message, e.By, asked?.RequestedAt ?? e.At, e.At);
+        var recent = state.RecentPermissions.Add(decision);
+        var moved = state.Status == SessionStatus.WaitingForInput ? Move(state, SessionStatus.Running, e) : state;
+        return moved with
+        {
+            PendingPermission = null,
+            UndeliveredPermissionAnswer = new PermissionAnswer(e.RequestId, e.Allowed, e.Message, e.Remember),
+            PermissionsAllowed = state.PermissionsAllowed + (e.Allowed ? 1 : 0),
+            PermissionsDenied = state.PermissionsDenied + (e.Allowed ? 0 : 1),
+            RecentPermissions = recent.Count > SessionState.RecentPermissionsKept
+                ? recent.RemoveRange(0, recent.Count - SessionState.RecentPermissionsKept)
+                : recent,
+        };
+    }
+
+    private static SessionState Move(SessionState state, SessionStatus to, SessionEvent @event)
+    {
+        var terminal = StatusTransitions.IsTerminal(to);
+        return state with
+        {
+            Status = to,
+            WaitingReason = WaitingReason.None,
+            Question = null,
+            FinishedAt = terminal ? @event.At : null,
+            // Nobody can answer a finished session's request; its process is being stopped.
+            PendingPermission = terminal ? null : state.PendingPermission,
+            UndeliveredPermissionAnswer = terminal ? null : state.UndeliveredPermissionAnswer,
+            ApiRetry = terminal ? null : state.ApiRetry,
+        };
+    }
 }

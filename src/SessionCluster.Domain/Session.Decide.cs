@@ -31,6 +31,16 @@ public static partial class Session
             RecordLaunchFailure c => state.IsLive
                 ? Decision.Accept(new SessionFailed(FailureClassifier.LaunchFailure(state, c.Kind, c.Message, c.Node), c.At))
                 : Decision.Accept(),
+            RecordPermissionRequest c => DecidePermissionRequest(state, c),
+            AnswerPermission c => DecideAnswerPermission(state, c),
+            RecordPermissionAnswered c => state.UndeliveredPermissionAnswer?.RequestId == c.RequestId
+                ? Decision.Accept(new PermissionAnswerDelivered(c.RequestId, c.At))
+                : Decision.Accept(),
+            // Only a running turn asks; a late one (the session was stopped meanwhile) changes nothing.
+            RecordQuestion c => state.Status == SessionStatus.Running
+                ? Decision.Accept(new WaitingForInput(WaitingReason.Question, c.At, c.Text))
+                : Decision.Accept(),
+            RecordApiRetry c => state.IsLive ? Decision.Accept(new ApiRetrying(c.Attempt, c.Message, c.At)) : Decision.Accept(),
             Respond c => DecideRespond(state, c),
             Interrupt c => Stop(state, "interrupt", new SessionInterrupted(c.At, c.Reason), SessionStatus.Interrupted),
             Kill c => Stop(state, "kill", new SessionKilled(c.At), SessionStatus.Killed),
@@ -46,14 +56,12 @@ public static partial class Session
     public static LaunchSession ResumeLaunch(SessionState from, string newId, string? prompt, DateTimeOffset at) => new(
         newId,
         $"{from.Name} (resumed)",
-        from.Agent,
-        string.IsNullOrWhiteSpace(prompt) ? DefaultResumePrompt : prompt,
-        from.Workdir,
-        from.Model,
-        from.MultiTurn,
-        from.MaxAutoResponds,
-        from.Env,
-        new ResumeLink(from.Id, from.AgentSessionId ?? string.Empty),
+        from.Launch with
+        {
+            Prompt = string.IsNullOrWhiteSpace(prompt) ? DefaultResumePrompt : prompt,
+            Model = from.Model,
+            ResumedFrom = new ResumeLink(from.Id, from.AgentSessionId ?? string.Empty),
+        },
         at);
 
     /// <summary>
@@ -67,19 +75,20 @@ public static partial class Session
 
     private static Decision DecideLaunch(LaunchSession c)
     {
+        var spec = c.Spec;
         var problem =
             string.IsNullOrWhiteSpace(c.Id) ? "id is empty" :
             string.IsNullOrWhiteSpace(c.Name) ? "name is empty" :
-            string.IsNullOrWhiteSpace(c.Agent) ? "agent is empty" :
-            string.IsNullOrWhiteSpace(c.Prompt) ? "prompt is empty" :
-            string.IsNullOrWhiteSpace(c.Workdir) ? "workdir is empty" :
-            c.MaxAutoResponds < 0 ? $"maxAutoResponds is {c.MaxAutoResponds}; it must be 0 or more" :
-            c.ResumedFrom is not null && string.IsNullOrWhiteSpace(c.ResumedFrom.AgentSessionId) ? $"session {c.ResumedFrom.FromSessionId} has no agent session to resume" :
+            string.IsNullOrWhiteSpace(spec.Agent) ? "agent is empty" :
+            string.IsNullOrWhiteSpace(spec.Prompt) ? "prompt is empty" :
+            string.IsNullOrWhiteSpace(spec.Workdir) ? "workdir is empty" :
+            spec.MaxAutoResponds < 0 ? $"maxAutoResponds is {spec.MaxAutoResponds}; it must be 0 or more" :
+            !Enum.IsDefined(spec.PermissionMode) ? $"permission mode {(int)spec.PermissionMode} is not one of {string.Join(", ", WireNames.AllPermissionModes)}" :
+            spec.ResumedFrom is not null && string.IsNullOrWhiteSpace(spec.ResumedFrom.AgentSessionId) ? $"session {spec.ResumedFrom.FromSessionId} has no agent session to resume" :
             null;
         return problem is not null
             ? Decision.Reject(RejectionCode.InvalidInput, problem)
-            : Decision.Accept(new SessionLaunched(
-                c.Id, c.Name, c.Agent, c.Prompt, c.Workdir, c.Model, c.MultiTurn, c.MaxAutoResponds, c.Env, c.ResumedFrom, c.At));
+            : Decision.Accept(new SessionLaunched(c.Id, c.Name, spec, c.At));
     }
 
     private static Decision DecideFact(SessionState state, RecordAgentFact c)
@@ -89,7 +98,8 @@ public static partial class Session
             return Decision.Accept();
         }
 
-        if (c.Fact is not (RecordProcessStarted or RecordAgentSessionId or RecordTurnResult or RecordProcessExit or RecordLaunchFailure))
+        if (c.Fact is not (RecordProcessStarted or RecordAgentSessionId or RecordTurnResult or RecordProcessExit or RecordLaunchFailure
+            or RecordPermissionRequest or RecordPermissionAnswered or RecordQuestion or RecordApiRetry))
         {
             return Decision.Reject(RejectionCode.InvalidInput, $"{c.Fact.GetType().Name} is not an agent fact");
         }
@@ -108,9 +118,11 @@ public static partial class Session
             return Decision.Accept();
         }
 
-        var turn = new TurnCompleted(c.TotalCostUsd, c.Usage, c.At);
+        var turn = new TurnCompleted(c.TotalCostUsd, c.Usage, c.At, c.PermissionDenials);
+        // A turn that has ended waits on no permission request (drivers once said so for a turn with refused tool uses).
+        var reason = c.NextWaitingReason is WaitingReason.None or WaitingReason.Permission ? WaitingReason.NextTurn : c.NextWaitingReason;
         return state.MultiTurn
-            ? Decision.Accept(turn, new WaitingForInput(c.NextWaitingReason == WaitingReason.None ? WaitingReason.NextTurn : c.NextWaitingReason, c.At))
+            ? Decision.Accept(turn, new WaitingForInput(reason, c.At, reason == WaitingReason.Question ? c.Question : null))
             : Decision.Accept(turn, new SessionCompleted(c.At));
     }
 
@@ -123,7 +135,7 @@ public static partial class Session
         }
 
         // A multi-turn agent that ends cleanly between turns has finished its work.
-        var cleanEndBetweenTurns = state.Status == SessionStatus.WaitingForInput
+        var cleanEndBetweenTurns = state is { Status: SessionStatus.WaitingForInput, WaitingReason: not WaitingReason.Permission }
             && c.Exit is { ExitCode: 0, Signal: null, ObservedFailure: null };
         return cleanEndBetweenTurns
             ? Decision.Accept(exited, new SessionCompleted(c.At))
@@ -142,6 +154,14 @@ public static partial class Session
             return Illegal(state, "respond to", "respond when it is waiting-for-input");
         }
 
+        if (state.PendingPermission is { } asked)
+        {
+            return Decision.Reject(
+                RejectionCode.IllegalTransition,
+                $"cannot respond to session {state.Id}: it waits on permission request {asked.RequestId} ({asked.Tool}: {asked.Summary}); " +
+                $"approve or deny it first (POST /api/sessions/{state.Id}/permission, or sessionctl approve/deny {state.Id})");
+        }
+
         if (c.Auto && state.AutoRespondCount >= state.MaxAutoResponds)
         {
             return Decision.Reject(
@@ -151,6 +171,40 @@ public static partial class Session
         }
 
         return Decision.Accept(new Responded(c.Message, c.Auto, c.At));
+    }
+
+    private static Decision DecidePermissionRequest(SessionState state, RecordPermissionRequest c)
+    {
+        // Asked mid-turn. A request while another is pending, or after the session stopped, is left to the process:
+        // it dies with it (one pending request is what a person answers).
+        if (state.Status != SessionStatus.Running || state.PendingPermission is not null)
+        {
+            return Decision.Accept();
+        }
+
+        return Decision.Accept(
+            new PermissionRequested(c.RequestId, c.Tool, c.Summary, c.At),
+            new WaitingForInput(WaitingReason.Permission, c.At));
+    }
+
+    private static Decision DecideAnswerPermission(SessionState state, AnswerPermission c)
+    {
+        var pending = state.PendingPermission;
+        if (pending is not null && (c.RequestId is null || c.RequestId == pending.RequestId))
+        {
+            return Decision.Accept(new PermissionDecided(pending.RequestId, c.Allow, c.Message, c.Remember, c.By, c.At));
+        }
+
+        var answered = c.RequestId is null ? null : state.RecentPermissions.FindLast(d => d.RequestId == c.RequestId);
+        var reason =
+            answered is not null
+                ? $"request {answered.RequestId} of session {state.Id} was already answered: " +
+                  $"{(answered.Allowed ? "allowed" : "denied")} by {answered.By} at {answered.DecidedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)}"
+                : pending is not null
+                    ? $"request {c.RequestId} is not pending in session {state.Id}; the pending one is {pending.RequestId} ({pending.Tool}: {pending.Summary})"
+                    : $"session {state.Id} has no pending permission request: it is {state.Status.ToWire()}" +
+                      (state.WaitingReason == WaitingReason.None ? string.Empty : $" ({state.WaitingReason.ToWire()})");
+        return Decision.Reject(RejectionCode.NoPendingPermission, reason);
     }
 
     private static Decision DecideResume(SessionState state, Resume c)

@@ -8,6 +8,8 @@ public static partial class Session
         { Status: SessionStatus.Starting, ProcessCount: 0 } => AgentObligation.Start,
         { Pid: not null, Status: SessionStatus.Interrupted } => AgentObligation.Interrupt,
         { Pid: not null, Status: SessionStatus.Killed or SessionStatus.Failed } => AgentObligation.Kill,
+        // After the stops: an answer is no use to a process being stopped.
+        { Pid: not null, IsLive: true, UndeliveredPermissionAnswer: not null } => AgentObligation.AnswerPermission,
         _ => AgentObligation.None,
     };
 }

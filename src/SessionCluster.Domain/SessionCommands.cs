@@ -1,22 +1,9 @@
-using System.Collections.Immutable;
-
 namespace SessionCluster.Domain;
 
 /// <summary>What someone (a person, or the node on the agent's behalf) asks of a session, in the imperative.</summary>
 public abstract record SessionCommand(DateTimeOffset At);
 
-public sealed record LaunchSession(
-    string Id,
-    string Name,
-    string Agent,
-    string Prompt,
-    string Workdir,
-    string? Model,
-    bool MultiTurn,
-    int MaxAutoResponds,
-    ImmutableSortedDictionary<string, string> Env,
-    ResumeLink? ResumedFrom,
-    DateTimeOffset At) : SessionCommand(At);
+public sealed record LaunchSession(string Id, string Name, LaunchSpec Spec, DateTimeOffset At) : SessionCommand(At);
 
 public sealed record RecordProcessStarted(string Node, int Pid, DateTimeOffset At, string NodeId = "", long StartTime = 0) : SessionCommand(At);
 
@@ -28,7 +15,41 @@ public sealed record RecordTurnResult(
     TokenUsage Usage,
     bool IsError,
     WaitingReason NextWaitingReason,
-    DateTimeOffset At) : SessionCommand(At);
+    DateTimeOffset At,
+    string? Question = null,
+    int PermissionDenials = 0) : SessionCommand(At);
+
+/// <summary>The agent asks before it uses a tool, and waits for the answer.</summary>
+public sealed record RecordPermissionRequest(string RequestId, string Tool, string Summary, DateTimeOffset At) : SessionCommand(At);
+
+/// <summary>
+/// Allow or deny the pending permission request: a person through the API (<paramref name="By"/> "api") or the
+/// timeout ("timeout"). <paramref name="RequestId"/> null means the one pending now.
+/// </summary>
+public sealed record AnswerPermission(string? RequestId, bool Allow, string? Message, bool Remember, string By, DateTimeOffset At)
+    : SessionCommand(At)
+{
+    public const string ByApi = "api";
+    public const string ByTimeout = "timeout";
+
+    /// <summary>The denial the timeout sends when nobody answered request <paramref name="requestId"/> within <paramref name="timeout"/>.</summary>
+    public static AnswerPermission TimedOut(string requestId, TimeSpan timeout, DateTimeOffset at) =>
+        new(requestId, false, $"no one answered within {Describe(timeout)}; denied automatically", false, ByTimeout, at);
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0
+            ? $"{(long)span.TotalMinutes} minute{((long)span.TotalMinutes == 1 ? "" : "s")}"
+            : $"{span.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} seconds";
+}
+
+/// <summary>The agent host wrote the answer to request <paramref name="RequestId"/> to the agent (or the agent had it already).</summary>
+public sealed record RecordPermissionAnswered(string RequestId, DateTimeOffset At) : SessionCommand(At);
+
+/// <summary>The agent asks the person a question in the middle of a turn and waits; the next respond answers it.</summary>
+public sealed record RecordQuestion(string Text, DateTimeOffset At) : SessionCommand(At);
+
+/// <summary>A model API call failed and the agent tries again (attempt <paramref name="Attempt"/>).</summary>
+public sealed record RecordApiRetry(int Attempt, string Message, DateTimeOffset At) : SessionCommand(At);
 
 /// <summary>The agent process ended; <see cref="AgentExit"/> holds what was seen of it.</summary>
 public sealed record RecordProcessExit(AgentExit Exit, DateTimeOffset At) : SessionCommand(At);
@@ -53,7 +74,9 @@ public sealed record MarkNodeLost(string Node, DateTimeOffset At, string NodeId 
 
 /// <summary>
 /// A fact the agent host reports (<see cref="RecordProcessStarted"/>, <see cref="RecordAgentSessionId"/>,
-/// <see cref="RecordTurnResult"/>, <see cref="RecordProcessExit"/>, <see cref="RecordLaunchFailure"/>), numbered 1, 2, 3...
+/// <see cref="RecordTurnResult"/>, <see cref="RecordProcessExit"/>, <see cref="RecordLaunchFailure"/>,
+/// <see cref="RecordPermissionRequest"/>, <see cref="RecordPermissionAnswered"/>, <see cref="RecordQuestion"/>,
+/// <see cref="RecordApiRetry"/>), numbered 1, 2, 3...
 /// per agent run. Delivered at least once; applied once, in order.
 /// </summary>
 public sealed record RecordAgentFact(long Seq, SessionCommand Fact, DateTimeOffset At) : SessionCommand(At);

@@ -1,23 +1,10 @@
-using System.Collections.Immutable;
-
 namespace SessionCluster.Domain;
 
 /// <summary>What happened to a session, in the past tense. The journal stores these; never change one's meaning.</summary>
 public abstract record SessionEvent(DateTimeOffset At);
 
 /// <summary>The session was accepted. Status: starting.</summary>
-public sealed record SessionLaunched(
-    string Id,
-    string Name,
-    string Agent,
-    string Prompt,
-    string Workdir,
-    string? Model,
-    bool MultiTurn,
-    int MaxAutoResponds,
-    ImmutableSortedDictionary<string, string> Env,
-    ResumeLink? ResumedFrom,
-    DateTimeOffset At) : SessionEvent(At);
+public sealed record SessionLaunched(string Id, string Name, LaunchSpec Spec, DateTimeOffset At) : SessionEvent(At);
 
 /// <summary>An agent process started on a node. Status: running (a finished session stays finished: its process must be stopped).</summary>
 /// <param name="Node">The node's human name.</param>
@@ -29,10 +16,25 @@ public sealed record AgentProcessStarted(string Node, int Pid, DateTimeOffset At
 public sealed record AgentSessionIdentified(string AgentSessionId, string? Model, DateTimeOffset At) : SessionEvent(At);
 
 /// <summary>The agent finished a turn. <paramref name="TotalCostUsd"/> is the session's cost so far as the agent reports it.</summary>
-public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateTimeOffset At) : SessionEvent(At);
+/// <param name="PermissionDenials">How many tool uses the agent was refused in the turn (by its own rules or by an answer).</param>
+public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateTimeOffset At, int PermissionDenials = 0) : SessionEvent(At);
 
 /// <summary>The agent waits for a person (or an auto-responder). Status: waiting-for-input.</summary>
-public sealed record WaitingForInput(WaitingReason Reason, DateTimeOffset At) : SessionEvent(At);
+/// <param name="Question">What the agent asks, when <paramref name="Reason"/> is a question.</param>
+public sealed record WaitingForInput(WaitingReason Reason, DateTimeOffset At, string? Question = null) : SessionEvent(At);
+
+/// <summary>The agent asks to use a tool; a <see cref="WaitingForInput"/> for <see cref="WaitingReason.Permission"/> follows.</summary>
+public sealed record PermissionRequested(string RequestId, string Tool, string Summary, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The pending request was allowed or denied, by "api" (a person) or "timeout". Status: running.</summary>
+public sealed record PermissionDecided(string RequestId, bool Allowed, string? Message, bool Remember, string By, DateTimeOffset At)
+    : SessionEvent(At);
+
+/// <summary>The decided answer reached the agent.</summary>
+public sealed record PermissionAnswerDelivered(string RequestId, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>The agent's model API call failed and it tries again; cleared when the turn ends.</summary>
+public sealed record ApiRetrying(int Attempt, string Message, DateTimeOffset At) : SessionEvent(At);
 
 /// <summary>Input was sent to the agent. Status: running.</summary>
 public sealed record Responded(string Message, bool Auto, DateTimeOffset At) : SessionEvent(At);

@@ -12,31 +12,39 @@ public sealed record SessionState
 
     public required string Id { get; init; }
     public required string Name { get; init; }
-    public required string Agent { get; init; }
-    public required string Prompt { get; init; }
-    public required string Workdir { get; init; }
+    /// <summary>What the session was launched to do, and how (as journaled, with the node's defaults resolved).</summary>
+    public required LaunchSpec Launch { get; init; }
+
+    public string Agent => Launch.Agent;
+    public string Prompt => Launch.Prompt;
+    public string Workdir => Launch.Workdir;
+
+    /// <summary>The model the agent runs: the launch's, until the agent names its own.</summary>
     public string? Model { get; init; }
-    public bool MultiTurn { get; init; }
+
+    public bool MultiTurn => Launch.MultiTurn;
 
     /// <summary>The session's own environment variables. Values may be secrets: never show them.</summary>
-    public ImmutableSortedDictionary<string, string> Env { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Env => Launch.Env;
+
+    public PermissionMode PermissionMode => Launch.PermissionMode;
 
     public SessionStatus Status { get; init; }
     public WaitingReason WaitingReason { get; init; }
     public int TurnsCompleted { get; init; }
     public int RespondCount { get; init; }
     public int AutoRespondCount { get; init; }
-    public int MaxAutoResponds { get; init; } = DefaultMaxAutoResponds;
+    public int MaxAutoResponds => Launch.MaxAutoResponds;
     public decimal CostUsd { get; init; }
     public TokenUsage Usage { get; init; } = TokenUsage.Zero;
 
     /// <summary>The agent's own conversation id (Claude's session_id, Codex's thread_id).</summary>
     public string? AgentSessionId { get; init; }
 
-    public string? ResumedFromId { get; init; }
+    public string? ResumedFromId => Launch.ResumedFrom?.FromSessionId;
 
     /// <summary>The agent conversation this session continues (the resumed-from session's <see cref="AgentSessionId"/>).</summary>
-    public string? ResumeAgentSessionId { get; init; }
+    public string? ResumeAgentSessionId => Launch.ResumedFrom?.AgentSessionId;
 
     /// <summary>Sessions started as resumes of this one, oldest first.</summary>
     public ImmutableList<string> ResumedAs { get; init; } = ImmutableList<string>.Empty;
@@ -69,6 +77,29 @@ public sealed record SessionState
     public DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public ErrorContext? Error { get; init; }
+
+    /// <summary>The tool use the agent waits to have allowed or denied, if any.</summary>
+    public PermissionRequest? PendingPermission { get; init; }
+
+    /// <summary>The decided answer the agent has not yet been confirmed to have (<see cref="AgentObligation.AnswerPermission"/>).</summary>
+    public PermissionAnswer? UndeliveredPermissionAnswer { get; init; }
+
+    public int PermissionsAllowed { get; init; }
+    public int PermissionsDenied { get; init; }
+
+    /// <summary>The last <see cref="RecentPermissionsKept"/> decisions, oldest first.</summary>
+    public ImmutableList<PermissionDecision> RecentPermissions { get; init; } = ImmutableList<PermissionDecision>.Empty;
+
+    /// <summary>What the agent asks, while it waits on a question.</summary>
+    public string? Question { get; init; }
+
+    /// <summary>How many tool uses the agent was refused in its last completed turn.</summary>
+    public int LastTurnDenials { get; init; }
+
+    /// <summary>The agent retries the model API now; null once a turn ends or the session finishes.</summary>
+    public ApiRetry? ApiRetry { get; init; }
+
+    public const int RecentPermissionsKept = 20;
 
     public bool IsLive => StatusTransitions.IsLive(Status);
 

@@ -6,5 +6,7 @@ public enum WaitingReason
     None,
     NextTurn,
     Question,
-    PermissionRequest,
+
+    /// <summary>The agent asks to use a tool and waits until a person (or the timeout) allows or denies it.</summary>
+    Permission,
 }

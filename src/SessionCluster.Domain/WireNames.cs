@@ -22,7 +22,15 @@ public static class WireNames
         [WaitingReason.None] = "none",
         [WaitingReason.NextTurn] = "next-turn",
         [WaitingReason.Question] = "question",
-        [WaitingReason.PermissionRequest] = "permission-request",
+        [WaitingReason.Permission] = "permission",
+    };
+
+    private static readonly Dictionary<PermissionMode, string> PermissionModes = new()
+    {
+        [PermissionMode.Ask] = "ask",
+        [PermissionMode.AcceptEdits] = "accept-edits",
+        [PermissionMode.Bypass] = "bypass",
+        [PermissionMode.Plan] = "plan",
     };
 
     private static readonly Dictionary<ErrorKind, string> ErrorKinds = new()
@@ -47,9 +55,27 @@ public static class WireNames
 
     public static string ToWire(this ErrorKind kind) => ErrorKinds[kind];
 
+    public static string ToWire(this PermissionMode mode) => PermissionModes[mode];
+
+    public static IReadOnlyCollection<string> AllPermissionModes => PermissionModes.Values;
+
     public static bool TryParseStatus(string? text, out SessionStatus status) => TryParse(Statuses, text, out status);
 
     public static bool TryParseWaitingReason(string? text, out WaitingReason reason) => TryParse(WaitingReasons, text, out reason);
+
+    /// <summary>Also reads "permission-request", the name the journal format reserved before anything produced it.</summary>
+    public static bool TryParseWaitingReason(string? text, out WaitingReason reason, bool legacy)
+    {
+        if (legacy && string.Equals(text?.Trim(), "permission-request", StringComparison.OrdinalIgnoreCase))
+        {
+            reason = WaitingReason.Permission;
+            return true;
+        }
+
+        return TryParseWaitingReason(text, out reason);
+    }
+
+    public static bool TryParsePermissionMode(string? text, out PermissionMode mode) => TryParse(PermissionModes, text, out mode);
 
     public static bool TryParseErrorKind(string? text, out ErrorKind kind) => TryParse(ErrorKinds, text, out kind);
 

@@ -28,9 +28,9 @@ public class LaunchValidationTests
         {
             "id" => Valid with { Id = blank },
             "name" => Valid with { Name = blank },
-            "agent" => Valid with { Agent = blank },
-            "prompt" => Valid with { Prompt = blank },
-            "workdir" => Valid with { Workdir = blank },
+            "agent" => Valid with { Spec = Valid.Spec with { Agent = blank } },
+            "prompt" => Valid with { Spec = Valid.Spec with { Prompt = blank } },
+            "workdir" => Valid with { Spec = Valid.Spec with { Workdir = blank } },
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
 
@@ -47,7 +47,7 @@ public class LaunchValidationTests
     [InlineData(int.MinValue)]
     public void A_negative_auto_respond_cap_is_invalid_input(int cap)
     {
-        var decision = Session.Decide(null, Valid with { MaxAutoResponds = cap });
+        var decision = Session.Decide(null, Valid with { Spec = Valid.Spec with { MaxAutoResponds = cap } });
 
         Assert.Equal(RejectionCode.InvalidInput, decision.Rejection!.Code);
         Assert.Equal($"maxAutoResponds is {cap}; it must be 0 or more", decision.Rejection.Reason);
@@ -60,16 +60,16 @@ public class LaunchValidationTests
     [InlineData(1000)]
     public void A_zero_or_positive_auto_respond_cap_is_accepted(int cap)
     {
-        var decision = Session.Decide(null, Valid with { MaxAutoResponds = cap });
+        var decision = Session.Decide(null, Valid with { Spec = Valid.Spec with { MaxAutoResponds = cap } });
 
         Assert.True(decision.IsAccepted);
-        Assert.Equal(cap, Assert.IsType<SessionLaunched>(Assert.Single(decision.Events)).MaxAutoResponds);
+        Assert.Equal(cap, Assert.IsType<SessionLaunched>(Assert.Single(decision.Events)).Spec.MaxAutoResponds);
     }
 
     [Fact]
     public void A_resume_link_without_agent_session_id_is_invalid_input()
     {
-        var decision = Session.Decide(null, Valid with { ResumedFrom = new ResumeLink("s-0", "") });
+        var decision = Session.Decide(null, Valid with { Spec = Valid.Spec with { ResumedFrom = new ResumeLink("s-0", "") } });
 
         Assert.Equal(RejectionCode.InvalidInput, decision.Rejection!.Code);
         Assert.Equal("session s-0 has no agent session to resume", decision.Rejection.Reason);
@@ -78,7 +78,7 @@ public class LaunchValidationTests
     [Fact]
     public void The_first_problem_is_reported()
     {
-        var decision = Session.Decide(null, Valid with { Id = "", Prompt = "", MaxAutoResponds = -1 });
+        var decision = Session.Decide(null, Valid with { Id = "", Spec = Valid.Spec with { Prompt = "", MaxAutoResponds = -1 } });
         Assert.Equal("id is empty", decision.Rejection!.Reason);
     }
 
@@ -86,16 +86,16 @@ public class LaunchValidationTests
     public void A_valid_launch_records_every_field_of_the_command()
     {
         var link = new ResumeLink("s-0", "conv-0");
-        var command = Valid with { Model = null, MultiTurn = false, MaxAutoResponds = 3, ResumedFrom = link };
+        var command = Valid with
+        {
+            Spec = Valid.Spec with { Model = null, MultiTurn = false, MaxAutoResponds = 3, PermissionMode = PermissionMode.Plan, ResumedFrom = link },
+        };
 
         var decision = Session.Decide(null, command);
 
         var launched = Assert.IsType<SessionLaunched>(Assert.Single(decision.Events));
-        Assert.Equal(
-            new SessionLaunched(
-                command.Id, command.Name, command.Agent, command.Prompt, command.Workdir, null, false, 3,
-                command.Env, link, command.At),
-            launched);
+        Assert.Equal(new SessionLaunched(command.Id, command.Name, command.Spec, command.At), launched);
+        Assert.Same(command.Spec, launched.Spec);
     }
 
     [Fact]
@@ -103,16 +103,20 @@ public class LaunchValidationTests
     {
         var at = SessionDriver.T0.AddDays(2);
         var env = ImmutableSortedDictionary<string, string>.Empty.Add("A", "1");
-        var command = Valid with { MaxAutoResponds = 4, Env = env, At = at };
+        var command = Valid with { Spec = Valid.Spec with { MaxAutoResponds = 4, Env = env }, At = at };
 
         var state = Session.Apply(null, Assert.Single(Session.Decide(null, command).Events));
 
         Assert.Equal(command.Id, state.Id);
         Assert.Equal(command.Name, state.Name);
-        Assert.Equal(command.Agent, state.Agent);
-        Assert.Equal(command.Prompt, state.Prompt);
-        Assert.Equal(command.Workdir, state.Workdir);
-        Assert.Equal(command.Model, state.Model);
+        Assert.Same(command.Spec, state.Launch);
+        Assert.Equal(command.Spec.Agent, state.Agent);
+        Assert.Equal(command.Spec.Prompt, state.Prompt);
+        Assert.Equal(command.Spec.Workdir, state.Workdir);
+        Assert.Equal(command.Spec.Model, state.Model);
+        Assert.Equal(PermissionMode.Ask, state.PermissionMode);
+        Assert.Null(state.PendingPermission);
+        Assert.Empty(state.RecentPermissions);
         Assert.True(state.MultiTurn);
         Assert.Equal(4, state.MaxAutoResponds);
         Assert.Same(env, state.Env);
@@ -160,10 +164,19 @@ public class LaunchValidationTests
     }
 
     [Fact]
+    public void An_undefined_permission_mode_is_invalid_input()
+    {
+        var decision = Session.Decide(null, Valid with { Spec = Valid.Spec with { PermissionMode = (PermissionMode)42 } });
+
+        Assert.Equal(RejectionCode.InvalidInput, decision.Rejection!.Code);
+        Assert.Equal("permission mode 42 is not one of ask, accept-edits, bypass, plan", decision.Rejection.Reason);
+    }
+
+    [Fact]
     public void An_invalid_launch_to_an_existing_session_is_still_AlreadyExists()
     {
         var driver = SessionDriver.Launched();
-        var decision = driver.Send(at => SessionDriver.LaunchCommand(at: at) with { Prompt = "" });
+        var decision = driver.Send(at => SessionDriver.LaunchCommand(at: at) with { Spec = Valid.Spec with { Prompt = "" } });
         Assert.Equal(RejectionCode.AlreadyExists, decision.Rejection!.Code);
     }
 }

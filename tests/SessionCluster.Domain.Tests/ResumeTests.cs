@@ -128,14 +128,15 @@ public class ResumeTests
 
         Assert.Equal("s-2", launch.Id);
         Assert.Equal("fix the bug (resumed)", launch.Name);
-        Assert.Equal(from.Agent, launch.Agent);
-        Assert.Equal("Now write the docs", launch.Prompt);
-        Assert.Equal(from.Workdir, launch.Workdir);
-        Assert.Equal("sonnet-4", launch.Model); // the model the agent reported
-        Assert.Equal(from.MultiTurn, launch.MultiTurn);
-        Assert.Equal(3, launch.MaxAutoResponds);
-        Assert.Same(from.Env, launch.Env);
-        Assert.Equal(new ResumeLink("s-1", SessionDriver.AgentSessionId), launch.ResumedFrom);
+        Assert.Equal(from.Agent, launch.Spec.Agent);
+        Assert.Equal("Now write the docs", launch.Spec.Prompt);
+        Assert.Equal(from.Workdir, launch.Spec.Workdir);
+        Assert.Equal("sonnet-4", launch.Spec.Model); // the model the agent reported
+        Assert.Equal(from.MultiTurn, launch.Spec.MultiTurn);
+        Assert.Equal(3, launch.Spec.MaxAutoResponds);
+        Assert.Same(from.Env, launch.Spec.Env);
+        Assert.Equal(from.PermissionMode, launch.Spec.PermissionMode);
+        Assert.Equal(new ResumeLink("s-1", SessionDriver.AgentSessionId), launch.Spec.ResumedFrom);
         Assert.Equal(at, launch.At);
     }
 
@@ -147,8 +148,8 @@ public class ResumeTests
     {
         var from = SessionDriver.In(SessionStatus.Completed).S;
         var launch = Session.ResumeLaunch(from, "s-2", prompt, SessionDriver.T0);
-        Assert.Equal(Session.DefaultResumePrompt, launch.Prompt);
-        Assert.Equal("Continue where you left off.", launch.Prompt);
+        Assert.Equal(Session.DefaultResumePrompt, launch.Spec.Prompt);
+        Assert.Equal("Continue where you left off.", launch.Spec.Prompt);
     }
 
     [Fact]
@@ -159,7 +160,7 @@ public class ResumeTests
 
         var launch = Session.ResumeLaunch(driver.S, "s-2", null, SessionDriver.T0);
 
-        Assert.Equal(new ResumeLink("s-1", ""), launch.ResumedFrom);
+        Assert.Equal(new ResumeLink("s-1", ""), launch.Spec.ResumedFrom);
         var decision = Session.Decide(null, launch);
         Assert.Equal(new Rejection(RejectionCode.InvalidInput, "session s-1 has no agent session to resume"), decision.Rejection);
     }
@@ -217,7 +218,7 @@ public class ResumeTests
         Assert.Equal("B", c.S.ResumedFromId);
         Assert.Empty(c.S.ResumedAs);
 
-        Assert.Equal(new ResumeLink("B", "thread-B"), launchC.ResumedFrom);
+        Assert.Equal(new ResumeLink("B", "thread-B"), launchC.Spec.ResumedFrom);
         Assert.Equal("fix the bug (resumed) (resumed)", c.S.Name);
         Assert.Equal("codex", c.S.Agent);
         Assert.Equal("/work/repo", c.S.Workdir);

@@ -255,11 +255,13 @@ public class SessionApplyTests
     public void The_waiting_reason_is_none_outside_waiting_for_input()
     {
         var driver = SessionDriver.In(SessionStatus.Running);
-        driver.Accept(at => SessionDriver.TurnResult(at, next: WaitingReason.PermissionRequest));
-        Assert.Equal(WaitingReason.PermissionRequest, driver.S.WaitingReason);
+        driver.Accept(at => SessionDriver.TurnResult(at, next: WaitingReason.Question, question: "Which file?"));
+        Assert.Equal(WaitingReason.Question, driver.S.WaitingReason);
+        Assert.Equal("Which file?", driver.S.Question);
 
         driver.Accept(at => new Kill(at));
         Assert.Equal(WaitingReason.None, driver.S.WaitingReason);
+        Assert.Null(driver.S.Question);
     }
 
     [Fact]

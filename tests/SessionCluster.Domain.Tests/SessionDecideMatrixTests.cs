@@ -26,6 +26,11 @@ public class SessionDecideMatrixTests
         "resume" => new Resume("s-2", at),
         "node-lost" => new MarkNodeLost(SessionDriver.Node, at),
         "node-lost-other" => new MarkNodeLost("node-z", at),
+        "permission-request" => new RecordPermissionRequest("req-1", "Bash", "touch x", at),
+        "answer-permission" => new AnswerPermission(null, true, null, false, AnswerPermission.ByApi, at),
+        "permission-answered" => new RecordPermissionAnswered("req-1", at),
+        "question" => new RecordQuestion("Which branch?", at),
+        "api-retry" => new RecordApiRetry(1, "HTTP 529", at),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -100,6 +105,12 @@ public class SessionDecideMatrixTests
         // Starting has no node yet: a lost node may have been the one starting it.
         ["node-lost"] = ["SessionFailed => failed", "SessionFailed => failed", "SessionFailed => failed", None, None, None, None],
         ["node-lost-other"] = ["SessionFailed => failed", None, None, None, None, None, None],
+        // Only a running turn asks; none of the driver's sessions has a request pending (see PermissionTests).
+        ["permission-request"] = [None, "PermissionRequested+WaitingForInput => waiting-for-input", None, None, None, None, None],
+        ["answer-permission"] = Repeat("reject:NoPendingPermission"),
+        ["permission-answered"] = Repeat(None),
+        ["question"] = [None, "WaitingForInput => waiting-for-input", None, None, None, None, None],
+        ["api-retry"] = ["ApiRetrying => starting", "ApiRetrying => running", "ApiRetrying => waiting-for-input", None, None, None, None],
     };
 
     private static string[] Repeat(string outcome) => Enumerable.Repeat(outcome, 7).ToArray();

@@ -47,9 +47,10 @@ internal sealed class SessionDriver
         int maxAutoResponds = SessionState.DefaultMaxAutoResponds,
         ResumeLink? resumedFrom = null,
         ImmutableSortedDictionary<string, string>? env = null,
-        DateTimeOffset? at = null) =>
-        new(id, "fix the bug", agent, "Fix the failing test", "/work/repo", "sonnet", multiTurn, maxAutoResponds,
-            env ?? Env, resumedFrom, at ?? T0);
+        DateTimeOffset? at = null,
+        PermissionMode permissionMode = PermissionMode.Ask) =>
+        new(id, "fix the bug", new LaunchSpec(agent, "Fix the failing test", "/work/repo", "sonnet", multiTurn, maxAutoResponds,
+            env ?? Env, permissionMode, resumedFrom), at ?? T0);
 
     public static AgentExit Exit(
         int? exitCode,
@@ -158,8 +159,10 @@ internal sealed class SessionDriver
         decimal totalCostUsd = 0.10m,
         TokenUsage? usage = null,
         bool isError = false,
-        WaitingReason next = WaitingReason.None) =>
-        new(totalCostUsd, usage ?? TurnUsage, isError, next, at);
+        WaitingReason next = WaitingReason.None,
+        string? question = null,
+        int permissionDenials = 0) =>
+        new(totalCostUsd, usage ?? TurnUsage, isError, next, at, question, permissionDenials);
 
     private void ToRunning()
     {

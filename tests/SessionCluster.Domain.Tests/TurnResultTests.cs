@@ -6,7 +6,8 @@ public class TurnResultTests
     [InlineData(WaitingReason.None, WaitingReason.NextTurn)]
     [InlineData(WaitingReason.NextTurn, WaitingReason.NextTurn)]
     [InlineData(WaitingReason.Question, WaitingReason.Question)]
-    [InlineData(WaitingReason.PermissionRequest, WaitingReason.PermissionRequest)]
+    // A turn that has ended waits on no permission request: a driver's old "permission" after refused tool uses is a next turn.
+    [InlineData(WaitingReason.Permission, WaitingReason.NextTurn)]
     public void A_multi_turn_result_completes_the_turn_and_waits_for_input(WaitingReason given, WaitingReason expected)
     {
         var driver = SessionDriver.In(SessionStatus.Running);
@@ -30,7 +31,7 @@ public class TurnResultTests
     [Theory]
     [InlineData(WaitingReason.None)]
     [InlineData(WaitingReason.Question)]
-    [InlineData(WaitingReason.PermissionRequest)]
+    [InlineData(WaitingReason.Permission)]
     public void A_single_turn_result_completes_the_turn_and_the_session(WaitingReason next)
     {
         var driver = SessionDriver.In(SessionStatus.Running, multiTurn: false);
@@ -134,7 +135,7 @@ public class TurnResultTests
     public void Several_turns_alternate_running_and_waiting_with_the_given_reasons()
     {
         var driver = SessionDriver.In(SessionStatus.Running);
-        var reasons = new[] { WaitingReason.Question, WaitingReason.None, WaitingReason.PermissionRequest };
+        var reasons = new[] { WaitingReason.Question, WaitingReason.None, WaitingReason.NextTurn };
         var seen = new List<WaitingReason>();
         foreach (var reason in reasons)
         {
@@ -145,7 +146,7 @@ public class TurnResultTests
             Assert.Equal(SessionStatus.Running, driver.S.Status);
         }
 
-        Assert.Equal([WaitingReason.Question, WaitingReason.NextTurn, WaitingReason.PermissionRequest], seen);
+        Assert.Equal([WaitingReason.Question, WaitingReason.NextTurn, WaitingReason.NextTurn], seen);
         Assert.Equal(3, driver.S.TurnsCompleted);
     }
 }

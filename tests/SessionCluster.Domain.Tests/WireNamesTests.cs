@@ -29,7 +29,7 @@ public class WireNamesTests
     [InlineData(WaitingReason.None, "none")]
     [InlineData(WaitingReason.NextTurn, "next-turn")]
     [InlineData(WaitingReason.Question, "question")]
-    [InlineData(WaitingReason.PermissionRequest, "permission-request")]
+    [InlineData(WaitingReason.Permission, "permission")]
     public void Waiting_reason_names_are_stable_and_round_trip(WaitingReason reason, string wire)
     {
         Assert.Equal(wire, reason.ToWire());
@@ -63,7 +63,7 @@ public class WireNamesTests
     public void Every_enum_value_has_a_distinct_kebab_case_name_that_round_trips()
     {
         AssertAll(Enum.GetValues<SessionStatus>(), v => v.ToWire(), (string s, out SessionStatus v) => WireNames.TryParseStatus(s, out v));
-        AssertAll(Enum.GetValues<WaitingReason>(), v => v.ToWire(), (string s, out WaitingReason v) => WireNames.TryParseWaitingReason(s, out v));
+        AssertAll(Enum.GetValues<WaitingReason>().Distinct().ToArray(), v => v.ToWire(), (string s, out WaitingReason v) => WireNames.TryParseWaitingReason(s, out v));
         AssertAll(Enum.GetValues<ErrorKind>(), v => v.ToWire(), (string s, out ErrorKind v) => WireNames.TryParseErrorKind(s, out v));
     }
 
@@ -112,7 +112,7 @@ public class WireNamesTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("NextTurn")]
-    [InlineData("permission")]
+    [InlineData("permission-request")]
     public void Unknown_waiting_reasons_do_not_parse(string? text)
     {
         Assert.False(WireNames.TryParseWaitingReason(text, out var reason));
@@ -136,9 +136,30 @@ public class WireNamesTests
     {
         Assert.True(WireNames.TryParseStatus("Waiting-For-INPUT", out var status));
         Assert.Equal(SessionStatus.WaitingForInput, status);
-        Assert.True(WireNames.TryParseWaitingReason("Permission-Request", out var reason));
-        Assert.Equal(WaitingReason.PermissionRequest, reason);
+        Assert.True(WireNames.TryParseWaitingReason("PERMISSION", out var reason));
+        Assert.Equal(WaitingReason.Permission, reason);
         Assert.True(WireNames.TryParseErrorKind("CRASH-by-Signal", out var kind));
         Assert.Equal(ErrorKind.CrashBySignal, kind);
+    }
+
+    [Fact]
+    public void The_journal_reads_the_waiting_reason_name_reserved_before_anything_produced_it()
+    {
+        Assert.True(WireNames.TryParseWaitingReason("permission-request", out var reason, legacy: true));
+        Assert.Equal(WaitingReason.Permission, reason);
+        Assert.Equal("permission", reason.ToWire());
+    }
+
+    [Theory]
+    [InlineData(PermissionMode.Ask, "ask")]
+    [InlineData(PermissionMode.AcceptEdits, "accept-edits")]
+    [InlineData(PermissionMode.Bypass, "bypass")]
+    [InlineData(PermissionMode.Plan, "plan")]
+    public void Permission_mode_names_are_stable_and_round_trip(PermissionMode mode, string wire)
+    {
+        Assert.Equal(wire, mode.ToWire());
+        Assert.True(WireNames.TryParsePermissionMode(wire.ToUpperInvariant(), out var back));
+        Assert.Equal(mode, back);
+        Assert.False(WireNames.TryParsePermissionMode("acceptEdits", out _));
     }
 }

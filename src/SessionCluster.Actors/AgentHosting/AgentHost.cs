@@ -38,6 +38,7 @@ public sealed class AgentHost : ReceiveActor, IWithTimers
 
         Receive<StartAgent>(Start);
         Receive<SendInput>(input => ForwardToProcess(input.SessionId, input));
+        Receive<AnswerAgentPermission>(answer => ForwardToProcess(answer.SessionId, answer));
         Receive<StopAgent>(Stop);
         Receive<GetRunningAgents>(_ => Sender.Tell(new RunningAgents(
             Context.GetChildren().Select(child => Uri.UnescapeDataString(child.Path.Name)).ToList())));

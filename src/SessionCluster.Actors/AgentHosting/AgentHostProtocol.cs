@@ -11,6 +11,12 @@ public sealed record StartAgent(string SessionId, string Agent, AgentLaunchReque
 
 public sealed record SendInput(string SessionId, string Message) : ISessionClusterMessage;
 
+/// <summary>
+/// Write the decided answer to the agent's permission request. Repeated by the entity until the host's
+/// <see cref="SessionCluster.Domain.RecordPermissionAnswered"/> fact arrives; the agent hears each request answered once.
+/// </summary>
+public sealed record AnswerAgentPermission(string SessionId, string RequestId, bool Allow, string? Message, bool Remember) : ISessionClusterMessage;
+
 /// <param name="Pid">The process the session recorded (with <paramref name="StartTime"/>), to end it should the host not know it.</param>
 public sealed record StopAgent(string SessionId, StopMode Mode, int? Pid = null, long StartTime = 0) : ISessionClusterMessage;
 

@@ -17,6 +17,8 @@ public sealed class AgentProcessActor : ReceiveActor
     private readonly IActorRef facts;
     private readonly AgentHostSettings settings;
     private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly HashSet<string> answering = [];
+    private readonly HashSet<string> answered = [];
     private AgentRun? run;
     private bool exited;
     private long seq;
@@ -31,7 +33,32 @@ public sealed class AgentProcessActor : ReceiveActor
         Receive<ProcessStarted>(m => Record(new RecordProcessStarted(settings.NodeName, m.Pid, DateTimeOffset.UtcNow, settings.NodeId, m.StartTime)));
         Receive<AgentSessionIdSeen>(m => Record(new RecordAgentSessionId(m.AgentSessionId, m.Model, DateTimeOffset.UtcNow)));
         Receive<TurnResultSeen>(m => Record(new RecordTurnResult(
-            m.Result.TotalCostUsd, m.Result.Usage, m.Result.IsError, m.Next, DateTimeOffset.UtcNow)));
+            m.Result.TotalCostUsd,
+            m.Result.Usage,
+            m.Result.IsError,
+            m.Next,
+            DateTimeOffset.UtcNow,
+            Question: m.Next == WaitingReason.Question ? m.Result.ResultText : null,
+            PermissionDenials: m.Result.PermissionDenials)));
+        Receive<AgentPermissionRequest>(m => Record(new RecordPermissionRequest(
+            m.RequestId, m.Tool, Bounded(m.Summary, AgentPermissionRequest.MaxSummaryChars), DateTimeOffset.UtcNow)));
+        Receive<AgentQuestion>(m => Record(new RecordQuestion(m.Text, DateTimeOffset.UtcNow)));
+        Receive<AgentApiRetry>(m => Record(new RecordApiRetry(m.Attempt, RetryMessage(m), DateTimeOffset.UtcNow)));
+        Receive<AnswerAgentPermission>(Answer);
+        Receive<PermissionAnswerWritten>(m =>
+        {
+            answering.Remove(m.RequestId);
+            if (m.Failure is not null and not InvalidOperationException)
+            {
+                // Not written, for a reason the run did not foresee: the entity asks again.
+                log.Warning(m.Failure, "Could not answer permission request {0} of session {1}", m.RequestId, start.SessionId);
+                return;
+            }
+
+            // Written, or the run has no such request pending (answered already, or its process has exited): done either way.
+            answered.Add(m.RequestId);
+            Record(new RecordPermissionAnswered(m.RequestId, DateTimeOffset.UtcNow));
+        });
         Receive<ProcessExited>(m =>
         {
             exited = true;
@@ -52,6 +79,41 @@ public sealed class AgentProcessActor : ReceiveActor
                 run?.Interrupt();
             }
         });
+    }
+
+    /// <summary>Writes the answer to the agent once; a repeat (the entity asks until it hears back) gets the fact again.</summary>
+    private void Answer(AnswerAgentPermission m)
+    {
+        if (answered.Contains(m.RequestId))
+        {
+            Record(new RecordPermissionAnswered(m.RequestId, DateTimeOffset.UtcNow));
+            return;
+        }
+
+        if (run is null || !answering.Add(m.RequestId))
+        {
+            return; // being written now
+        }
+
+        var requestId = m.RequestId;
+        run.AnswerPermissionAsync(requestId, m.Allow, m.Message, m.Remember).ContinueWith(
+            t => new PermissionAnswerWritten(requestId, t.Exception?.GetBaseException()),
+            TaskScheduler.Default).PipeTo(Self);
+    }
+
+    private static string Bounded(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+
+    private static string RetryMessage(AgentApiRetry retry)
+    {
+        var what = (retry.ErrorStatus, retry.Error) switch
+        {
+            ({ } status, { Length: > 0 } error) => $"HTTP {status} ({error})",
+            ({ } status, _) => $"HTTP {status}",
+            (null, { Length: > 0 } error) => error,
+            _ => "no answer from the model API",
+        };
+        var of = retry.MaxRetries > 0 ? $" of {retry.MaxRetries}" : string.Empty;
+        return $"{what}; retry {retry.Attempt}{of} in {retry.RetryDelayMs} ms";
     }
 
     public static Props Props(StartAgent start, IAgentDriver driver, IActorRef facts, AgentHostSettings settings) =>
@@ -94,6 +156,8 @@ public sealed class AgentProcessActor : ReceiveActor
 
     private sealed record ProcessExited(AgentExit Exit);
 
+    private sealed record PermissionAnswerWritten(string RequestId, Exception? Failure);
+
     private sealed record InputDelivered
     {
         public static readonly InputDelivered Instance = new();
@@ -106,7 +170,15 @@ public sealed class AgentProcessActor : ReceiveActor
 
         public void OnAgentEvent(AgentEvent e)
         {
+            if (e is AgentApiRetry retry)
+            {
+                self.Tell(retry);
+            }
         }
+
+        public void OnPermissionRequest(AgentPermissionRequest request) => self.Tell(request);
+
+        public void OnQuestion(AgentQuestion question) => self.Tell(question);
 
         public void OnAgentSessionId(string id, string? model) => self.Tell(new AgentSessionIdSeen(id, model));
 

@@ -12,7 +12,8 @@ internal static class SessionCommandProto
     [
         typeof(LaunchSession), typeof(RecordProcessStarted), typeof(RecordAgentSessionId), typeof(RecordTurnResult),
         typeof(RecordProcessExit), typeof(RecordLaunchFailure), typeof(RecordAgentFact), typeof(Respond),
-        typeof(Interrupt), typeof(Kill), typeof(Resume), typeof(MarkNodeLost),
+        typeof(Interrupt), typeof(Kill), typeof(Resume), typeof(MarkNodeLost), typeof(RecordPermissionRequest),
+        typeof(AnswerPermission), typeof(RecordPermissionAnswered), typeof(RecordQuestion), typeof(RecordApiRetry),
     ];
 
     public static P.SessionCommand ToProto(SessionCommand command) => command switch
@@ -23,16 +24,20 @@ internal static class SessionCommandProto
             RecordProcessStarted = new P.RecordProcessStarted { At = Time(c.At), Node = c.Node, Pid = c.Pid, NodeId = c.NodeId, StartTime = c.StartTime },
         },
         RecordAgentSessionId c => new P.SessionCommand { RecordAgentSessionId = ToProto(c) },
-        RecordTurnResult c => new P.SessionCommand
+        RecordTurnResult c => new P.SessionCommand { RecordTurnResult = ToProto(c) },
+        RecordPermissionRequest c => new P.SessionCommand
         {
-            RecordTurnResult = new P.RecordTurnResult
-            {
-                At = Time(c.At),
-                TotalCostUsd = Money(c.TotalCostUsd),
-                Usage = Usage(c.Usage),
-                IsError = c.IsError,
-                NextWaitingReason = c.NextWaitingReason.ToWire(),
-            },
+            RecordPermissionRequest = new P.RecordPermissionRequest { At = Time(c.At), RequestId = c.RequestId, Tool = c.Tool, Summary = c.Summary },
+        },
+        AnswerPermission c => new P.SessionCommand { AnswerPermission = ToProto(c) },
+        RecordPermissionAnswered c => new P.SessionCommand
+        {
+            RecordPermissionAnswered = new P.RecordPermissionAnswered { At = Time(c.At), RequestId = c.RequestId },
+        },
+        RecordQuestion c => new P.SessionCommand { RecordQuestion = new P.RecordQuestion { At = Time(c.At), Text = c.Text } },
+        RecordApiRetry c => new P.SessionCommand
+        {
+            RecordApiRetry = new P.RecordApiRetry { At = Time(c.At), Attempt = c.Attempt, Message = c.Message },
         },
         RecordProcessExit c => new P.SessionCommand { RecordProcessExit = new P.RecordProcessExit { At = Time(c.At), Exit = ToProto(c.Exit) } },
         RecordLaunchFailure c => new P.SessionCommand
@@ -86,6 +91,28 @@ internal static class SessionCommandProto
             p.MarkNodeLost.Node,
             Time(p.MarkNodeLost.At, "MarkNodeLost.at"),
             p.MarkNodeLost.NodeId),
+        P.SessionCommand.CommandOneofCase.RecordPermissionRequest => new RecordPermissionRequest(
+            p.RecordPermissionRequest.RequestId,
+            p.RecordPermissionRequest.Tool,
+            p.RecordPermissionRequest.Summary,
+            Time(p.RecordPermissionRequest.At, "RecordPermissionRequest.at")),
+        P.SessionCommand.CommandOneofCase.AnswerPermission => new AnswerPermission(
+            p.AnswerPermission.HasRequestId ? p.AnswerPermission.RequestId : null,
+            p.AnswerPermission.Allow,
+            p.AnswerPermission.HasMessage ? p.AnswerPermission.Message : null,
+            p.AnswerPermission.Remember,
+            p.AnswerPermission.By,
+            Time(p.AnswerPermission.At, "AnswerPermission.at")),
+        P.SessionCommand.CommandOneofCase.RecordPermissionAnswered => new RecordPermissionAnswered(
+            p.RecordPermissionAnswered.RequestId,
+            Time(p.RecordPermissionAnswered.At, "RecordPermissionAnswered.at")),
+        P.SessionCommand.CommandOneofCase.RecordQuestion => new RecordQuestion(
+            p.RecordQuestion.Text,
+            Time(p.RecordQuestion.At, "RecordQuestion.at")),
+        P.SessionCommand.CommandOneofCase.RecordApiRetry => new RecordApiRetry(
+            p.RecordApiRetry.Attempt,
+            p.RecordApiRetry.Message,
+            Time(p.RecordApiRetry.At, "RecordApiRetry.at")),
         // None, or a case a newer node added (protobuf keeps it as an unknown field).
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"{field}: no command this version knows (case {p.CommandCase}); was it sent by a newer version of SessionCluster?"),
@@ -93,43 +120,83 @@ internal static class SessionCommandProto
 
     private static P.LaunchSession ToProto(LaunchSession c)
     {
+        var spec = c.Spec;
+        var launch = LaunchSpecProto.ToProto(spec);
+        WriteEnv(launch.Env, spec.Env);
+        // The flat fields too, for nodes of older versions during a rolling upgrade.
         var p = new P.LaunchSession
         {
             At = Time(c.At),
             Id = c.Id,
             Name = c.Name,
-            Agent = c.Agent,
-            Prompt = c.Prompt,
-            Workdir = c.Workdir,
-            MultiTurn = c.MultiTurn,
-            MaxAutoResponds = c.MaxAutoResponds,
+            Agent = spec.Agent,
+            Prompt = spec.Prompt,
+            Workdir = spec.Workdir,
+            MultiTurn = spec.MultiTurn,
+            MaxAutoResponds = spec.MaxAutoResponds,
+            ResumedFrom = launch.ResumedFrom?.Clone(),
+            Launch = launch,
         };
-        if (c.Model is not null)
+        if (spec.Model is not null)
         {
-            p.Model = c.Model;
+            p.Model = spec.Model;
         }
 
-        WriteEnv(p.Env, c.Env);
-        if (c.ResumedFrom is not null)
-        {
-            p.ResumedFrom = new P.ResumeLink { FromSessionId = c.ResumedFrom.FromSessionId, AgentSessionId = c.ResumedFrom.AgentSessionId };
-        }
-
+        WriteEnv(p.Env, spec.Env);
         return p;
     }
 
     private static LaunchSession FromProto(P.LaunchSession p) => new(
         p.Id,
         p.Name,
-        p.Agent,
-        p.Prompt,
-        p.Workdir,
-        p.HasModel ? p.Model : null,
-        p.MultiTurn,
-        p.MaxAutoResponds,
-        ReadEnv(p.Env),
-        p.ResumedFrom is null ? null : new ResumeLink(p.ResumedFrom.FromSessionId, p.ResumedFrom.AgentSessionId),
+        p.Launch is { } launch
+            ? LaunchSpecProto.FromProto(launch, ReadEnv(launch.Env), "LaunchSession.launch")
+            : new LaunchSpec(
+                p.Agent,
+                p.Prompt,
+                p.Workdir,
+                p.HasModel ? p.Model : null,
+                p.MultiTurn,
+                p.MaxAutoResponds,
+                ReadEnv(p.Env),
+                LaunchSpecProto.BeforeModes,
+                LaunchSpecProto.ResumeLinkFrom(p.ResumedFrom)),
         Time(p.At, "LaunchSession.at"));
+
+    private static P.RecordTurnResult ToProto(RecordTurnResult c)
+    {
+        var p = new P.RecordTurnResult
+        {
+            At = Time(c.At),
+            TotalCostUsd = Money(c.TotalCostUsd),
+            Usage = Usage(c.Usage),
+            IsError = c.IsError,
+            NextWaitingReason = c.NextWaitingReason.ToWire(),
+            PermissionDenials = c.PermissionDenials,
+        };
+        if (c.Question is not null)
+        {
+            p.Question = c.Question;
+        }
+
+        return p;
+    }
+
+    private static P.AnswerPermission ToProto(AnswerPermission c)
+    {
+        var p = new P.AnswerPermission { At = Time(c.At), Allow = c.Allow, Remember = c.Remember, By = c.By };
+        if (c.RequestId is not null)
+        {
+            p.RequestId = c.RequestId;
+        }
+
+        if (c.Message is not null)
+        {
+            p.Message = c.Message;
+        }
+
+        return p;
+    }
 
     private static P.RecordAgentSessionId ToProto(RecordAgentSessionId c)
     {
@@ -147,7 +214,9 @@ internal static class SessionCommandProto
         Usage(p.Usage, "RecordTurnResult.usage"),
         p.IsError,
         WaitingReasonFrom(p.NextWaitingReason, "RecordTurnResult.next_waiting_reason"),
-        Time(p.At, "RecordTurnResult.at"));
+        Time(p.At, "RecordTurnResult.at"),
+        p.HasQuestion ? p.Question : null,
+        p.PermissionDenials);
 
     private static P.Interrupt ToProto(Interrupt c)
     {

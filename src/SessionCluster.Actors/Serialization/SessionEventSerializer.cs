@@ -37,6 +37,10 @@ namespace SessionCluster.Actors.Serialization;
 /// SF        SessionFailed            SessionFailed
 /// SRA       SessionResumedAs         SessionResumedAs
 /// AFA       AgentFactApplied         AgentFactApplied
+/// PRQ       PermissionRequested      PermissionRequested
+/// PDC       PermissionDecided        PermissionDecided
+/// PAD       PermissionAnswerDelivered PermissionAnswerDelivered
+/// ARY       ApiRetrying              ApiRetrying
 /// SS        SessionState (snapshot)  SessionStateSnapshot
 /// </code>
 /// <para>What the domain gets back: every value equal to what was written, with two definitions.
@@ -71,6 +75,10 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     public const string SessionResumedAsManifest = "SRA";
     public const string AgentFactAppliedManifest = "AFA";
     public const string SessionStateManifest = "SS";
+    public const string PermissionRequestedManifest = "PRQ";
+    public const string PermissionDecidedManifest = "PDC";
+    public const string PermissionAnswerDeliveredManifest = "PAD";
+    public const string ApiRetryingManifest = "ARY";
 
     /// <summary>The domain types this serializer is bound to (every event through their base type, and the snapshot).</summary>
     public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(SessionEvent), typeof(SessionState)];
@@ -92,6 +100,10 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         [typeof(SessionResumedAs)] = SessionResumedAsManifest,
         [typeof(AgentFactApplied)] = AgentFactAppliedManifest,
         [typeof(SessionState)] = SessionStateManifest,
+        [typeof(PermissionRequested)] = PermissionRequestedManifest,
+        [typeof(PermissionDecided)] = PermissionDecidedManifest,
+        [typeof(PermissionAnswerDelivered)] = PermissionAnswerDeliveredManifest,
+        [typeof(ApiRetrying)] = ApiRetryingManifest,
     }.ToImmutableDictionary();
 
     /// <summary>
@@ -164,6 +176,10 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
                 AgentFactAppliedManifest => FromProto(P.AgentFactApplied.Parser.ParseFrom(bytes)),
                 SessionStateManifest => FromProto(P.SessionStateSnapshot.Parser.ParseFrom(bytes)),
+                PermissionRequestedManifest => FromProto(P.PermissionRequested.Parser.ParseFrom(bytes)),
+                PermissionDecidedManifest => FromProto(P.PermissionDecided.Parser.ParseFrom(bytes)),
+                PermissionAnswerDeliveredManifest => FromProto(P.PermissionAnswerDelivered.Parser.ParseFrom(bytes)),
+                ApiRetryingManifest => FromProto(P.ApiRetrying.Parser.ParseFrom(bytes)),
                 _ => new UnreadableEvent(manifest,
                     $"{nameof(SessionEventSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
                     $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
@@ -190,8 +206,15 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionLaunched e => ToProto(e),
         AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid, NodeId = e.NodeId, StartTime = e.StartTime },
         AgentSessionIdentified e => ToProto(e),
-        TurnCompleted e => new P.TurnCompleted { At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = Usage(e.Usage) },
-        WaitingForInput e => new P.WaitingForInput { At = Time(e.At), Reason = e.Reason.ToWire() },
+        TurnCompleted e => new P.TurnCompleted
+        {
+            At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = Usage(e.Usage), PermissionDenials = e.PermissionDenials,
+        },
+        WaitingForInput e => ToProto(e),
+        PermissionRequested e => new P.PermissionRequested { At = Time(e.At), RequestId = e.RequestId, Tool = e.Tool, Summary = e.Summary },
+        PermissionDecided e => ToProto(e),
+        PermissionAnswerDelivered e => new P.PermissionAnswerDelivered { At = Time(e.At), RequestId = e.RequestId },
+        ApiRetrying e => new P.ApiRetrying { At = Time(e.At), Attempt = e.Attempt, Message = e.Message },
         Responded e => new P.Responded { At = Time(e.At), Message = e.Message, Auto = e.Auto },
         AgentProcessExited e => ToProto(e),
         SessionCompleted e => new P.SessionCompleted { At = Time(e.At) },
@@ -206,28 +229,38 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             nameof(obj)),
     };
 
-    private P.SessionLaunched ToProto(SessionLaunched e)
+    private P.SessionLaunched ToProto(SessionLaunched e) => new()
     {
-        var p = new P.SessionLaunched
+        At = Time(e.At),
+        Id = e.Id,
+        Name = e.Name,
+        Launch = SealedLaunch(e.Spec, e.Id),
+    };
+
+    private P.LaunchSpec SealedLaunch(LaunchSpec spec, string sessionId)
+    {
+        var p = LaunchSpecProto.ToProto(spec);
+        SealEnv(p.SealedEnv, sessionId, spec.Env);
+        return p;
+    }
+
+    private static P.WaitingForInput ToProto(WaitingForInput e)
+    {
+        var p = new P.WaitingForInput { At = Time(e.At), Reason = e.Reason.ToWire() };
+        if (e.Question is not null)
         {
-            At = Time(e.At),
-            Id = e.Id,
-            Name = e.Name,
-            Agent = e.Agent,
-            Prompt = e.Prompt,
-            Workdir = e.Workdir,
-            MultiTurn = e.MultiTurn,
-            MaxAutoResponds = e.MaxAutoResponds,
-        };
-        if (e.Model is not null)
-        {
-            p.Model = e.Model;
+            p.Question = e.Question;
         }
 
-        SealEnv(p.SealedEnv, e.Id, e.Env);
-        if (e.ResumedFrom is not null)
+        return p;
+    }
+
+    private static P.PermissionDecided ToProto(PermissionDecided e)
+    {
+        var p = new P.PermissionDecided { At = Time(e.At), RequestId = e.RequestId, Allowed = e.Allowed, Remember = e.Remember, By = e.By };
+        if (e.Message is not null)
         {
-            p.ResumedFrom = new P.ResumeLink { FromSessionId = e.ResumedFrom.FromSessionId, AgentSessionId = e.ResumedFrom.AgentSessionId };
+            p.Message = e.Message;
         }
 
         return p;
@@ -277,16 +310,12 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         {
             Id = s.Id,
             Name = s.Name,
-            Agent = s.Agent,
-            Prompt = s.Prompt,
-            Workdir = s.Workdir,
-            MultiTurn = s.MultiTurn,
+            Launch = SealedLaunch(s.Launch, s.Id),
             Status = s.Status.ToWire(),
             WaitingReason = s.WaitingReason.ToWire(),
             TurnsCompleted = s.TurnsCompleted,
             RespondCount = s.RespondCount,
             AutoRespondCount = s.AutoRespondCount,
-            MaxAutoResponds = s.MaxAutoResponds,
             CostUsd = Money(s.CostUsd),
             Usage = Usage(s.Usage),
             ProcessCount = s.ProcessCount,
@@ -294,21 +323,19 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             LastFactSeq = s.LastFactSeq,
             CreatedAt = Time(s.CreatedAt),
             UpdatedAt = Time(s.UpdatedAt),
+            PermissionsAllowed = s.PermissionsAllowed,
+            PermissionsDenied = s.PermissionsDenied,
+            LastTurnDenials = s.LastTurnDenials,
         };
         if (s.Model is not null)
         {
             p.Model = s.Model;
         }
 
-        SealEnv(p.SealedEnv, s.Id, s.Env);
+        WritePermissions(p, s);
         if (s.AgentSessionId is not null)
         {
             p.AgentSessionId = s.AgentSessionId;
-        }
-
-        if (s.ResumedFromId is not null)
-        {
-            p.ResumedFromId = s.ResumedFromId;
         }
 
         p.ResumedAs.AddRange(s.ResumedAs);
@@ -332,11 +359,6 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.StopReason = s.StopReason;
         }
 
-        if (s.ResumeAgentSessionId is not null)
-        {
-            p.ResumeAgentSessionId = s.ResumeAgentSessionId;
-        }
-
         if (s.LastExitCode is { } exitCode)
         {
             p.LastExitCode = exitCode;
@@ -358,6 +380,51 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         }
 
         return p;
+    }
+
+    private static void WritePermissions(P.SessionStateSnapshot p, SessionState s)
+    {
+        if (s.PendingPermission is { } asked)
+        {
+            p.PendingPermission = new P.PermissionRequest
+            {
+                RequestId = asked.RequestId, Tool = asked.Tool, Summary = asked.Summary, RequestedAt = Time(asked.RequestedAt),
+            };
+        }
+
+        if (s.UndeliveredPermissionAnswer is { } answer)
+        {
+            p.UndeliveredPermissionAnswer = new P.PermissionAnswer { RequestId = answer.RequestId, Allow = answer.Allow, Remember = answer.Remember };
+            if (answer.Message is not null)
+            {
+                p.UndeliveredPermissionAnswer.Message = answer.Message;
+            }
+        }
+
+        foreach (var d in s.RecentPermissions)
+        {
+            var decision = new P.PermissionDecision
+            {
+                RequestId = d.RequestId, Tool = d.Tool, Summary = d.Summary, Allowed = d.Allowed, By = d.By,
+                RequestedAt = Time(d.RequestedAt), DecidedAt = Time(d.DecidedAt),
+            };
+            if (d.Message is not null)
+            {
+                decision.Message = d.Message;
+            }
+
+            p.RecentPermissions.Add(decision);
+        }
+
+        if (s.Question is not null)
+        {
+            p.Question = s.Question;
+        }
+
+        if (s.ApiRetry is { } retry)
+        {
+            p.ApiRetry = new P.ApiRetry { Attempt = retry.Attempt, Message = retry.Message, Since = Time(retry.Since) };
+        }
     }
 
     private static P.ErrorContext ToProto(ErrorContext e)
@@ -400,15 +467,31 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     private SessionLaunched FromProto(P.SessionLaunched p) => new(
         p.Id,
         p.Name,
-        p.Agent,
-        p.Prompt,
-        p.Workdir,
-        p.HasModel ? p.Model : null,
-        p.MultiTurn,
-        p.MaxAutoResponds,
-        ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionLaunched"),
-        p.ResumedFrom is null ? null : new ResumeLink(p.ResumedFrom.FromSessionId, p.ResumedFrom.AgentSessionId),
+        p.Launch is { } launch
+            ? LaunchSpecProto.FromProto(launch, ReadEnv(launch.Env, launch.SealedEnv, p.Id, "SessionLaunched.launch"), "SessionLaunched.launch")
+            // Written before the launch spec: the flat fields, and no mode.
+            : new LaunchSpec(
+                p.Agent,
+                p.Prompt,
+                p.Workdir,
+                p.HasModel ? p.Model : null,
+                p.MultiTurn,
+                p.MaxAutoResponds,
+                ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionLaunched"),
+                LaunchSpecProto.BeforeModes,
+                LaunchSpecProto.ResumeLinkFrom(p.ResumedFrom)),
         Time(p.At, "SessionLaunched.at"));
+
+    private static PermissionRequested FromProto(P.PermissionRequested p) =>
+        new(p.RequestId, p.Tool, p.Summary, Time(p.At, "PermissionRequested.at"));
+
+    private static PermissionDecided FromProto(P.PermissionDecided p) =>
+        new(p.RequestId, p.Allowed, p.HasMessage ? p.Message : null, p.Remember, p.By, Time(p.At, "PermissionDecided.at"));
+
+    private static PermissionAnswerDelivered FromProto(P.PermissionAnswerDelivered p) =>
+        new(p.RequestId, Time(p.At, "PermissionAnswerDelivered.at"));
+
+    private static ApiRetrying FromProto(P.ApiRetrying p) => new(p.Attempt, p.Message, Time(p.At, "ApiRetrying.at"));
 
     private static AgentProcessStarted FromProto(P.AgentProcessStarted p) =>
         new(p.Node, p.Pid, Time(p.At, "AgentProcessStarted.at"), p.NodeId, p.StartTime);
@@ -424,10 +507,11 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     private static TurnCompleted FromProto(P.TurnCompleted p) => new(
         Money(p.TotalCostUsd, "TurnCompleted.total_cost_usd"),
         Usage(p.Usage, "TurnCompleted.usage"),
-        Time(p.At, "TurnCompleted.at"));
+        Time(p.At, "TurnCompleted.at"),
+        p.PermissionDenials);
 
     private static WaitingForInput FromProto(P.WaitingForInput p) =>
-        new(WaitingReasonFrom(p.Reason, "WaitingForInput.reason"), Time(p.At, "WaitingForInput.at"));
+        new(WaitingReasonFrom(p.Reason, "WaitingForInput.reason"), Time(p.At, "WaitingForInput.at"), p.HasQuestion ? p.Question : null);
 
     private static Responded FromProto(P.Responded p) => new(p.Message, p.Auto, Time(p.At, "Responded.at"));
 
@@ -446,12 +530,8 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     {
         Id = p.Id,
         Name = p.Name,
-        Agent = p.Agent,
-        Prompt = p.Prompt,
-        Workdir = p.Workdir,
+        Launch = LaunchOf(p),
         Model = p.HasModel ? p.Model : null,
-        MultiTurn = p.MultiTurn,
-        Env = ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionStateSnapshot"),
         Status = WireNames.TryParseStatus(p.Status, out var status)
             ? status
             : throw new SerializationException($"SessionStateSnapshot.status: unknown session status '{p.Status}'."),
@@ -459,12 +539,9 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         TurnsCompleted = p.TurnsCompleted,
         RespondCount = p.RespondCount,
         AutoRespondCount = p.AutoRespondCount,
-        MaxAutoResponds = p.MaxAutoResponds,
         CostUsd = Money(p.CostUsd, "SessionStateSnapshot.cost_usd"),
         Usage = Usage(p.Usage, "SessionStateSnapshot.usage"),
         AgentSessionId = p.HasAgentSessionId ? p.AgentSessionId : null,
-        ResumedFromId = p.HasResumedFromId ? p.ResumedFromId : null,
-        ResumeAgentSessionId = p.HasResumeAgentSessionId ? p.ResumeAgentSessionId : null,
         ResumedAs = [.. p.ResumedAs],
         Node = p.HasNode ? p.Node : null,
         NodeId = p.HasNodeId ? p.NodeId : null,
@@ -479,7 +556,42 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         UpdatedAt = Time(p.UpdatedAt, "SessionStateSnapshot.updated_at"),
         FinishedAt = p.FinishedAt is null ? null : Time(p.FinishedAt, "SessionStateSnapshot.finished_at"),
         Error = p.Error is null ? null : FromProto(p.Error),
+        PendingPermission = p.PendingPermission is { } asked
+            ? new PermissionRequest(asked.RequestId, asked.Tool, asked.Summary, Time(asked.RequestedAt, "PermissionRequest.requested_at"))
+            : null,
+        UndeliveredPermissionAnswer = p.UndeliveredPermissionAnswer is { } answer
+            ? new PermissionAnswer(answer.RequestId, answer.Allow, answer.HasMessage ? answer.Message : null, answer.Remember)
+            : null,
+        PermissionsAllowed = p.PermissionsAllowed,
+        PermissionsDenied = p.PermissionsDenied,
+        RecentPermissions = [.. p.RecentPermissions.Select(d => new PermissionDecision(
+            d.RequestId, d.Tool, d.Summary, d.Allowed, d.HasMessage ? d.Message : null, d.By,
+            Time(d.RequestedAt, "PermissionDecision.requested_at"), Time(d.DecidedAt, "PermissionDecision.decided_at")))],
+        Question = p.HasQuestion ? p.Question : null,
+        LastTurnDenials = p.LastTurnDenials,
+        ApiRetry = p.ApiRetry is { } retry ? new ApiRetry(retry.Attempt, retry.Message, Time(retry.Since, "ApiRetry.since")) : null,
     };
+
+    private LaunchSpec LaunchOf(P.SessionStateSnapshot p)
+    {
+        if (p.Launch is { } launch)
+        {
+            return LaunchSpecProto.FromProto(launch, ReadEnv(launch.Env, launch.SealedEnv, p.Id, "SessionStateSnapshot.launch"), "SessionStateSnapshot.launch");
+        }
+
+        // Written before the launch spec. The launch's own model is not there: the state's (the agent's, once named) stands in.
+        var resumedFrom = p.HasResumedFromId ? new ResumeLink(p.ResumedFromId, p.HasResumeAgentSessionId ? p.ResumeAgentSessionId : string.Empty) : null;
+        return new LaunchSpec(
+            p.Agent,
+            p.Prompt,
+            p.Workdir,
+            p.HasModel ? p.Model : null,
+            p.MultiTurn,
+            p.MaxAutoResponds,
+            ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionStateSnapshot"),
+            LaunchSpecProto.BeforeModes,
+            resumedFrom);
+    }
 
     private static ErrorContext FromProto(P.ErrorContext p) => new(
         WireNames.TryParseErrorKind(p.Kind, out var kind)

@@ -30,6 +30,7 @@ namespace SessionCluster.Actors.Serialization;
 /// SRJ       SessionRejected         SessionRejected
 /// STA       StartAgent              StartAgent (env included)
 /// SIN       SendInput               SendInput
+/// AAP       AnswerAgentPermission   AnswerAgentPermission
 /// STP       StopAgent               StopAgent
 /// ANR       AgentNotRunning         AgentNotRunning
 /// SAA       StopAllAgents           StopAllAgents
@@ -56,6 +57,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     public const string SessionRejectedManifest = "SRJ";
     public const string StartAgentManifest = "STA";
     public const string SendInputManifest = "SIN";
+    public const string AnswerAgentPermissionManifest = "AAP";
     public const string StopAgentManifest = "STP";
     public const string AgentNotRunningManifest = "ANR";
     public const string StopAllAgentsManifest = "SAA";
@@ -76,6 +78,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         [typeof(SessionRejected)] = SessionRejectedManifest,
         [typeof(StartAgent)] = StartAgentManifest,
         [typeof(SendInput)] = SendInputManifest,
+        [typeof(AnswerAgentPermission)] = AnswerAgentPermissionManifest,
         [typeof(StopAgent)] = StopAgentManifest,
         [typeof(AgentNotRunning)] = AgentNotRunningManifest,
         [typeof(StopAllAgents)] = StopAllAgentsManifest,
@@ -144,6 +147,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 SessionRejectedManifest => FromProto(P.SessionRejected.Parser.ParseFrom(bytes)),
                 StartAgentManifest => FromProto(P.StartAgent.Parser.ParseFrom(bytes)),
                 SendInputManifest => FromProto(P.SendInput.Parser.ParseFrom(bytes)),
+                AnswerAgentPermissionManifest => FromProto(P.AnswerAgentPermission.Parser.ParseFrom(bytes)),
                 StopAgentManifest => FromProto(P.StopAgent.Parser.ParseFrom(bytes)),
                 AgentNotRunningManifest => new AgentNotRunning(P.AgentNotRunning.Parser.ParseFrom(bytes).SessionId),
                 StopAllAgentsManifest => new StopAllAgents(P.StopAllAgents.Parser.ParseFrom(bytes).Reason),
@@ -183,6 +187,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         },
         StartAgent m => new P.StartAgent { SessionId = m.SessionId, Agent = m.Agent, Request = ToProto(m.Request) },
         SendInput m => new P.SendInput { SessionId = m.SessionId, Message = m.Message },
+        AnswerAgentPermission m => ToProto(m),
         StopAgent m => ToProto(m),
         AgentNotRunning m => new P.AgentNotRunning { SessionId = m.SessionId },
         StopAllAgents m => new P.StopAllAgents { Reason = m.Reason },
@@ -207,8 +212,25 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
             p.ResumeAgentSessionId = r.ResumeAgentSessionId;
         }
 
+        // Fields 2-7 above are what nodes of older versions read; the whole launch is here.
+        p.Launch = LaunchSpecProto.ToProto(r.Launch);
+        WriteEnv(p.Launch.Env, r.Launch.Env);
         return p;
     }
+
+    private static P.AnswerAgentPermission ToProto(AnswerAgentPermission m)
+    {
+        var p = new P.AnswerAgentPermission { SessionId = m.SessionId, RequestId = m.RequestId, Allow = m.Allow, Remember = m.Remember };
+        if (m.Message is not null)
+        {
+            p.Message = m.Message;
+        }
+
+        return p;
+    }
+
+    private static AnswerAgentPermission FromProto(P.AnswerAgentPermission p) =>
+        new(p.SessionId, p.RequestId, p.Allow, p.HasMessage ? p.Message : null, p.Remember);
 
     private static P.StopAgent ToProto(StopAgent m)
     {
@@ -244,6 +266,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     private static StartAgent FromProto(P.StartAgent p)
     {
         var r = p.Request ?? throw Missing("StartAgent.request");
+        if (r.Launch is { } launch)
+        {
+            return new StartAgent(p.SessionId, p.Agent, new AgentLaunchRequest(
+                r.SessionId, LaunchSpecProto.FromProto(launch, ReadEnv(launch.Env), "StartAgent.request.launch")));
+        }
+
+        // From a node of an older version: what the agent needs, without the auto-respond cap (the session's business).
         return new StartAgent(p.SessionId, p.Agent, new AgentLaunchRequest(
             r.SessionId,
             new LaunchSpec(

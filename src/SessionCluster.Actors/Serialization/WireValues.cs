@@ -24,6 +24,7 @@ internal static class WireValues
         [RejectionCode.AlreadyExists] = "already-exists",
         [RejectionCode.AutoRespondCapReached] = "auto-respond-cap-reached",
         [RejectionCode.Unreadable] = "unreadable",
+        [RejectionCode.NoPendingPermission] = "no-pending-permission",
     };
 
     private static readonly Dictionary<StopMode, string> StopModes = new()
@@ -86,7 +87,7 @@ internal static class WireValues
         Parse(StopModes, text) ?? throw new SerializationException($"{field}: unknown stop mode '{text}'.");
 
     public static WaitingReason WaitingReasonFrom(string text, string field) =>
-        WireNames.TryParseWaitingReason(text, out var reason)
+        WireNames.TryParseWaitingReason(text, out var reason, legacy: true)
             ? reason
             : throw new SerializationException($"{field}: unknown waiting reason '{text}'.");
 

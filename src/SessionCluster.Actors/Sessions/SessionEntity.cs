@@ -21,8 +21,10 @@ namespace SessionCluster.Actors.Sessions;
 /// <para>Facts from the agent host arrive as Akka.Delivery <see cref="ConsumerController.Delivery{T}"/>s and are
 /// confirmed once persisted; their sequence number, kept in the state, makes a redelivery a no-op.</para>
 /// <para>What the session needs from the host (<see cref="Session.ObligationOf"/>: start the agent, stop a process that
-/// is still recorded alive) is asked for when it arises and asked again on a timer, after recovery too, until the
+/// is still recorded alive, deliver a permission answer) is asked for when it arises and asked again on a timer, after recovery too, until the
 /// state shows it done.</para>
+/// <para>A pending permission request has a timer (<see cref="SessionEntitySettings.PermissionTimeout"/>, from the request's
+/// journaled time, so recovery keeps the deadline) that denies it when nobody answered.</para>
 /// </remarks>
 public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 {
@@ -36,6 +38,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private SessionState? state;
     private int eventsSinceSnapshot;
     private UnreadableJournal? unreadable;
+    private string? timedRequestId;
 
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
     public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController)
@@ -70,6 +73,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             PassivateWhenFinished();
             // Not at once: the message that woke this entity (the start-up sweep's, say) is decided first.
             KeepAsking(Obligation());
+            TimePendingPermission();
         });
 
         Command<ConsumerController.Delivery<SessionFact>>(delivery =>
@@ -88,6 +92,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             }
         });
         Command<AskAgentHostAgain>(_ => Perform(Obligation()));
+        Command<PermissionTimedOut>(timedOut =>
+            Handle(AnswerPermission.TimedOut(timedOut.RequestId, settings.PermissionTimeoutOrDefault, DateTimeOffset.UtcNow), null, null));
         Command<ReceiveTimeout>(_ =>
         {
             // A timeout may have been queued before the last command made the session live again.
@@ -176,6 +182,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                 }
 
                 KeepAsking(now);
+                TimePendingPermission();
                 SnapshotWhenDue();
                 PassivateWhenFinished();
             }
@@ -200,17 +207,40 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         switch (obligation)
         {
             case AgentObligation.Start:
-                agentHost.Tell(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(
-                    sessionId,
-                    new LaunchSpec(
-                        state.Agent, state.Prompt, state.Workdir, state.Model, state.MultiTurn, state.MaxAutoResponds, state.Env,
-                        ResumedFrom: state.ResumedFromId is null ? null : new ResumeLink(state.ResumedFromId, state.ResumeAgentSessionId ?? string.Empty)))));
+                agentHost.Tell(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(sessionId, state.Launch)));
                 break;
             case AgentObligation.Interrupt or AgentObligation.Kill:
                 var mode = obligation == AgentObligation.Kill ? StopMode.Kill : StopMode.Interrupt;
                 agentHost.Tell(new StopAgent(sessionId, mode, state!.Pid, state.ProcessStartTime));
                 break;
+            case AgentObligation.AnswerPermission when state!.UndeliveredPermissionAnswer is { } answer:
+                agentHost.Tell(new AnswerAgentPermission(sessionId, answer.RequestId, answer.Allow, answer.Message, answer.Remember));
+                break;
         }
+    }
+
+    /// <summary>
+    /// One timer for the pending permission request, due at its request time plus the timeout (at once when that has
+    /// passed, as after a long recovery); it denies the request as "timeout". Cancelled once nothing is pending.
+    /// </summary>
+    private void TimePendingPermission()
+    {
+        var pending = state?.PendingPermission;
+        if (pending is null)
+        {
+            timedRequestId = null;
+            Timers.Cancel(nameof(PermissionTimedOut));
+            return;
+        }
+
+        if (timedRequestId == pending.RequestId && Timers.IsTimerActive(nameof(PermissionTimedOut)))
+        {
+            return;
+        }
+
+        timedRequestId = pending.RequestId;
+        var due = pending.RequestedAt + settings.PermissionTimeoutOrDefault - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(nameof(PermissionTimedOut), new PermissionTimedOut(pending.RequestId), due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
     private void KeepAsking(AgentObligation obligation)
@@ -286,6 +316,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     /// <param name="Where">"event #7", or "snapshot at event #12".</param>
     private sealed record UnreadableJournal(string Where, UnreadableEvent Event);
+
+    private sealed record PermissionTimedOut(string RequestId);
 
     private sealed record AskAgentHostAgain
     {

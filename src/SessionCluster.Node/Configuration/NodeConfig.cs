@@ -44,7 +44,8 @@ public static class NodeConfig
             new SessionEntitySettings(
                 s.GetInt("sessions.snapshot-every"),
                 s.GetTimeSpan("sessions.passivate-finished-after"),
-                s.GetTimeSpan("sessions.ask-agent-host-again-after")),
+                s.GetTimeSpan("sessions.ask-agent-host-again-after"),
+                s.HasPath("sessions.permission-timeout") ? s.GetTimeSpan("sessions.permission-timeout") : SessionEntitySettings.DefaultPermissionTimeout),
             s.GetInt("sessions.max-prompt-bytes"),
             s.GetInt("sessions.default-max-auto-responds"),
             s.GetTimeSpan("agents.interrupt-grace"),
@@ -57,6 +58,7 @@ public static class NodeConfig
             GenerateSecretsKeyFile = keyFile is null,
             ClusterTls = clusterTls,
             Codex = CodexOptions(s, dataDir),
+            PermissionModes = PermissionModes(s),
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
@@ -87,6 +89,33 @@ public static class NodeConfig
             NullIfEmpty(s.GetString("cluster.tls.password")));
         ClusterCertificate.Check(tls, dataDir);
         return tls;
+    }
+
+    /// <summary>Every sessioncluster.agents.&lt;agent&gt;.permission-mode; an unknown mode is a config error.</summary>
+    private static Dictionary<string, Domain.PermissionMode> PermissionModes(Config s)
+    {
+        var modes = new Dictionary<string, Domain.PermissionMode>(StringComparer.Ordinal);
+        if (!s.HasPath("agents"))
+        {
+            return modes;
+        }
+
+        foreach (var (agent, value) in s.GetConfig("agents").Root.GetObject().Items)
+        {
+            var key = $"agents.{agent}.permission-mode";
+            if (!value.IsObject() || !s.HasPath(key))
+            {
+                continue;
+            }
+
+            var text = s.GetString(key);
+            modes[agent] = Domain.WireNames.TryParsePermissionMode(text, out var mode)
+                ? mode
+                : throw new FormatException(
+                    $"sessioncluster.{key} is \"{text}\"; it must be one of {string.Join(", ", Domain.WireNames.AllPermissionModes)}");
+        }
+
+        return modes;
     }
 
     private static Config Parse(IEnumerable<string> files, string overrides)

@@ -37,6 +37,13 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.sessions.env: which variables a session may set.</summary>
     public EnvPolicy EnvPolicy { get; init; } = EnvPolicy.Default;
 
+    /// <summary>sessioncluster.agents.&lt;agent&gt;.permission-mode, per agent that sets one (checked at load).</summary>
+    public IReadOnlyDictionary<string, Domain.PermissionMode> PermissionModes { get; init; } = new Dictionary<string, Domain.PermissionMode>();
+
+    /// <summary>The mode a launch of <paramref name="agent"/> that names none runs in: the node's, else ask.</summary>
+    public Domain.PermissionMode DefaultPermissionMode(string agent) =>
+        PermissionModes.TryGetValue(agent, out var mode) ? mode : Domain.PermissionMode.Ask;
+
     /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
     public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 

@@ -9,14 +9,18 @@ namespace SessionCluster.Node.Http;
 public static class IdempotentReplay
 {
     /// <summary>The first field in which <paramref name="existing"/> differs from <paramref name="wanted"/>, or null for a true retry.</summary>
-    public static string? Difference(SessionState existing, LaunchSession wanted) =>
-        existing.Agent != wanted.Agent ? "agent" :
-        existing.Prompt != wanted.Prompt ? "prompt" :
-        existing.Workdir != wanted.Workdir ? "workdir" :
-        existing.Name != wanted.Name ? "name" :
-        existing.MultiTurn != wanted.MultiTurn ? "multiTurn" :
-        existing.MaxAutoResponds != wanted.MaxAutoResponds ? "maxAutoResponds" :
-        !existing.Env.SequenceEqual(wanted.Env) ? "env" :
-        existing.ResumedFromId != wanted.ResumedFrom?.FromSessionId ? "the session resumed" :
-        null;
+    public static string? Difference(SessionState existing, LaunchSession wanted)
+    {
+        var (had, want) = (existing.Launch, wanted.Spec);
+        return had.Agent != want.Agent ? "agent" :
+            had.Prompt != want.Prompt ? "prompt" :
+            had.Workdir != want.Workdir ? "workdir" :
+            existing.Name != wanted.Name ? "name" :
+            had.MultiTurn != want.MultiTurn ? "multiTurn" :
+            had.MaxAutoResponds != want.MaxAutoResponds ? "maxAutoResponds" :
+            had.PermissionMode != want.PermissionMode ? "permissionMode" :
+            !had.Env.SequenceEqual(want.Env) ? "env" :
+            had.ResumedFrom?.FromSessionId != want.ResumedFrom?.FromSessionId ? "the session resumed" :
+            null;
+    }
 }

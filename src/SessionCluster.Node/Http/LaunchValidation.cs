@@ -42,17 +42,24 @@ public static partial class LaunchValidation
             ?? (body.MaxAutoResponds is < 0 ? Problems.BadRequest($"maxAutoResponds must be 0 or more, not {body.MaxAutoResponds}") : null)
             ?? CheckName(body.Name?.Trim())
             ?? CheckModel(body.Model)
+            ?? CheckPermissionMode(body.PermissionMode)
             ?? CheckEnv(body.Env, settings);
     }
 
     /// <summary>The checks of a launch, for one a resume derived from an old session.</summary>
     public static IResult? Check(LaunchSession launch, NodeSettings settings, IReadOnlyCollection<string> agents) =>
-        CheckAgent(launch.Agent, agents)
-        ?? CheckText("prompt", launch.Prompt, settings)
-        ?? CheckWorkdir(launch.Workdir, settings)
+        CheckAgent(launch.Spec.Agent, agents)
+        ?? CheckText("prompt", launch.Spec.Prompt, settings)
+        ?? CheckWorkdir(launch.Spec.Workdir, settings)
         ?? CheckName(launch.Name)
-        ?? CheckModel(launch.Model)
-        ?? CheckEnv(launch.Env, settings);
+        ?? CheckModel(launch.Spec.Model)
+        ?? CheckEnv(launch.Spec.Env, settings);
+
+    /// <summary>A permission mode named in a request: one of <see cref="Api.PermissionModes"/> (400 listing them otherwise).</summary>
+    public static IResult? CheckPermissionMode(string? text) =>
+        text is null || WireNames.TryParsePermissionMode(text, out _)
+            ? null
+            : Problems.BadRequest($"permissionMode {FieldText.Quote(text)} is not one of: {string.Join(", ", Api.PermissionModes)}");
 
     /// <summary>A prompt or message: Unicode text within sessioncluster.sessions.max-prompt-bytes (413 beyond).</summary>
     public static IResult? CheckText(string field, string text, NodeSettings settings)

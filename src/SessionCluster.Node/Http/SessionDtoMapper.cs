@@ -7,15 +7,16 @@ namespace SessionCluster.Node.Http;
 public static class SessionDtoMapper
 {
     /// <summary>A session as a list shows it: the prompt cut to <see cref="ApiLimits.ListedPromptChars"/> characters.</summary>
-    public static SessionDto ToListDto(this SessionState s)
+    public static SessionDto ToListDto(this SessionState s, TimeSpan? permissionTimeout = null)
     {
-        var dto = s.ToDto();
+        var dto = s.ToDto(permissionTimeout);
         return dto.Prompt.Length <= ApiLimits.ListedPromptChars
             ? dto
             : dto with { Prompt = FieldText.Cut(dto.Prompt, ApiLimits.ListedPromptChars), PromptTruncated = true };
     }
 
-    public static SessionDto ToDto(this SessionState s) => new()
+    /// <param name="permissionTimeout">How long a request waits before it is denied (for its expiry); 30 minutes when not given.</param>
+    public static SessionDto ToDto(this SessionState s, TimeSpan? permissionTimeout = null) => new()
     {
         Id = s.Id,
         Name = s.Name,
@@ -24,6 +25,7 @@ public static class SessionDtoMapper
         Workdir = s.Workdir,
         Model = s.Model,
         MultiTurn = s.MultiTurn,
+        PermissionMode = s.PermissionMode.ToWire(),
         Status = s.Status.ToWire(),
         WaitingReason = s.Status == SessionStatus.WaitingForInput ? s.WaitingReason.ToWire() : null,
         TurnsCompleted = s.TurnsCompleted,
@@ -64,5 +66,31 @@ public static class SessionDtoMapper
                 Suggestion = e.Suggestion,
             }
             : null,
+        Question = s.Status == SessionStatus.WaitingForInput ? s.Question : null,
+        PendingPermission = s.PendingPermission is { } asked
+            ? new PermissionRequestDto
+            {
+                RequestId = asked.RequestId,
+                Tool = asked.Tool,
+                Summary = asked.Summary,
+                RequestedAt = asked.RequestedAt,
+                ExpiresAt = asked.RequestedAt + (permissionTimeout ?? TimeSpan.FromMinutes(30)),
+            }
+            : null,
+        PermissionsAllowed = s.PermissionsAllowed,
+        PermissionsDenied = s.PermissionsDenied,
+        RecentPermissions = s.RecentPermissions.Select(d => new PermissionDecisionDto
+        {
+            RequestId = d.RequestId,
+            Tool = d.Tool,
+            Summary = d.Summary,
+            Decision = d.Allowed ? Api.Allow : Api.Deny,
+            Message = d.Message,
+            By = d.By,
+            RequestedAt = d.RequestedAt,
+            DecidedAt = d.DecidedAt,
+        }).ToList(),
+        LastTurnDenials = s.LastTurnDenials,
+        ApiRetry = s.ApiRetry is { } retry ? new ApiRetryDto { Attempt = retry.Attempt, Message = retry.Message, Since = retry.Since } : null,
     };
 }

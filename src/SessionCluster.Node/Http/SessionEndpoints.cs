@@ -31,6 +31,48 @@ public static class SessionEndpoints
                 ? Task.FromResult(unknown)
                 : gateway.Ask(new SessionCommandEnvelope(id, new Domain.Kill(DateTimeOffset.UtcNow)), ok: Results.Ok));
         api.MapPost("/{id}/resume", Resume);
+        api.MapPost("/{id}/permission", AnswerPermission);
+    }
+
+    /// <summary>Allows or denies the session's pending permission request; 409 with the reason when none is pending.</summary>
+    private static async Task<IResult> AnswerPermission(string id, HttpRequest request, SessionGateway gateway, NodeSettings settings)
+    {
+        if (SessionIds.Check(id) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var (body, problem) = await ReadBody<PermissionAnswerRequest>(request, settings);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var allow = body!.Decision?.Trim().ToLowerInvariant() switch
+        {
+            Api.Allow => true,
+            Api.Deny => false,
+            _ => (bool?)null,
+        };
+        if (allow is null)
+        {
+            return Problems.BadRequest(
+                $"decision must be \"{Api.Allow}\" or \"{Api.Deny}\", not {(body.Decision is null ? "missing" : FieldText.Quote(body.Decision))}");
+        }
+
+        if (body.Message is { } message && message.Length > ApiLimits.MaxPermissionMessageChars)
+        {
+            return Problems.BadRequest($"message is {message.Length} characters; the limit is {ApiLimits.MaxPermissionMessageChars}");
+        }
+
+        if (body.Message is { } text && LaunchValidation.CheckText("message", text, settings) is { } badMessage)
+        {
+            return badMessage;
+        }
+
+        var answer = new Domain.AnswerPermission(
+            null, allow.Value, string.IsNullOrWhiteSpace(body.Message) ? null : body.Message, body.Remember, Domain.AnswerPermission.ByApi, DateTimeOffset.UtcNow);
+        return await gateway.Ask(new SessionCommandEnvelope(id, answer), ok: Results.Ok);
     }
 
     private static async Task<IResult> Launch(HttpRequest request, SessionGateway gateway, NodeSettings settings)
@@ -54,17 +96,22 @@ public static class SessionEndpoints
         }
 
         var id = key is null ? SessionIds.New() : IdempotencyKey.LaunchId(key);
+        // The node's default mode is resolved here, so the journal holds the mode the session really ran in.
+        var mode = body!.PermissionMode is { } named && WireNames.TryParsePermissionMode(named, out var parsed)
+            ? parsed
+            : settings.DefaultPermissionMode(body.Agent!);
         var launch = new LaunchSession(
             id,
-            string.IsNullOrWhiteSpace(body!.Name) ? $"{body.Agent}-{id}" : body.Name.Trim(),
-            body.Agent!,
-            body.Prompt!,
-            Path.GetFullPath(body.Workdir!),
-            string.IsNullOrWhiteSpace(body.Model) ? null : body.Model,
-            body.MultiTurn ?? true,
-            body.MaxAutoResponds ?? settings.DefaultMaxAutoResponds,
-            (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
-            null,
+            string.IsNullOrWhiteSpace(body.Name) ? $"{body.Agent}-{id}" : body.Name.Trim(),
+            new LaunchSpec(
+                body.Agent!,
+                body.Prompt!,
+                Path.GetFullPath(body.Workdir!),
+                string.IsNullOrWhiteSpace(body.Model) ? null : body.Model,
+                body.MultiTurn ?? true,
+                body.MaxAutoResponds ?? settings.DefaultMaxAutoResponds,
+                (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+                mode),
             DateTimeOffset.UtcNow);
         return await Start(launch, key, gateway);
     }
@@ -207,7 +254,7 @@ public static class SessionEndpoints
         var envelope = new SessionCommandEnvelope(launch.Id, launch);
         return await gateway.Send(envelope) switch
         {
-            SessionAccepted accepted => Created(accepted.State.ToDto()),
+            SessionAccepted accepted => Created(accepted.State.ToDto(gateway.PermissionTimeout)),
             SessionRejected { Rejection.Code: RejectionCode.AlreadyExists } when key is not null => await Replay(launch, gateway),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(envelope),
@@ -224,7 +271,7 @@ public static class SessionEndpoints
                 ? Problems.KeyReused(
                     $"this {Api.IdempotencyKeyHeader} already made session {existing.Id} from a different request ({field} differs); " +
                     "send a new key for a new session")
-                : Results.Ok(existing.ToDto()).WithHeader(ReplayedHeader, "true"),
+                : Results.Ok(existing.ToDto(gateway.PermissionTimeout)).WithHeader(ReplayedHeader, "true"),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(get),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),

@@ -17,8 +17,11 @@ public sealed class SessionGateway(
 {
     public IReadOnlyCollection<string> Agents => agents;
 
+    /// <summary>How long a permission request waits for an answer (sessioncluster.sessions.permission-timeout).</summary>
+    public TimeSpan PermissionTimeout => settings.Sessions.PermissionTimeoutOrDefault;
+
     public Task<IResult> Ask(ISessionMessage message, Func<SessionDto, IResult> ok) =>
-        Ask(message, state => Task.FromResult(ok(state.ToDto())));
+        Ask(message, state => Task.FromResult(ok(state.ToDto(settings.Sessions.PermissionTimeoutOrDefault))));
 
     public async Task<IResult> Ask(ISessionMessage message, Func<SessionState, Task<IResult>> ok) =>
         await Send(message) switch

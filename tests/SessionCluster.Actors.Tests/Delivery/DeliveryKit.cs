@@ -72,7 +72,7 @@ public sealed class DeliveryKit : TestKit
     }
 
     public static SessionCommandEnvelope Launch(string id) => new(id, new LaunchSession(
-        id, "name-" + id, "claude", "say hello", "/tmp", null, true, 10, ImmutableSortedDictionary<string, string>.Empty, null, At));
+        id, "name-" + id, new LaunchSpec("claude", "say hello", "/tmp", null, true, 10, ImmutableSortedDictionary<string, string>.Empty), At));
 
     public static SessionFact Started(string id, long seq, int pid = 4242) => new(id, seq, new RecordProcessStarted("node-a", pid, At, "id-a", 99));
 

@@ -66,7 +66,7 @@ public sealed class NormalOperationTests : IAsyncLifetime, IDisposable
         model.Enqueue(ModelReply.Text("First."), ModelReply.Text("Second."));
         var env = AgentTestEnvironment.Claude(model.BaseUrl, temp.CreateDirectory("home")).ToImmutableSortedDictionary();
         Ask(kit, region, new SessionCommandEnvelope("n1", new LaunchSession(
-            "n1", "normal", "claude", "say hello", temp.CreateDirectory("work"), null, true, 10, env, null, DateTimeOffset.UtcNow)));
+            "n1", "normal", new LaunchSpec("claude", "say hello", temp.CreateDirectory("work"), null, true, 10, env), DateTimeOffset.UtcNow)));
         Until(kit, region, s => s.Status == SessionStatus.WaitingForInput);
         Ask(kit, region, new SessionCommandEnvelope("n1", new Respond("and again", false, DateTimeOffset.UtcNow)));
         Until(kit, region, s => s is { Status: SessionStatus.WaitingForInput, TurnsCompleted: 2 });

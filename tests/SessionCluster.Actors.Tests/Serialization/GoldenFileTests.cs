@@ -75,7 +75,7 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     {
         var path = Path.Combine(OutputGoldenDirectory, "plaintext-env", manifest + ".bin");
         var old = File.ReadAllBytes(path);
-        var sample = SerializationSamples.Full[manifest];
+        var sample = SerializationSamples.BeforeLaunchSpec[manifest];
 
         foreach (var cipher in new[] { GoldenEnvCipher.Create(), new EnvCipher(new byte[EnvCipher.KeySize]) })
         {
@@ -85,6 +85,24 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
 
         // And it really is the old form: the values are in the bytes.
         Assert.True(old.AsSpan().IndexOf("http://127.0.0.1:8080"u8) >= 0);
+    }
+
+    /// <summary>The manifests whose golden files the versions before the launch spec (and permission requests) wrote.</summary>
+    public static TheoryData<string> BeforeLaunchSpecManifests => ["SL", "SS", "TC", "WFI"];
+
+    /// <summary>
+    /// Journals written before the launch spec hold flat launch fields, no permission mode, no denial counts and the
+    /// reserved "permission-request" waiting reason: they read as the same sessions, in mode ask. Never regenerate these files.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BeforeLaunchSpecManifests))]
+    public void Golden_files_from_before_the_launch_spec_still_deserialize_to_what_they_meant(string manifest)
+    {
+        var old = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, "before-launch-spec", manifest + ".bin"));
+
+        var back = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create()).FromBinary(old, manifest);
+
+        Assert.Equal(Canonical.Of(SerializationSamples.BeforeLaunchSpec[manifest]), Canonical.Of(back));
     }
 
     [Fact]

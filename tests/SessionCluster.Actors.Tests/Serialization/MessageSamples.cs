@@ -16,12 +16,12 @@ public static class MessageSamples
 {
     public static IReadOnlyDictionary<System.Type, SessionCommand> FullCommands { get; } = new SessionCommand[]
     {
-        new LaunchSession("s-1", "fix-the-build", "claude", "Fix it.\nThen test.", "/work/repo", "claude-sonnet-4", true, 7, Env,
-            new ResumeLink("s-0", "6f1c2b7e-agent-conv"), At),
+        new LaunchSession("s-1", "fix-the-build", new LaunchSpec("claude", "Fix it.\nThen test.", "/work/repo", "claude-sonnet-4", true, 7, Env,
+            PermissionMode.Bypass, new ResumeLink("s-0", "6f1c2b7e-agent-conv")), At),
         new RecordProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1), "node-id-a", 987_654_321),
         new RecordAgentSessionId("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
         new RecordTurnResult(0.123456789012345678m, new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789), true,
-            WaitingReason.PermissionRequest, At.AddSeconds(3)),
+            WaitingReason.Question, At.AddSeconds(3), "Shall I push? ✓", 2),
         new RecordProcessExit(new AgentExit(-1, 9, "error: overloaded\n", "{\"type\":\"result\"}", ErrorKind.Auth, "authentication_failed"),
             At.AddSeconds(4)),
         new RecordLaunchFailure(ErrorKind.AgentBinaryMissing, "claude: not found", "node-b", At.AddSeconds(5)),
@@ -31,11 +31,16 @@ public static class MessageSamples
         new Kill(At.AddSeconds(9)),
         new Resume("s-2", At.AddSeconds(10)),
         new MarkNodeLost("node-c", At.AddSeconds(11), "node-id-c"),
+        new RecordPermissionRequest("req-1", "Bash", "touch done.txt ✓", At.AddSeconds(12)),
+        new AnswerPermission("req-1", false, "not that file", true, AnswerPermission.ByApi, At.AddSeconds(13)),
+        new RecordPermissionAnswered("req-1", At.AddSeconds(14)),
+        new RecordQuestion("Which branch? ✓", At.AddSeconds(15)),
+        new RecordApiRetry(3, "HTTP 529; retry 3 of 10 in 2000 ms", At.AddSeconds(16)),
     }.ToDictionary(c => c.GetType());
 
     public static IReadOnlyDictionary<System.Type, SessionCommand> MinimalCommands { get; } = new SessionCommand[]
     {
-        new LaunchSession("", "", "", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty, null, default),
+        new LaunchSession("", "", new LaunchSpec("", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty), default),
         new RecordProcessStarted("", 0, default),
         new RecordAgentSessionId("", null, default),
         new RecordTurnResult(0m, TokenUsage.Zero, false, WaitingReason.None, default),
@@ -47,6 +52,11 @@ public static class MessageSamples
         new Kill(default),
         new Resume("", default),
         new MarkNodeLost("", default),
+        new RecordPermissionRequest("", "", "", default),
+        new AnswerPermission(null, false, null, false, "", default),
+        new RecordPermissionAnswered("", default),
+        new RecordQuestion("", default),
+        new RecordApiRetry(0, "", default),
     }.ToDictionary(c => c.GetType());
 
     /// <summary>One sample per manifest with every optional field set.</summary>
@@ -57,8 +67,9 @@ public static class MessageSamples
         ["FCT"] = new SessionFact("s-1", 3, FullCommands[typeof(RecordProcessExit)]),
         ["SA"] = new SessionAccepted("s-20250314-0001", (SessionState)SerializationSamples.Full["SS"]),
         ["SRJ"] = new SessionRejected("s-1", new Rejection(RejectionCode.AutoRespondCapReached, "cap of 7 auto-responds reached")),
-        ["STA"] = new StartAgent("s-1", "claude", new AgentLaunchRequest("s-1", new LaunchSpec("claude", "Fix it.", "/work/repo", "claude-sonnet-4", true, 0, Env, ResumedFrom: new ResumeLink("", "6f1c2b7e")))),
+        ["STA"] = new StartAgent("s-1", "claude", new AgentLaunchRequest("s-1", new LaunchSpec("claude", "Fix it.", "/work/repo", "claude-sonnet-4", true, 4, Env, PermissionMode.Plan, new ResumeLink("s-0", "6f1c2b7e")))),
         ["SIN"] = new SendInput("s-1", "next please ✓"),
+        ["AAP"] = new AnswerAgentPermission("s-1", "req-1", false, "not outside the repo ✓", true),
         ["STP"] = new StopAgent("s-1", StopMode.Kill, 41_234, 987_654_321),
         ["ANR"] = new AgentNotRunning("s-1"),
         ["SAA"] = new StopAllAgents(StopAllAgents.NodeStopped),
@@ -77,6 +88,7 @@ public static class MessageSamples
         ["SRJ"] = new SessionRejected("", new Rejection(RejectionCode.UnknownSession, "")),
         ["STA"] = new StartAgent("", "", new AgentLaunchRequest("", new LaunchSpec("", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty))),
         ["SIN"] = new SendInput("", ""),
+        ["AAP"] = new AnswerAgentPermission("", "", false, null, false),
         ["STP"] = new StopAgent("", StopMode.Interrupt),
         ["ANR"] = new AgentNotRunning(""),
         ["SAA"] = new StopAllAgents(""),

@@ -26,8 +26,8 @@ public sealed class SealedEnvTests(ITestOutputHelper output)
 
     private static object WithSecret(string manifest) => SerializationSamples.Full[manifest] switch
     {
-        SessionLaunched e => e with { Env = Env },
-        SessionState s => s with { Env = Env },
+        SessionLaunched e => e with { Spec = e.Spec with { Env = Env } },
+        SessionState s => s with { Launch = s.Launch with { Env = Env } },
         var other => other,
     };
 
@@ -44,8 +44,8 @@ public sealed class SealedEnvTests(ITestOutputHelper output)
 
         Assert.True(bytes.AsSpan().IndexOf("MY_SECRET"u8) >= 0);
         var (plaintext, sealedEnv) = manifest == "SL"
-            ? (P.SessionLaunched.Parser.ParseFrom(bytes).Env, P.SessionLaunched.Parser.ParseFrom(bytes).SealedEnv)
-            : (P.SessionStateSnapshot.Parser.ParseFrom(bytes).Env, P.SessionStateSnapshot.Parser.ParseFrom(bytes).SealedEnv);
+            ? (P.SessionLaunched.Parser.ParseFrom(bytes).Launch.Env, P.SessionLaunched.Parser.ParseFrom(bytes).Launch.SealedEnv)
+            : (P.SessionStateSnapshot.Parser.ParseFrom(bytes).Launch.Env, P.SessionStateSnapshot.Parser.ParseFrom(bytes).Launch.SealedEnv);
         Assert.Empty(plaintext);
         Assert.Equal(["EMPTY", "MY_SECRET"], sealedEnv.Keys.Order(StringComparer.Ordinal));
     }
@@ -59,7 +59,7 @@ public sealed class SealedEnvTests(ITestOutputHelper output)
         // Unreadable, not thrown: the session answers a problem naming it, the node and the other sessions go on.
         var e = Assert.IsType<UnreadableEvent>(Serializer(new EnvCipher(new byte[EnvCipher.KeySize])).FromBinary(bytes, manifest));
         Assert.Equal(manifest, e.Manifest);
-        Assert.Contains(manifest == "SL" ? "SessionLaunched.sealed_env" : "SessionStateSnapshot.sealed_env", e.Problem);
+        Assert.Contains(manifest == "SL" ? "SessionLaunched.launch.sealed_env" : "SessionStateSnapshot.launch.sealed_env", e.Problem);
         Assert.Contains("sessioncluster.secrets", e.Problem);
         Assert.DoesNotContain(Secret, e.Problem);
     }
@@ -74,9 +74,9 @@ public sealed class SealedEnvTests(ITestOutputHelper output)
 
         var back = Assert.IsType<SessionLaunched>(Serializer(cipher).FromBinary(old.ToByteArray(), "SL"));
 
-        Assert.Equal("plain", back.Env["OLD"]);
-        Assert.Equal("sealed", back.Env["BOTH"]);
-        Assert.Same(StringComparer.Ordinal, back.Env.KeyComparer);
+        Assert.Equal("plain", back.Spec.Env["OLD"]);
+        Assert.Equal("sealed", back.Spec.Env["BOTH"]);
+        Assert.Same(StringComparer.Ordinal, back.Spec.Env.KeyComparer);
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class SealedEnvTests(ITestOutputHelper output)
         var bytes = serializer.ToBinary(launched);
 
         Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Secret)) < 0);
-        Assert.Equal(Secret, ((SessionLaunched)serializer.FromBinary(bytes, "SL")).Env["MY_SECRET"]);
-        Assert.Equal(Secret, ((SessionLaunched)Serializer(EnvCipher.Ephemeral).FromBinary(bytes, "SL")).Env["MY_SECRET"]);
+        Assert.Equal(Secret, ((SessionLaunched)serializer.FromBinary(bytes, "SL")).Spec.Env["MY_SECRET"]);
+        Assert.Equal(Secret, ((SessionLaunched)Serializer(EnvCipher.Ephemeral).FromBinary(bytes, "SL")).Spec.Env["MY_SECRET"]);
     }
 
     /// <summary>

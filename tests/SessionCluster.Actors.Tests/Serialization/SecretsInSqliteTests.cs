@@ -33,7 +33,7 @@ public sealed class SecretsInSqliteTests : TestKit
     public void A_persisted_event_and_snapshot_leave_no_env_value_in_the_sqlite_files()
     {
         var env = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("MY_SECRET", secret)]);
-        var launched = (SessionLaunched)SerializationSamples.Full["SL"] with { Id = "s-secret", Env = env };
+        var launched = (SessionLaunched)SerializationSamples.Full["SL"] with { Id = "s-secret", Spec = ((SessionLaunched)SerializationSamples.Full["SL"]).Spec with { Env = env } };
         var state = Session.Apply(null, launched);
 
         var writer = Sys.ActorOf(Props.Create(() => new Writer("session-s-secret", TestActor)));

@@ -28,44 +28,35 @@ public static class SerializationSamples
         "{\"type\":\"result\",\"is_error\":true}",
         "The model API answered with errors. Check its status and the stderr tail, then run `sessionctl resume s-1`.");
 
-    /// <summary>One sample per manifest with every optional field set: the golden samples.</summary>
-    public static IReadOnlyDictionary<string, object> Full { get; } = new Dictionary<string, object>
+    public static readonly LaunchSpec Launch = new(
+        "claude", "Fix the failing build.\nThen run the tests.", "/work/repo", "claude-sonnet-4", true, 7, Env, PermissionMode.Ask,
+        new ResumeLink("s-20250313-0042", "6f1c2b7e-agent-conv"));
+
+    /// <summary>
+    /// What Golden/before-launch-spec/*.bin (the files of the versions before the launch spec, permission modes and
+    /// permission requests) mean today: the launch's flat fields as a <see cref="LaunchSpec"/> in mode ask, the old
+    /// "permission-request" waiting reason as <see cref="WaitingReason.Permission"/>, no denials. The same samples as
+    /// those versions had; never change them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> BeforeLaunchSpec { get; } = new Dictionary<string, object>
     {
-        ["SL"] = new SessionLaunched(
-            "s-20250314-0001", "fix-the-build", "claude", "Fix the failing build.\nThen run the tests.", "/work/repo",
-            "claude-sonnet-4", true, 7, Env, new ResumeLink("s-20250313-0042", "6f1c2b7e-agent-conv"), At),
-        ["APS"] = new AgentProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1)),
-        ["ASI"] = new AgentSessionIdentified("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
+        ["SL"] = new SessionLaunched("s-20250314-0001", "fix-the-build", Launch, At),
         ["TC"] = new TurnCompleted(0.123456789012345678m, new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789), At.AddSeconds(3)),
-        ["WFI"] = new WaitingForInput(WaitingReason.PermissionRequest, At.AddSeconds(4)),
-        ["RSP"] = new Responded("Yes, go ahead. ✓", true, At.AddSeconds(5)),
-        ["APX"] = new AgentProcessExited(-1, 9, At.AddSeconds(6)),
-        ["SC"] = new SessionCompleted(At.AddSeconds(7)),
-        ["SI"] = new SessionInterrupted(At.AddSeconds(8)),
-        ["SK"] = new SessionKilled(At.AddSeconds(9)),
-        ["SF"] = new SessionFailed(Error, At.AddSeconds(10)),
-        ["SRA"] = new SessionResumedAs("s-20250314-0002", At.AddSeconds(11)),
-        ["AFA"] = new AgentFactApplied(9_876_543_210, At.AddSeconds(12)),
+        ["WFI"] = new WaitingForInput(WaitingReason.Permission, At.AddSeconds(4)),
         ["SS"] = new SessionState
         {
+            Launch = new LaunchSpec("codex", "Fix the failing build.", "/work/repo", "gpt-5-codex", true, 5, Env, PermissionMode.Ask, new ResumeLink("s-20250313-0042", "")),
             Id = "s-20250314-0001",
             Name = "fix-the-build",
-            Agent = "codex",
-            Prompt = "Fix the failing build.",
-            Workdir = "/work/repo",
             Model = "gpt-5-codex",
-            MultiTurn = true,
-            Env = Env,
             Status = SessionStatus.Failed,
             WaitingReason = WaitingReason.Question,
             TurnsCompleted = 3,
             RespondCount = 4,
             AutoRespondCount = 2,
-            MaxAutoResponds = 5,
             CostUsd = 12.3450m,
             Usage = new TokenUsage(10, 20, 30, 40),
             AgentSessionId = "thread-0199",
-            ResumedFromId = "s-20250313-0042",
             ResumedAs = ["s-20250314-0002", "s-20250314-0003"],
             Node = "node-b",
             Pid = 777,
@@ -79,10 +70,53 @@ public static class SerializationSamples
         },
     };
 
+    /// <summary>One sample per manifest with every optional field set: the golden samples.</summary>
+    public static IReadOnlyDictionary<string, object> Full { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = ((SessionLaunched)BeforeLaunchSpec["SL"]) with { Spec = Launch with { PermissionMode = PermissionMode.AcceptEdits } },
+        ["APS"] = new AgentProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1)),
+        ["ASI"] = new AgentSessionIdentified("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
+        ["TC"] = ((TurnCompleted)BeforeLaunchSpec["TC"]) with { PermissionDenials = 3 },
+        ["WFI"] = new WaitingForInput(WaitingReason.Question, At.AddSeconds(4), "Shall I push to main? ✓"),
+        ["RSP"] = new Responded("Yes, go ahead. ✓", true, At.AddSeconds(5)),
+        ["APX"] = new AgentProcessExited(-1, 9, At.AddSeconds(6)),
+        ["SC"] = new SessionCompleted(At.AddSeconds(7)),
+        ["SI"] = new SessionInterrupted(At.AddSeconds(8)),
+        ["SK"] = new SessionKilled(At.AddSeconds(9)),
+        ["SF"] = new SessionFailed(Error, At.AddSeconds(10)),
+        ["SRA"] = new SessionResumedAs("s-20250314-0002", At.AddSeconds(11)),
+        ["AFA"] = new AgentFactApplied(9_876_543_210, At.AddSeconds(12)),
+        ["SS"] = ((SessionState)BeforeLaunchSpec["SS"]) with
+        {
+            Launch = ((SessionState)BeforeLaunchSpec["SS"]).Launch with
+            {
+                Model = "gpt-5-codex-launch",
+                PermissionMode = PermissionMode.Plan,
+                ResumedFrom = new ResumeLink("s-20250313-0042", "thread-0042"),
+            },
+            PendingPermission = new PermissionRequest("req-7", "Bash", "rm -rf build/ ✓", At.AddMinutes(4)),
+            UndeliveredPermissionAnswer = new PermissionAnswer("req-6", false, "not outside the repo", true),
+            PermissionsAllowed = 4,
+            PermissionsDenied = 2,
+            RecentPermissions =
+            [
+                new PermissionDecision("req-5", "Edit", "src/a.cs", true, null, "api", At.AddMinutes(1), At.AddMinutes(2)),
+                new PermissionDecision("req-6", "Bash", "curl evil", false, "not outside the repo", "timeout", At.AddMinutes(2), At.AddMinutes(3)),
+            ],
+            Question = "Which branch?",
+            LastTurnDenials = 1,
+            ApiRetry = new ApiRetry(3, "HTTP 529 (overloaded); retry 3 of 10 in 2000 ms", At.AddMinutes(3)),
+        },
+        ["PRQ"] = new PermissionRequested("req-7", "Bash", "rm -rf build/ ✓", At.AddSeconds(13)),
+        ["PDC"] = new PermissionDecided("req-7", false, "not that directory", true, "api", At.AddSeconds(14)),
+        ["PAD"] = new PermissionAnswerDelivered("req-7", At.AddSeconds(15)),
+        ["ARY"] = new ApiRetrying(2, "HTTP 500; retry 2 of 10 in 1000 ms", At.AddSeconds(16)),
+    };
+
     /// <summary>Every type again with every optional field null, every collection and string empty, every number zero.</summary>
     public static IReadOnlyDictionary<string, object> Minimal { get; } = new Dictionary<string, object>
     {
-        ["SL"] = new SessionLaunched("", "", "", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty, null, default),
+        ["SL"] = new SessionLaunched("", "", new LaunchSpec("", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty), default),
         ["APS"] = new AgentProcessStarted("", 0, default),
         ["ASI"] = new AgentSessionIdentified("", null, default),
         ["TC"] = new TurnCompleted(0m, TokenUsage.Zero, default),
@@ -95,7 +129,11 @@ public static class SerializationSamples
         ["SF"] = new SessionFailed(new ErrorContext(ErrorKind.Auth, "", null, null, "", "", ""), default),
         ["SRA"] = new SessionResumedAs("", default),
         ["AFA"] = new AgentFactApplied(0, default),
-        ["SS"] = new SessionState { Id = "", Name = "", Agent = "", Prompt = "", Workdir = "" },
+        ["SS"] = new SessionState { Id = "", Name = "", Launch = new LaunchSpec("", "", "", null, false, 0, ImmutableSortedDictionary<string, string>.Empty) },
+        ["PRQ"] = new PermissionRequested("", "", "", default),
+        ["PDC"] = new PermissionDecided("", false, null, false, "", default),
+        ["PAD"] = new PermissionAnswerDelivered("", default),
+        ["ARY"] = new ApiRetrying(0, "", default),
     };
 
     /// <summary>Both sets, keyed "SL/full", "SL/minimal", ...</summary>

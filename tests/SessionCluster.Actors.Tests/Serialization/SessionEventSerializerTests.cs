@@ -57,7 +57,6 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
                 ProcessStartTime = 1_234_567_890,
                 LastFactSeq = 42,
                 StopReason = "node stopped",
-                ResumeAgentSessionId = "6f1c2b7e-agent-conv",
             },
         ];
         foreach (var sample in extended)
@@ -80,8 +79,8 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
         var launched = (SessionLaunched)SerializationSamples.Full["SL"];
         var state = (SessionState)SerializationSamples.Full["SS"];
 
-        Assert.Equal(Canonical.Of(launched), Canonical.Of(launched with { Env = launched.Env.ToImmutableSortedDictionary(StringComparer.Ordinal) }));
-        Assert.NotEqual(Canonical.Of(launched), Canonical.Of(launched with { Env = launched.Env.SetItem("_under", "changed") }));
+        Assert.Equal(Canonical.Of(launched), Canonical.Of(launched with { Spec = launched.Spec with { Env = launched.Spec.Env.ToImmutableSortedDictionary(StringComparer.Ordinal) } }));
+        Assert.NotEqual(Canonical.Of(launched), Canonical.Of(launched with { Spec = launched.Spec with { Env = launched.Spec.Env.SetItem("_under", "changed") } }));
         Assert.NotEqual(Canonical.Of(state), Canonical.Of(state with { ResumedAs = state.ResumedAs.Reverse() }));
         Assert.NotEqual(Canonical.Of(state), Canonical.Of(state with { CostUsd = 12.345m }));
         Assert.NotEqual(Canonical.Of(state), Canonical.Of(state with { CreatedAt = state.CreatedAt.ToOffset(TimeSpan.FromHours(2)) }));
@@ -109,7 +108,8 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
         var back = RoundTrip(new SessionKilled(at));
         var state = RoundTrip(new SessionState
         {
-            Id = "s", Name = "n", Agent = "a", Prompt = "p", Workdir = "w", CreatedAt = at, UpdatedAt = at, FinishedAt = at,
+            Id = "s", Name = "n", Launch = new LaunchSpec("a", "p", "w", null, false, 0, ImmutableSortedDictionary<string, string>.Empty),
+            CreatedAt = at, UpdatedAt = at, FinishedAt = at,
         });
 
         Assert.Equal(at.UtcTicks, back.At.UtcTicks);
@@ -147,13 +147,13 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
     {
         var launched = (SessionLaunched)SerializationSamples.Full["SL"];
         var reversed = ImmutableSortedDictionary.CreateRange(
-            Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)), launched.Env);
+            Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a)), launched.Spec.Env);
 
         // Fresh deterministic ciphers: with the node's random nonces no two serializations are alike.
         Assert.Equal(
             new SessionEventSerializer((Akka.Actor.ExtendedActorSystem)Sys, GoldenEnvCipher.Create()).ToBinary(launched),
-            new SessionEventSerializer((Akka.Actor.ExtendedActorSystem)Sys, GoldenEnvCipher.Create()).ToBinary(launched with { Env = reversed }));
-        Assert.Same(StringComparer.Ordinal, RoundTrip(launched).Env.KeyComparer);
+            new SessionEventSerializer((Akka.Actor.ExtendedActorSystem)Sys, GoldenEnvCipher.Create()).ToBinary(launched with { Spec = launched.Spec with { Env = reversed } }));
+        Assert.Same(StringComparer.Ordinal, RoundTrip(launched).Spec.Env.KeyComparer);
         Assert.Same(StringComparer.Ordinal, RoundTrip((SessionState)SerializationSamples.Full["SS"]).Env.KeyComparer);
     }
 

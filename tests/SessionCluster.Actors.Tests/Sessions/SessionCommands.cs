@@ -10,8 +10,8 @@ public static class SessionCommands
     public static readonly DateTimeOffset At = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     public static SessionCommandEnvelope Launch(string id, bool multiTurn = true) => new(id, new LaunchSession(
-        id, "name-" + id, "claude", "say hello", "/tmp", null, multiTurn, 10,
-        ImmutableSortedDictionary<string, string>.Empty.Add("ANTHROPIC_API_KEY", "sk-secret"), null, At));
+        id, "name-" + id, new LaunchSpec("claude", "say hello", "/tmp", null, multiTurn, 10,
+        ImmutableSortedDictionary<string, string>.Empty.Add("ANTHROPIC_API_KEY", "sk-secret")), At));
 
     public static SessionCommandEnvelope Started(string id, int pid = 4242) => new(id, new RecordProcessStarted("node-a", pid, At));
 

@@ -59,8 +59,8 @@ public sealed class AgentRunRulesTests
     [InlineData("Shall I go on?  \n", 0, WaitingReason.Question)]
     [InlineData("Soll ich weitermachen？", 0, WaitingReason.Question)]
     [InlineData("Done.", 0, WaitingReason.NextTurn)]
-    [InlineData("Shall I go on?", 1, WaitingReason.PermissionRequest)]
-    [InlineData("Done.", 2, WaitingReason.PermissionRequest)]
+    [InlineData("Shall I go on?", 1, WaitingReason.Question)]
+    [InlineData("Done.", 2, WaitingReason.NextTurn)]
     public async Task Why_the_agent_waits_follows_from_its_turn(string lastText, int permissionDenials, WaitingReason expected)
     {
         using var agent = new FakeClaude(f =>

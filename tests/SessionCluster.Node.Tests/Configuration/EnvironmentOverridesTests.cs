@@ -33,6 +33,7 @@ public sealed class EnvironmentOverridesTests
                 ["SESSIONCLUSTER_NODE_NAME"] = "sessioncluster.node-name",
                 ["SESSIONCLUSTER_API_TOKEN"] = "sessioncluster.http.api-token",
                 ["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = "sessioncluster.agents.claude.executable",
+                ["SESSIONCLUSTER_CODEX_EXECUTABLE"] = "sessioncluster.agents.codex.executable",
                 ["SESSIONCLUSTER_SECRETS_KEY"] = "sessioncluster.secrets.key",
                 ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
             },

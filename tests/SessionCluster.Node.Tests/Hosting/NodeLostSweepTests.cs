@@ -16,9 +16,7 @@ public sealed class NodeLostSweepTests : Akka.TestKit.Xunit2.TestKit
     {
         Id = id,
         Name = id,
-        Agent = "claude",
-        Prompt = "p",
-        Workdir = "/w",
+        Launch = new LaunchSpec("claude", "p", "/w", null, true, 10, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty),
         Status = status,
         Node = node,
         NodeId = nodeId,

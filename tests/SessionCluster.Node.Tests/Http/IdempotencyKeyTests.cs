@@ -71,8 +71,8 @@ public sealed class IdempotentReplayTests
     private static readonly DateTimeOffset At = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static LaunchSession Launch(string prompt = "p", string? model = "opus", ResumeLink? from = null) => new(
-        "id1", "name", "claude", prompt, "/w", model, true, 10,
-        ImmutableSortedDictionary<string, string>.Empty.Add("A", "1"), from, At);
+        "id1", "name", new LaunchSpec("claude", prompt, "/w", model, true, 10,
+        ImmutableSortedDictionary<string, string>.Empty.Add("A", "1"), PermissionMode.Ask, from), At);
 
     private static SessionState Made(LaunchSession launch) =>
         Session.Apply(null, (SessionLaunched)Session.Decide(null, launch).Events[0]);
@@ -92,9 +92,10 @@ public sealed class IdempotentReplayTests
         var existing = Made(Launch());
 
         Assert.Equal("prompt", IdempotentReplay.Difference(existing, Launch("other")));
-        Assert.Equal("workdir", IdempotentReplay.Difference(existing, Launch() with { Workdir = "/x" }));
-        Assert.Equal("env", IdempotentReplay.Difference(existing, Launch() with { Env = ImmutableSortedDictionary<string, string>.Empty.Add("A", "2") }));
-        Assert.Equal("multiTurn", IdempotentReplay.Difference(existing, Launch() with { MultiTurn = false }));
+        Assert.Equal("workdir", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { Workdir = "/x" } }));
+        Assert.Equal("env", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { Env = ImmutableSortedDictionary<string, string>.Empty.Add("A", "2") } }));
+        Assert.Equal("multiTurn", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { MultiTurn = false } }));
+        Assert.Equal("permissionMode", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { PermissionMode = PermissionMode.Bypass } }));
         Assert.Equal("the session resumed", IdempotentReplay.Difference(existing, Launch(from: new ResumeLink("old", "conv"))));
     }
 }

@@ -142,10 +142,7 @@ public sealed class LaunchLimitsTests : IDisposable
         {
             Id = "old",
             Name = "old",
-            Agent = "claude",
-            Prompt = "p",
-            Workdir = temp.Path,
-            Env = ImmutableSortedDictionary<string, string>.Empty.Add("LD_PRELOAD", "/tmp/evil.so"),
+            Launch = new LaunchSpec("claude", "p", temp.Path, null, true, 10, ImmutableSortedDictionary<string, string>.Empty.Add("LD_PRELOAD", "/tmp/evil.so")),
             AgentSessionId = "conv",
             Status = SessionStatus.Completed,
         };
@@ -155,9 +152,9 @@ public sealed class LaunchLimitsTests : IDisposable
         tooLarge.AssertProblem(413, "prompt is 101 bytes; the limit is 100 (sessioncluster.sessions.max-prompt-bytes)");
         var denied = await HttpResults.Execute(LaunchValidation.Check(launch, TestSettings.Create(), Agents)!);
         denied.AssertProblem(400, "env 'LD_PRELOAD' may not be set by a session: it matches 'LD_*' in sessioncluster.sessions.env.deny");
-        var gone = Session.ResumeLaunch(old with { Env = old.Env.Clear(), Workdir = temp.Combine("gone") }, "new", null, DateTimeOffset.UtcNow);
+        var gone = Session.ResumeLaunch(old with { Launch = old.Launch with { Env = old.Env.Clear(), Workdir = temp.Combine("gone") } }, "new", null, DateTimeOffset.UtcNow);
         (await HttpResults.Execute(LaunchValidation.Check(gone, TestSettings.Create(), Agents)!)).AssertProblem(
             400, $"workdir '{temp.Combine("gone")}' does not exist on node node-a");
-        Assert.Null(LaunchValidation.Check(gone with { Workdir = temp.Path }, TestSettings.Create(), Agents));
+        Assert.Null(LaunchValidation.Check(gone with { Spec = gone.Spec with { Workdir = temp.Path } }, TestSettings.Create(), Agents));
     }
 }

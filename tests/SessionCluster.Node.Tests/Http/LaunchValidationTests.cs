@@ -55,6 +55,24 @@ public sealed class LaunchValidationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("always")]
+    [InlineData("acceptEdits")]
+    [InlineData("")]
+    public async Task An_unknown_permission_mode_is_refused_with_the_four_modes(string mode)
+    {
+        (await Problem(Valid with { PermissionMode = mode })).AssertProblem(
+            400, $"permissionMode '{mode}' is not one of: ask, accept-edits, bypass, plan");
+    }
+
+    [Theory]
+    [InlineData("ask")]
+    [InlineData("accept-edits")]
+    [InlineData("BYPASS")]
+    [InlineData("plan")]
+    public void Each_permission_mode_passes(string mode) =>
+        Assert.Null(LaunchValidation.Check(Valid with { PermissionMode = mode }, TestSettings.Create(), Agents));
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData(" \n ")]

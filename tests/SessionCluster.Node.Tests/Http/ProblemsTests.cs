@@ -13,6 +13,7 @@ public sealed class ProblemsTests
     [InlineData(RejectionCode.InvalidInput, 400, "Bad request")]
     [InlineData(RejectionCode.AlreadyExists, 409, "Conflict")]
     [InlineData(RejectionCode.AutoRespondCapReached, 409, "Conflict")]
+    [InlineData(RejectionCode.NoPendingPermission, 409, "Conflict")]
     public async Task Each_rejection_code_has_its_status(RejectionCode code, int status, string title)
     {
         var response = await HttpResults.Execute(Problems.From(new Rejection(code, $"because {code}")));

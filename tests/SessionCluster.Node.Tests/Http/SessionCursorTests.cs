@@ -12,9 +12,7 @@ public sealed class SessionCursorTests
     {
         Id = id,
         Name = id,
-        Agent = "claude",
-        Prompt = "p",
-        Workdir = "/w",
+        Launch = new LaunchSpec("claude", "p", "/w", null, true, 10, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty),
         Status = status,
         CreatedAt = createdAt,
         UpdatedAt = createdAt,

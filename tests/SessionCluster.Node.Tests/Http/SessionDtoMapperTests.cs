@@ -14,27 +14,30 @@ public sealed class SessionDtoMapperTests
     {
         Id = "abc123",
         Name = "fix-build",
-        Agent = "claude",
-        Prompt = "fix the build",
-        Workdir = "/work/app",
+        Launch = new LaunchSpec(
+            "claude",
+            "fix the build",
+            "/work/app",
+            "sonnet",
+            true,
+            7,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+            {
+                ["ANTHROPIC_API_KEY"] = "sk-ant-secret-value-1",
+                ["PLAIN_SETTING"] = "plain-value-2",
+                ["EMPTY"] = "",
+            }),
+            PermissionMode.AcceptEdits,
+            new ResumeLink("older", "older-conv")),
         Model = "sonnet",
-        MultiTurn = true,
-        Env = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
-        {
-            ["ANTHROPIC_API_KEY"] = "sk-ant-secret-value-1",
-            ["PLAIN_SETTING"] = "plain-value-2",
-            ["EMPTY"] = "",
-        }),
         Status = status,
         WaitingReason = reason,
         TurnsCompleted = 2,
         RespondCount = 3,
         AutoRespondCount = 1,
-        MaxAutoResponds = 7,
         CostUsd = 0.125m,
         Usage = new TokenUsage(10, 20, 30, 40),
         AgentSessionId = "agent-session",
-        ResumedFromId = "older",
         ResumedAs = ["newer1", "newer2"],
         Node = "node-a",
         Pid = 4242,
@@ -77,7 +80,7 @@ public sealed class SessionDtoMapperTests
     public void A_list_cuts_the_prompt_to_200_characters_and_says_so_while_one_session_keeps_it_whole()
     {
         var prompt = new string('p', 199) + "😀" + new string('q', 300); // the emoji's pair straddles the cut
-        var state = State() with { Prompt = prompt };
+        var state = State() with { Launch = State().Launch with { Prompt = prompt } };
 
         var listed = state.ToListDto();
         var whole = state.ToDto();
@@ -94,7 +97,7 @@ public sealed class SessionDtoMapperTests
     [Fact]
     public void A_short_prompt_is_listed_as_it_is()
     {
-        var state = State() with { Prompt = new string('p', 200) };
+        var state = State() with { Launch = State().Launch with { Prompt = new string('p', 200) } };
 
         Assert.Equal(Json(state.ToDto()), Json(state.ToListDto()));
     }
@@ -148,7 +151,7 @@ public sealed class SessionDtoMapperTests
     [Theory]
     [InlineData(WaitingReason.NextTurn, "next-turn")]
     [InlineData(WaitingReason.Question, "question")]
-    [InlineData(WaitingReason.PermissionRequest, "permission-request")]
+    [InlineData(WaitingReason.Permission, "permission")]
     public void A_waiting_session_has_its_waiting_reason_wire_name(WaitingReason reason, string wire)
     {
         Assert.Equal(wire, State(SessionStatus.WaitingForInput, reason).ToDto().WaitingReason);
