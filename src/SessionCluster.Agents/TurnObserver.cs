@@ -111,6 +111,13 @@ internal sealed class TurnObserver
         if (apiErrorThisTurn is { } error)
         {
             var message = string.IsNullOrWhiteSpace(error.Text) ? $"the model API failed ({error.Error})" : error.Text;
+            // The agent's own words may not say what the API answered (codex: "We're currently experiencing high demand").
+            var said = error.Status is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Detail;
+            if (said is not null && !message.Contains(said, StringComparison.Ordinal))
+            {
+                message = error.Status is null ? $"{message} ({said})" : $"{message} (HTTP {said})";
+            }
+
             if (error.CredentialsRefused || error.Status == 401)
             {
                 return (ErrorKind.Auth, message);

@@ -57,7 +57,8 @@ public sealed class FailureTests(NodeFixture fixture) : IClassFixture<NodeFixtur
 
         var failed = await Ctl.WaitAsync(launched.Id, "failed", timeoutSeconds: 60);
         Assert.Equal("model-api-error", failed.Error!.Kind);
-        Assert.Contains("500", failed.Error.Message);
+        // Claude names the status; codex names its error kind for it.
+        Assert.Contains(agentName == "claude" ? "500" : "internalServerError", failed.Error.Message);
         Assert.False(string.IsNullOrWhiteSpace(failed.Error.Suggestion));
     }
 
