@@ -111,11 +111,13 @@ internal sealed class TurnObserver
         if (apiErrorThisTurn is { } error)
         {
             var message = string.IsNullOrWhiteSpace(error.Text) ? $"the model API failed ({error.Error})" : error.Text;
+            var noAnswer = error.Status is null && (error.NoAnswer || unresolvedRetry is { ErrorStatus: null });
+
             // The agent's own words may not say what the API answered (codex: "We're currently experiencing high demand").
-            var said = error.Status is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.Detail;
-            if (said is not null && !message.Contains(said, StringComparison.Ordinal))
+            var code = error.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? (noAnswer ? null : error.Detail);
+            if (code is not null && !message.Contains(code, StringComparison.Ordinal))
             {
-                message = error.Status is null ? $"{message} ({said})" : $"{message} (HTTP {said})";
+                message = error.Status is null ? $"{message} ({code})" : $"{message} (HTTP {code})";
             }
 
             if (error.CredentialsRefused || error.Status == 401)
@@ -123,7 +125,6 @@ internal sealed class TurnObserver
                 return (ErrorKind.Auth, message);
             }
 
-            var noAnswer = error.Status is null && (error.NoAnswer || unresolvedRetry is { ErrorStatus: null });
             return (noAnswer ? ErrorKind.ModelApiUnreachable : ErrorKind.ModelApiError, message);
         }
 
