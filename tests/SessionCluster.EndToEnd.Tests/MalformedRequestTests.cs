@@ -298,7 +298,7 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
             "123", "-1", "1.5", "1e400", "true", "false", "null", "[]", "{}", "[1,2]", "{\"a\":1}", "\"\"", "\" \"",
             "\"\\u0000\"", "\"\\ud800\"", "\"" + new string('z', 300_000) + "\"", "99999999999999999999", "\"😀\"",
         ];
-        string[] fields = ["agent", "prompt", "workdir", "name", "model", "multiTurn", "maxAutoResponds", "env"];
+        string[] fields = ["agent", "prompt", "workdir", "name", "model", "multiTurn", "maxAutoResponds", "env", "permissionMode"];
         foreach (var field in fields)
         {
             foreach (var value in wrongValues)
@@ -367,14 +367,20 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
             "%20", "a%20b", "a;b", "a%3Bb", "%3Cscript%3E", "a%22b", "a'b", "a%5Cb", "%E2%80%AE", "-", "_", "--flag",
             new string('a', 65), new string('a', 2_000), "does-not-exist", "ABCDEF012345", "a:b", "a@b", "a+b", "a%2Bb",
         ];
-        string[] verbs = ["", "/respond", "/interrupt", "/kill", "/resume"];
+        string[] verbs = ["", "/respond", "/interrupt", "/kill", "/resume", "/permission"];
         foreach (var id in ids)
         {
             foreach (var verb in verbs)
             {
                 var c = verb.Length == 0
                     ? new Case($"get id {Short(id)}", HttpMethod.Get, $"{Api.Sessions}/{id}", null, Auth())
-                    : Post($"{verb} id {Short(id)}", $"{Api.Sessions}/{id}{verb}", verb == "/respond" ? "{\"message\":\"hi\"}" : verb == "/resume" ? "{}" : null);
+                    : Post($"{verb} id {Short(id)}", $"{Api.Sessions}/{id}{verb}", verb switch
+                    {
+                        "/respond" => "{\"message\":\"hi\"}",
+                        "/resume" => "{}",
+                        "/permission" => "{\"decision\":\"allow\"}",
+                        _ => null,
+                    });
                 yield return c with { Expected = [400, 404, 405] };
             }
         }
@@ -407,6 +413,22 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
 
         yield return Post("resume 300 KB", Api.SessionVerb("abc123def456", "resume"), "{\"prompt\":\"" + new string('p', 300_000) + "\"}") with { Expected = [413] };
         yield return Post("resume of nothing", Api.SessionVerb("abc123def456", "resume"), "{}") with { Expected = [404] };
+
+        // Permission answers, to a session that does not exist: the body is checked first.
+        string[] permissionBodies =
+        [
+            "", "{}", "null", "[]", "{\"decision\":null}", "{\"decision\":\"\"}", "{\"decision\":\"maybe\"}", "{\"decision\":1}",
+            "{\"decision\":[\"allow\"]}", "{\"decision\":\"allow\",\"remember\":\"yes\"}", "{\"decision\":\"deny\",\"message\":1}",
+            "{\"decision\":\"deny\",\"message\":\"\\ud800\"}", "{\"decision\":\"allow\"",
+            "{\"decision\":\"deny\",\"message\":\"" + new string('m', ApiLimits.MaxPermissionMessageChars + 1) + "\"}",
+        ];
+        foreach (var body in permissionBodies)
+        {
+            yield return Post($"permission {Short(body)}", Api.SessionVerb("abc123def456", "permission"), body) with { Expected = [400] };
+        }
+
+        yield return Post("permission of nothing", Api.SessionVerb("abc123def456", "permission"), "{\"decision\":\"allow\"}") with { Expected = [404] };
+        yield return new Case("get permission", HttpMethod.Get, Api.SessionVerb("abc123def456", "permission"), null, Auth()) { Expected = [405] };
 
         // Query strings of the list.
         (string Query, int Status)[] queries =
@@ -464,7 +486,7 @@ public sealed class MalformedRequestTests(MalformedRequestNode fixture) : IClass
 
         var isString = value.StartsWith('"');
         var text = isString ? JsonSerializer.Deserialize<string>(value)! : null;
-        var optional = field is "name" or "model" or "multiTurn" or "maxAutoResponds" or "env";
+        var optional = field is "name" or "model" or "multiTurn" or "maxAutoResponds" or "env" or "permissionMode";
         return field switch
         {
             _ when value == "null" => optional ? 201 : 400,

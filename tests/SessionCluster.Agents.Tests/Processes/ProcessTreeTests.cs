@@ -27,7 +27,9 @@ public sealed class ProcessTreeTests
     public async Task Interrupt_reaches_every_process_of_the_group_not_only_the_agent()
     {
         // The shell runs a trap after its foreground child ends: only a SIGINT to the group ends that sleep.
-        await using var process = AgentProcess.Start(Shell.Script("trap ':' INT; echo up; sleep 60; echo child-interrupted; exec sleep 60"));
+        // "up" is printed once that sleep runs (a SIGINT before it would reach only the shell, and the sleep would last).
+        await using var process = AgentProcess.Start(Shell.Script(
+            "trap ':' INT; (while ! pgrep -P $$ -x sleep > /dev/null; do sleep 0.01; done; echo up) & sleep 60; echo child-interrupted; exec sleep 60"));
         var lines = LinesOf(process);
         await lines.NextAsync();
 
