@@ -30,7 +30,7 @@ public static class SessionView
                 Status(s),
                 new Text(s.TurnsCompleted.ToString(CultureInfo.InvariantCulture)),
                 new Text(Responds(s)),
-                new Text(Cost(s.CostUsd)),
+                new Text(Cost(s) ?? "-"),
                 new Text(s.Node ?? "-"),
                 new Text(Ago(s.UpdatedAt, now)));
         }
@@ -66,7 +66,7 @@ public static class SessionView
         Line("workdir", s.Workdir);
         Line("turns", s.TurnsCompleted.ToString(CultureInfo.InvariantCulture));
         Line("responds", $"{s.RespondCount} ({s.AutoRespondCount} auto of at most {s.MaxAutoResponds})");
-        Line("cost", Cost(s.CostUsd));
+        Line("cost", Cost(s) ?? "not reported by the agent (see tokens)");
         Line("tokens", $"{s.Usage.InputTokens} in, {s.Usage.OutputTokens} out, " +
                        $"{s.Usage.CacheReadInputTokens} cache read, {s.Usage.CacheCreationInputTokens} cache write");
         Line("agent session", s.AgentSessionId);
@@ -201,7 +201,9 @@ public static class SessionView
     private static string Responds(SessionDto s) =>
         s.AutoRespondCount > 0 ? $"{s.RespondCount} ({s.AutoRespondCount} auto)" : s.RespondCount.ToString(CultureInfo.InvariantCulture);
 
-    private static string Cost(decimal usd) => "$" + usd.ToString("0.0000", CultureInfo.InvariantCulture);
+    /// <summary>The session's USD cost; null when its agent used tokens but reports no cost (codex).</summary>
+    private static string? Cost(SessionDto s) =>
+        s.CostUsd == 0 && s.Usage.InputTokens + s.Usage.OutputTokens > 0 ? null : "$" + s.CostUsd.ToString("0.0000", CultureInfo.InvariantCulture);
 
     internal static string Time(DateTimeOffset at) =>
         at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);

@@ -10,6 +10,13 @@ public static class RecoveryHints
         _ => "ANTHROPIC_API_KEY",
     };
 
+    /// <summary>Where each agent's model API address is set.</summary>
+    private static string BaseUrlOf(string agent) => agent switch
+    {
+        "codex" => "the model provider's base_url in the config.toml the node's codex sessions start from, sessioncluster.agents.codex.seed-home",
+        _ => "the node's ANTHROPIC_BASE_URL for claude",
+    };
+
     public static string For(ErrorKind kind, SessionState session, string? node = null)
     {
         // Without the agent's own conversation id there is nothing to resume: start over instead.
@@ -24,7 +31,7 @@ public static class RecoveryHints
                 $"(or export it in your shell and pass it by name: `sessionctl launch --env {CredentialFor(session.Agent)}`), {resume}.",
             ErrorKind.ModelApiUnreachable =>
                 "The model API could not be reached. Check the node's network, proxy and base URL " +
-                $"(the node's ANTHROPIC_BASE_URL for claude), {resume}.",
+                $"({BaseUrlOf(session.Agent)}), {resume}.",
             ErrorKind.ModelApiError =>
                 $"The model API answered with errors. Check its status and the stderr tail, {resume}.",
             ErrorKind.AgentBinaryMissing =>

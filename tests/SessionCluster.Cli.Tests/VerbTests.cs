@@ -126,6 +126,25 @@ public sealed class VerbTests
     }
 
     [Fact]
+    public async Task A_session_whose_agent_reports_tokens_but_no_cost_shows_no_made_up_cost()
+    {
+        var codex = FakeNode.NewSession("s-1") with { Agent = "codex", CostUsd = 0, Usage = new TokenUsageDto { InputTokens = 120, OutputTokens = 7 } };
+        await using var node = await FakeNode.StartAsync(app =>
+        {
+            app.MapGet(Api.Sessions, () => Results.Json(new[] { codex }, Api.Json));
+            app.MapGet(Api.Session("s-1"), () => Results.Json(codex, Api.Json));
+        });
+        using var cli = new TestCli(node.Url);
+
+        var list = await cli.RunAsync("list");
+        var show = await cli.RunAsync("show", "s-1");
+
+        Assert.DoesNotContain("$0.0000", list.Out + show.Out);
+        Assert.Contains("not reported by the agent (see tokens)", show.Out);
+        Assert.Contains("120 in, 7 out", show.Out);
+    }
+
+    [Fact]
     public async Task List_json_is_the_array_the_node_sent_and_an_empty_list_says_so()
     {
         await using var node = await FakeNode.StartAsync(app =>

@@ -115,4 +115,12 @@ public class RecoveryHintsTests
     {
         Assert.Equal("Then run `sessionctl resume s-1`.", RecoveryHints.For((ErrorKind)999, State()));
     }
+
+    [Theory]
+    [InlineData("claude", "ANTHROPIC_BASE_URL")]
+    [InlineData("codex", "sessioncluster.agents.codex.seed-home")]
+    public void An_unreachable_model_api_names_where_the_agents_base_url_is_set(string agent, string where)
+    {
+        Assert.Contains(where, RecoveryHints.For(ErrorKind.ModelApiUnreachable, State(agent)));
+    }
 }
