@@ -25,34 +25,9 @@ public static class DirectClaude
     {
         var spec = new ClaudeDriver(new ClaudeDriverOptions(AgentBinaries.Claude, ExtraArgs))
             .Launch(new AgentLaunchRequest("bench", new LaunchSpec("claude", prompt, workdir, null, MultiTurn: false, 0, ImmutableSortedDictionary<string, string>.Empty)));
-        var info = new ProcessStartInfo(spec.Executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workdir,
-        };
-        foreach (var arg in spec.Arguments)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in Environment(model.BaseUrl, home))
-        {
-            info.Environment[key] = value;
-        }
-
         var firstRequest = FirstRequest.Watch(model, prompt);
-        var start = Stopwatch.GetTimestamp();
-        using var process = Process.Start(info)!;
-        var kernelStart = ProcStart.StopwatchTimestamp(process.Id);
-        foreach (var line in spec.StdinLines)
-        {
-            await process.StandardInput.WriteLineAsync(line);
-        }
-
-        await process.StandardInput.FlushAsync();
+        var (started, start, kernelStart) = await DirectStart.StartAsync(spec, Environment(model.BaseUrl, home));
+        using var process = started;
         var stderr = process.StandardError.ReadToEndAsync();
 
         long firstLineAt = 0, resultAt = 0;

@@ -23,39 +23,9 @@ public static class DirectCodex
             new LaunchSpec("codex", prompt, workdir, null, MultiTurn: false, 0, ImmutableSortedDictionary<string, string>.Empty));
         var spec = driver.Launch(request);
         var conversation = driver.Converse(request);
-        var info = new ProcessStartInfo(spec.Executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workdir,
-        };
-        foreach (var arg in spec.Arguments)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        foreach (var (key, value) in spec.Environment)
-        {
-            info.Environment[key] = value;
-        }
-
         var firstRequest = FirstRequest.Watch(model, prompt);
-        var start = Stopwatch.GetTimestamp();
-        using var process = Process.Start(info)!;
-        var kernelStart = ProcStart.StopwatchTimestamp(process.Id);
-        foreach (var line in spec.StdinLines)
-        {
-            await process.StandardInput.WriteLineAsync(line);
-        }
-
-        await process.StandardInput.FlushAsync();
+        var (started, start, kernelStart) = await DirectStart.StartAsync(spec, environment);
+        using var process = started;
         var stderr = process.StandardError.ReadToEndAsync();
 
         long firstLineAt = 0, resultAt = 0;
