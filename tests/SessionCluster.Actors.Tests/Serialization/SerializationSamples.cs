@@ -95,7 +95,7 @@ public static class SerializationSamples
                 ResumedFrom = new ResumeLink("s-20250313-0042", "thread-0042"),
             },
             PendingPermission = new PermissionRequest("req-7", "Bash", "rm -rf build/ ✓", At.AddMinutes(4)),
-            UndeliveredPermissionAnswer = new PermissionAnswer("req-6", false, "not outside the repo", true),
+            UndeliveredPermissionAnswers = [new PermissionAnswer("req-6", false, "not outside the repo", true)],
             PermissionsAllowed = 4,
             PermissionsDenied = 2,
             RecentPermissions =
