@@ -17,6 +17,6 @@ public enum AgentObligation
     /// <summary>Killed (or failed) while its process is still recorded as alive.</summary>
     Kill,
 
-    /// <summary>A permission answer is decided and the agent, still running, has not yet been confirmed to have it.</summary>
+    /// <summary>Permission answers are decided and the agent, still running, has not yet been confirmed to have them all.</summary>
     AnswerPermission,
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace SessionCluster.Domain;
 
 public static partial class Session
@@ -51,13 +53,14 @@ public static partial class Session
                 RespondCount = state.RespondCount + 1,
                 AutoRespondCount = e.Auto ? state.AutoRespondCount + 1 : 0,
             },
-            PermissionRequested e => state with { PendingPermission = new PermissionRequest(e.RequestId, e.Tool, e.Summary, e.At) },
+            PermissionRequested e => Requested(state, new PermissionRequest(e.RequestId, e.Tool, e.Summary, e.At)),
             PermissionDecided e => Decided(state, e),
-            PermissionAnswerDelivered e => state.UndeliveredPermissionAnswer?.RequestId == e.RequestId
-                ? state with { UndeliveredPermissionAnswer = null }
-                : state,
+            PermissionAnswerDelivered e => state with
+            {
+                UndeliveredPermissionAnswers = state.UndeliveredPermissionAnswers.RemoveAll(a => a.RequestId == e.RequestId),
+            },
             ApiRetrying e => state with { ApiRetry = new ApiRetry(e.Attempt, e.Message, state.ApiRetry?.Since ?? e.At) },
-            // A pending request and an undelivered answer die with the process that asked.
+            // Pending and queued requests and undelivered answers die with the process that asked.
             AgentProcessExited e => state with
             {
                 Pid = null,
@@ -65,7 +68,8 @@ public static partial class Session
                 LastExitCode = e.ExitCode,
                 LastSignal = e.Signal,
                 PendingPermission = null,
-                UndeliveredPermissionAnswer = null,
+                QueuedPermissions = ImmutableList<PermissionRequest>.Empty,
+                UndeliveredPermissionAnswers = ImmutableList<PermissionAnswer>.Empty,
             },
             SessionCompleted e => Move(state, SessionStatus.Completed, e),
             SessionInterrupted e => Move(state, SessionStatus.Interrupted, e) with { StopReason = e.Reason },
@@ -78,17 +82,30 @@ public static partial class Session
         return next with { UpdatedAt = @event.At };
     }
 
+    private static SessionState Requested(SessionState state, PermissionRequest asked) =>
+        state.PendingPermission is null
+            ? state with { PendingPermission = asked }
+            : state with { QueuedPermissions = state.QueuedPermissions.Add(asked) };
+
     private static SessionState Decided(SessionState state, PermissionDecided e)
     {
-        var asked = state.PendingPermission;
+        var pending = state.PendingPermission;
+        var answeredPending = pending is null || pending.RequestId == e.RequestId;
+        var asked = answeredPending ? pending : state.QueuedPermissions.Find(q => q.RequestId == e.RequestId);
         var decision = new PermissionDecision(
             e.RequestId, asked?.Tool ?? string.Empty, asked?.Summary ?? string.Empty, e.Allowed, e.Message, e.By, asked?.RequestedAt ?? e.At, e.At);
         var recent = state.RecentPermissions.Add(decision);
-        var moved = state.Status == SessionStatus.WaitingForInput ? Move(state, SessionStatus.Running, e) : state;
+        // The next queued request becomes pending and the session keeps waiting; with none left it runs again.
+        var next = answeredPending ? state.QueuedPermissions.FirstOrDefault() : pending;
+        var queued = answeredPending
+            ? state.QueuedPermissions.IsEmpty ? state.QueuedPermissions : state.QueuedPermissions.RemoveAt(0)
+            : state.QueuedPermissions.RemoveAll(q => q.RequestId == e.RequestId);
+        var moved = next is null && state.Status == SessionStatus.WaitingForInput ? Move(state, SessionStatus.Running, e) : state;
         return moved with
         {
-            PendingPermission = null,
-            UndeliveredPermissionAnswer = new PermissionAnswer(e.RequestId, e.Allowed, e.Message, e.Remember),
+            PendingPermission = next,
+            QueuedPermissions = queued,
+            UndeliveredPermissionAnswers = state.UndeliveredPermissionAnswers.Add(new PermissionAnswer(e.RequestId, e.Allowed, e.Message, e.Remember)),
             PermissionsAllowed = state.PermissionsAllowed + (e.Allowed ? 1 : 0),
             PermissionsDenied = state.PermissionsDenied + (e.Allowed ? 0 : 1),
             RecentPermissions = recent.Count > SessionState.RecentPermissionsKept
@@ -108,7 +125,8 @@ public static partial class Session
             FinishedAt = terminal ? @event.At : null,
             // Nobody can answer a finished session's request; its process is being stopped.
             PendingPermission = terminal ? null : state.PendingPermission,
-            UndeliveredPermissionAnswer = terminal ? null : state.UndeliveredPermissionAnswer,
+            QueuedPermissions = terminal ? ImmutableList<PermissionRequest>.Empty : state.QueuedPermissions,
+            UndeliveredPermissionAnswers = terminal ? ImmutableList<PermissionAnswer>.Empty : state.UndeliveredPermissionAnswers,
             ApiRetry = terminal ? null : state.ApiRetry,
         };
     }

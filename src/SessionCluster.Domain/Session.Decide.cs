@@ -33,7 +33,7 @@ public static partial class Session
                 : Decision.Accept(),
             RecordPermissionRequest c => DecidePermissionRequest(state, c),
             AnswerPermission c => DecideAnswerPermission(state, c),
-            RecordPermissionAnswered c => state.UndeliveredPermissionAnswer?.RequestId == c.RequestId
+            RecordPermissionAnswered c => state.UndeliveredPermissionAnswers.Exists(a => a.RequestId == c.RequestId)
                 ? Decision.Accept(new PermissionAnswerDelivered(c.RequestId, c.At))
                 : Decision.Accept(),
             // Only a running turn asks; a late one (the session was stopped meanwhile) changes nothing.
@@ -175,33 +175,52 @@ public static partial class Session
 
     private static Decision DecidePermissionRequest(SessionState state, RecordPermissionRequest c)
     {
-        // Asked mid-turn. A request while another is pending, or after the session stopped, is left to the process:
-        // it dies with it (one pending request is what a person answers).
-        if (state.Status != SessionStatus.Running || state.PendingPermission is not null)
+        // A request the agent already asked (pending, queued, or answered but not yet delivered) is a redelivery.
+        if (IsAsked(state, c.RequestId))
         {
             return Decision.Accept();
         }
 
-        return Decision.Accept(
-            new PermissionRequested(c.RequestId, c.Tool, c.Summary, c.At),
-            new WaitingForInput(WaitingReason.Permission, c.At));
+        var requested = new PermissionRequested(c.RequestId, c.Tool, c.Summary, c.At);
+        // Parallel tool uses: asked while one is pending, it queues behind it (the session already waits on a permission).
+        if (state.PendingPermission is not null)
+        {
+            return Decision.Accept(requested);
+        }
+
+        // Asked mid-turn. A request after the session stopped is left to the process: it dies with it.
+        return state.Status == SessionStatus.Running
+            ? Decision.Accept(requested, new WaitingForInput(WaitingReason.Permission, c.At))
+            : Decision.Accept();
     }
+
+    private static bool IsAsked(SessionState state, string requestId) =>
+        state.PendingPermission?.RequestId == requestId
+        || state.QueuedPermissions.Exists(q => q.RequestId == requestId)
+        || state.UndeliveredPermissionAnswers.Exists(a => a.RequestId == requestId);
 
     private static Decision DecideAnswerPermission(SessionState state, AnswerPermission c)
     {
         var pending = state.PendingPermission;
-        if (pending is not null && (c.RequestId is null || c.RequestId == pending.RequestId))
+        // The pending one by default; a queued one by its id too (a person may answer what show listed).
+        var asked = pending is not null && (c.RequestId is null || c.RequestId == pending.RequestId)
+            ? pending
+            : state.QueuedPermissions.Find(q => q.RequestId == c.RequestId);
+        if (asked is not null)
         {
-            return Decision.Accept(new PermissionDecided(pending.RequestId, c.Allow, c.Message, c.Remember, c.By, c.At));
+            return Decision.Accept(new PermissionDecided(asked.RequestId, c.Allow, c.Message, c.Remember, c.By, c.At));
         }
 
         var answered = c.RequestId is null ? null : state.RecentPermissions.FindLast(d => d.RequestId == c.RequestId);
+        var queued = state.QueuedPermissions.IsEmpty
+            ? string.Empty
+            : $" (asked after it: {string.Join(", ", state.QueuedPermissions.Select(q => q.RequestId))})";
         var reason =
             answered is not null
                 ? $"request {answered.RequestId} of session {state.Id} was already answered: " +
                   $"{(answered.Allowed ? "allowed" : "denied")} by {answered.By} at {answered.DecidedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)}"
                 : pending is not null
-                    ? $"request {c.RequestId} is not pending in session {state.Id}; the pending one is {pending.RequestId} ({pending.Tool}: {pending.Summary})"
+                    ? $"request {c.RequestId} is not pending in session {state.Id}; the pending one is {pending.RequestId} ({pending.Tool}: {pending.Summary}){queued}"
                     : $"session {state.Id} has no pending permission request: it is {state.Status.ToWire()}" +
                       (state.WaitingReason == WaitingReason.None ? string.Empty : $" ({state.WaitingReason.ToWire()})");
         return Decision.Reject(RejectionCode.NoPendingPermission, reason);

@@ -9,7 +9,7 @@ public static partial class Session
         { Pid: not null, Status: SessionStatus.Interrupted } => AgentObligation.Interrupt,
         { Pid: not null, Status: SessionStatus.Killed or SessionStatus.Failed } => AgentObligation.Kill,
         // After the stops: an answer is no use to a process being stopped.
-        { Pid: not null, IsLive: true, UndeliveredPermissionAnswer: not null } => AgentObligation.AnswerPermission,
+        { Pid: not null, IsLive: true, UndeliveredPermissionAnswers.IsEmpty: false } => AgentObligation.AnswerPermission,
         _ => AgentObligation.None,
     };
 }

@@ -23,10 +23,16 @@ public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateT
 /// <param name="Question">What the agent asks, when <paramref name="Reason"/> is a question.</param>
 public sealed record WaitingForInput(WaitingReason Reason, DateTimeOffset At, string? Question = null) : SessionEvent(At);
 
-/// <summary>The agent asks to use a tool; a <see cref="WaitingForInput"/> for <see cref="WaitingReason.Permission"/> follows.</summary>
+/// <summary>
+/// The agent asks to use a tool. The first one pending is followed by a <see cref="WaitingForInput"/> for
+/// <see cref="WaitingReason.Permission"/>; one asked while another is pending is queued behind it.
+/// </summary>
 public sealed record PermissionRequested(string RequestId, string Tool, string Summary, DateTimeOffset At) : SessionEvent(At);
 
-/// <summary>The pending request was allowed or denied, by "api" (a person) or "timeout". Status: running.</summary>
+/// <summary>
+/// A pending (or queued) request was allowed or denied, by "api" (a person) or "timeout". Status: running once no
+/// request is left; while one is queued it becomes the pending one and the session keeps waiting.
+/// </summary>
 public sealed record PermissionDecided(string RequestId, bool Allowed, string? Message, bool Remember, string By, DateTimeOffset At)
     : SessionEvent(At);
 

@@ -78,11 +78,14 @@ public sealed record SessionState
     public DateTimeOffset? FinishedAt { get; init; }
     public ErrorContext? Error { get; init; }
 
-    /// <summary>The tool use the agent waits to have allowed or denied, if any.</summary>
+    /// <summary>The tool use a person answers now: the oldest the agent waits to have allowed or denied, if any.</summary>
     public PermissionRequest? PendingPermission { get; init; }
 
-    /// <summary>The decided answer the agent has not yet been confirmed to have (<see cref="AgentObligation.AnswerPermission"/>).</summary>
-    public PermissionAnswer? UndeliveredPermissionAnswer { get; init; }
+    /// <summary>The requests the agent asked after <see cref="PendingPermission"/> (parallel tool uses), oldest first; each becomes pending in turn.</summary>
+    public ImmutableList<PermissionRequest> QueuedPermissions { get; init; } = ImmutableList<PermissionRequest>.Empty;
+
+    /// <summary>The decided answers the agent has not yet been confirmed to have (<see cref="AgentObligation.AnswerPermission"/>), oldest first.</summary>
+    public ImmutableList<PermissionAnswer> UndeliveredPermissionAnswers { get; init; } = ImmutableList<PermissionAnswer>.Empty;
 
     public int PermissionsAllowed { get; init; }
     public int PermissionsDenied { get; init; }

@@ -41,7 +41,7 @@ public class PermissionTests
         Assert.Equal(SessionStatus.Running, s.Status);
         Assert.Equal(WaitingReason.None, s.WaitingReason);
         Assert.Null(s.PendingPermission);
-        Assert.Equal(new PermissionAnswer("req-1", false, "not that file", false), s.UndeliveredPermissionAnswer);
+        Assert.Equal([new PermissionAnswer("req-1", false, "not that file", false)], s.UndeliveredPermissionAnswers);
         Assert.Equal((0, 1), (s.PermissionsAllowed, s.PermissionsDenied));
         Assert.Equal(
             new PermissionDecision("req-1", "Bash", "touch done.txt", false, "not that file", "api", requestedAt, driver.Now),
@@ -59,7 +59,7 @@ public class PermissionTests
         Assert.Equal(AgentObligation.AnswerPermission, Session.ObligationOf(driver.S));
 
         Assert.IsType<PermissionAnswerDelivered>(Assert.Single(driver.Send(at => new RecordPermissionAnswered("req-1", at)).Events));
-        Assert.Null(driver.S.UndeliveredPermissionAnswer);
+        Assert.Empty(driver.S.UndeliveredPermissionAnswers);
         Assert.Equal(AgentObligation.None, Session.ObligationOf(driver.S));
         Assert.Empty(driver.Send(at => new RecordPermissionAnswered("req-1", at)).Events);
     }
@@ -149,7 +149,7 @@ public class PermissionTests
 
         driver.Accept(at => new RecordProcessExit(SessionDriver.Exit(1), at));
 
-        Assert.Null(driver.S.UndeliveredPermissionAnswer);
+        Assert.Empty(driver.S.UndeliveredPermissionAnswers);
         Assert.Equal(AgentObligation.None, Session.ObligationOf(driver.S));
     }
 
@@ -164,14 +164,157 @@ public class PermissionTests
         Assert.Equal(AgentObligation.Kill, Session.ObligationOf(driver.S));
     }
 
-    [Fact]
-    public void A_second_request_while_one_is_pending_changes_nothing()
+    /// <summary>Asked req-1 (Bash), then req-2 (Edit) and req-3 (Write) while req-1 is pending: parallel tool uses.</summary>
+    private static SessionDriver AskedThree()
     {
         var driver = Asked();
+        driver.Accept(at => new RecordPermissionRequest("req-2", "Edit", "a.txt", at));
+        driver.Accept(at => new RecordPermissionRequest("req-3", "Write", "b.txt", at));
+        return driver;
+    }
+
+    [Fact]
+    public void Requests_asked_while_one_is_pending_queue_behind_it_in_order()
+    {
+        var driver = Asked();
+        var firstAt = driver.Now;
+
+        var second = driver.Send(at => new RecordPermissionRequest("req-2", "Edit", "a.txt", at));
+        var secondAt = driver.Now;
+        driver.Accept(at => new RecordPermissionRequest("req-3", "Write", "b.txt", at));
+
+        // The session already waits: the request only is recorded.
+        Assert.Equal([new PermissionRequested("req-2", "Edit", "a.txt", secondAt)], second.Events);
+        var s = driver.S;
+        Assert.Equal((SessionStatus.WaitingForInput, WaitingReason.Permission), (s.Status, s.WaitingReason));
+        Assert.Equal(new PermissionRequest("req-1", "Bash", "touch done.txt", firstAt), s.PendingPermission);
+        Assert.Equal(["req-2", "req-3"], s.QueuedPermissions.Select(q => q.RequestId));
+        Assert.Equal(new PermissionRequest("req-2", "Edit", "a.txt", secondAt), s.QueuedPermissions[0]);
+        Assert.Equal(s.QueuedPermissions, driver.Replay().QueuedPermissions);
+    }
+
+    [Fact]
+    public void Answering_the_pending_one_makes_the_next_pending_and_the_session_keeps_waiting()
+    {
+        var driver = AskedThree();
+
+        var decision = driver.Send(at => Answer(at));
+
+        Assert.Equal([new PermissionDecided("req-1", true, null, false, AnswerPermission.ByApi, driver.Now)], decision.Events);
+        var s = driver.S;
+        Assert.Equal((SessionStatus.WaitingForInput, WaitingReason.Permission), (s.Status, s.WaitingReason));
+        Assert.Equal("req-2", s.PendingPermission!.RequestId);
+        Assert.Equal(["req-3"], s.QueuedPermissions.Select(q => q.RequestId));
+        Assert.Equal(AgentObligation.AnswerPermission, Session.ObligationOf(s));
+        // Never running in between: it waits on req-3 next, and runs again once nothing is left.
+        driver.Accept(at => Answer(at, allow: false));
+        Assert.Equal((SessionStatus.WaitingForInput, WaitingReason.Permission, "req-3"), (driver.S.Status, driver.S.WaitingReason, driver.S.PendingPermission?.RequestId));
+        Assert.Empty(driver.S.QueuedPermissions);
+        driver.Accept(at => Answer(at));
+        Assert.Equal((SessionStatus.Running, WaitingReason.None), (driver.S.Status, driver.S.WaitingReason));
+        Assert.Null(driver.S.PendingPermission);
+        Assert.Single(driver.History, e => e is WaitingForInput);
+        Assert.Equal(["req-1", "req-2", "req-3"], driver.S.RecentPermissions.Select(d => d.RequestId));
+        Assert.Equal(["Bash", "Edit", "Write"], driver.S.RecentPermissions.Select(d => d.Tool));
+        Assert.Equal((2, 1), (driver.S.PermissionsAllowed, driver.S.PermissionsDenied));
+    }
+
+    [Fact]
+    public void A_queued_request_may_be_answered_by_its_id_and_the_pending_one_stays()
+    {
+        var driver = AskedThree();
+
+        var decision = driver.Send(at => Answer(at, allow: false, requestId: "req-3", message: "no"));
+
+        Assert.Equal([new PermissionDecided("req-3", false, "no", false, AnswerPermission.ByApi, driver.Now)], decision.Events);
+        var s = driver.S;
+        Assert.Equal((SessionStatus.WaitingForInput, WaitingReason.Permission), (s.Status, s.WaitingReason));
+        Assert.Equal("req-1", s.PendingPermission!.RequestId);
+        Assert.Equal(["req-2"], s.QueuedPermissions.Select(q => q.RequestId));
+        var decided = Assert.Single(s.RecentPermissions);
+        Assert.Equal(("req-3", "Write", "b.txt"), (decided.RequestId, decided.Tool, decided.Summary));
+        Assert.Contains("already answered", driver.Send(at => Answer(at, requestId: "req-3")).Rejection!.Reason);
+    }
+
+    [Fact]
+    public void An_answer_to_an_unknown_id_names_the_pending_request_and_the_queued_ones()
+    {
+        var driver = AskedThree();
+
+        var wrong = driver.Send(at => Answer(at, requestId: "req-9"));
+
+        Assert.Equal(
+            "request req-9 is not pending in session s-1; the pending one is req-1 (Bash: touch done.txt) (asked after it: req-2, req-3)",
+            wrong.Rejection!.Reason);
+    }
+
+    [Fact]
+    public void A_redelivered_request_id_changes_nothing()
+    {
+        var driver = AskedThree();
         var before = driver.S;
 
-        Assert.Empty(driver.Send(at => new RecordPermissionRequest("req-2", "Edit", "a.txt", at)).Events);
+        foreach (var id in new[] { "req-1", "req-2", "req-3" })
+        {
+            Assert.Empty(driver.Send(at => new RecordPermissionRequest(id, "Bash", "again", at)).Events);
+        }
+
         Assert.Same(before, driver.S);
+
+        // Answered and not yet delivered: the agent still waits on it, so it is a redelivery too.
+        driver.Accept(at => Answer(at));
+        Assert.Empty(driver.Send(at => new RecordPermissionRequest("req-1", "Bash", "again", at)).Events);
+        Assert.Equal(["req-3"], driver.S.QueuedPermissions.Select(q => q.RequestId));
+    }
+
+    [Fact]
+    public void Two_answers_are_both_undelivered_until_each_is_delivered()
+    {
+        var driver = AskedThree();
+        driver.Accept(at => Answer(at, allow: false, message: "no"));
+        driver.Accept(at => Answer(at));
+
+        Assert.Equal(
+            [new PermissionAnswer("req-1", false, "no", false), new PermissionAnswer("req-2", true, null, false)],
+            driver.S.UndeliveredPermissionAnswers);
+        Assert.Equal(driver.S.UndeliveredPermissionAnswers, driver.Replay().UndeliveredPermissionAnswers);
+
+        Assert.IsType<PermissionAnswerDelivered>(Assert.Single(driver.Send(at => new RecordPermissionAnswered("req-2", at)).Events));
+        Assert.Equal([new PermissionAnswer("req-1", false, "no", false)], driver.S.UndeliveredPermissionAnswers);
+        Assert.Equal(AgentObligation.AnswerPermission, Session.ObligationOf(driver.S));
+
+        Assert.IsType<PermissionAnswerDelivered>(Assert.Single(driver.Send(at => new RecordPermissionAnswered("req-1", at)).Events));
+        Assert.Empty(driver.S.UndeliveredPermissionAnswers);
+        Assert.Equal(AgentObligation.None, Session.ObligationOf(driver.S));
+    }
+
+    [Fact]
+    public void The_process_exiting_clears_pending_queued_and_undelivered()
+    {
+        var driver = AskedThree();
+        driver.Accept(at => Answer(at));
+
+        driver.Accept(at => new RecordProcessExit(SessionDriver.Exit(1), at));
+
+        Assert.Equal(SessionStatus.Failed, driver.S.Status);
+        Assert.Null(driver.S.PendingPermission);
+        Assert.Empty(driver.S.QueuedPermissions);
+        Assert.Empty(driver.S.UndeliveredPermissionAnswers);
+        Assert.Equal(AgentObligation.None, Session.ObligationOf(driver.S));
+    }
+
+    [Fact]
+    public void Finishing_clears_the_queue_too()
+    {
+        var driver = AskedThree();
+        driver.Accept(at => Answer(at));
+
+        driver.Accept(at => new Interrupt(at));
+
+        Assert.Null(driver.S.PendingPermission);
+        Assert.Empty(driver.S.QueuedPermissions);
+        Assert.Empty(driver.S.UndeliveredPermissionAnswers);
+        Assert.Empty(driver.Send(at => new RecordPermissionRequest("req-4", "Bash", "ls", at)).Events);
     }
 
     [Fact]

@@ -382,23 +382,42 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         return p;
     }
 
+    private static P.PermissionRequest ToProto(PermissionRequest asked) => new()
+    {
+        RequestId = asked.RequestId, Tool = asked.Tool, Summary = asked.Summary, RequestedAt = Time(asked.RequestedAt),
+    };
+
+    private static P.PermissionAnswer ToProto(PermissionAnswer answer)
+    {
+        var p = new P.PermissionAnswer { RequestId = answer.RequestId, Allow = answer.Allow, Remember = answer.Remember };
+        if (answer.Message is not null)
+        {
+            p.Message = answer.Message;
+        }
+
+        return p;
+    }
+
+    private static PermissionRequest FromProto(P.PermissionRequest asked) =>
+        new(asked.RequestId, asked.Tool, asked.Summary, Time(asked.RequestedAt, "PermissionRequest.requested_at"));
+
+    private static PermissionAnswer FromProto(P.PermissionAnswer answer) =>
+        new(answer.RequestId, answer.Allow, answer.HasMessage ? answer.Message : null, answer.Remember);
+
     private static void WritePermissions(P.SessionStateSnapshot p, SessionState s)
     {
         if (s.PendingPermission is { } asked)
         {
-            p.PendingPermission = new P.PermissionRequest
-            {
-                RequestId = asked.RequestId, Tool = asked.Tool, Summary = asked.Summary, RequestedAt = Time(asked.RequestedAt),
-            };
+            p.PendingPermission = ToProto(asked);
         }
 
-        if (s.UndeliveredPermissionAnswer is { } answer)
+        p.QueuedPermissions.AddRange(s.QueuedPermissions.Select(ToProto));
+
+        // The oldest answer in its own field (as before queued requests, so older nodes still read it), the rest after it.
+        if (!s.UndeliveredPermissionAnswers.IsEmpty)
         {
-            p.UndeliveredPermissionAnswer = new P.PermissionAnswer { RequestId = answer.RequestId, Allow = answer.Allow, Remember = answer.Remember };
-            if (answer.Message is not null)
-            {
-                p.UndeliveredPermissionAnswer.Message = answer.Message;
-            }
+            p.UndeliveredPermissionAnswer = ToProto(s.UndeliveredPermissionAnswers[0]);
+            p.MoreUndeliveredPermissionAnswers.AddRange(s.UndeliveredPermissionAnswers.Skip(1).Select(ToProto));
         }
 
         foreach (var d in s.RecentPermissions)
@@ -556,12 +575,12 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         UpdatedAt = Time(p.UpdatedAt, "SessionStateSnapshot.updated_at"),
         FinishedAt = p.FinishedAt is null ? null : Time(p.FinishedAt, "SessionStateSnapshot.finished_at"),
         Error = p.Error is null ? null : FromProto(p.Error),
-        PendingPermission = p.PendingPermission is { } asked
-            ? new PermissionRequest(asked.RequestId, asked.Tool, asked.Summary, Time(asked.RequestedAt, "PermissionRequest.requested_at"))
-            : null,
-        UndeliveredPermissionAnswer = p.UndeliveredPermissionAnswer is { } answer
-            ? new PermissionAnswer(answer.RequestId, answer.Allow, answer.HasMessage ? answer.Message : null, answer.Remember)
-            : null,
+        PendingPermission = p.PendingPermission is { } asked ? FromProto(asked) : null,
+        QueuedPermissions = [.. p.QueuedPermissions.Select(FromProto)],
+        // Snapshots written before queued requests hold at most the one answer, in field 37.
+        UndeliveredPermissionAnswers = p.UndeliveredPermissionAnswer is { } oldest
+            ? [FromProto(oldest), .. p.MoreUndeliveredPermissionAnswers.Select(FromProto)]
+            : [.. p.MoreUndeliveredPermissionAnswers.Select(FromProto)],
         PermissionsAllowed = p.PermissionsAllowed,
         PermissionsDenied = p.PermissionsDenied,
         RecentPermissions = [.. p.RecentPermissions.Select(d => new PermissionDecision(

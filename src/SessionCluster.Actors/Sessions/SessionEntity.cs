@@ -23,7 +23,7 @@ namespace SessionCluster.Actors.Sessions;
 /// <para>What the session needs from the host (<see cref="Session.ObligationOf"/>: start the agent, stop a process that
 /// is still recorded alive, deliver a permission answer) is asked for when it arises and asked again on a timer, after recovery too, until the
 /// state shows it done.</para>
-/// <para>A pending permission request has a timer (<see cref="SessionEntitySettings.PermissionTimeout"/>, from the request's
+/// <para>The pending permission request (the oldest unanswered; the others queue behind it) has a timer (<see cref="SessionEntitySettings.PermissionTimeout"/>, from the request's
 /// journaled time, so recovery keeps the deadline) that denies it when nobody answered.</para>
 /// </remarks>
 public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
@@ -176,7 +176,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             {
                 Done(replyTo, confirmTo, Reply());
                 var now = Obligation();
-                if (now != before)
+                // A new answer is asked for at once, also when others are still on their way (the obligation stays).
+                if (now != before || decision.Events.Any(e => e is PermissionDecided))
                 {
                     Perform(now);
                 }
@@ -213,15 +214,21 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                 var mode = obligation == AgentObligation.Kill ? StopMode.Kill : StopMode.Interrupt;
                 agentHost.Tell(new StopAgent(sessionId, mode, state!.Pid, state.ProcessStartTime));
                 break;
-            case AgentObligation.AnswerPermission when state!.UndeliveredPermissionAnswer is { } answer:
-                agentHost.Tell(new AnswerAgentPermission(sessionId, answer.RequestId, answer.Allow, answer.Message, answer.Remember));
+            case AgentObligation.AnswerPermission:
+                // Every undelivered answer, each time: the host writes a request's answer to the agent once.
+                foreach (var answer in state!.UndeliveredPermissionAnswers)
+                {
+                    agentHost.Tell(new AnswerAgentPermission(sessionId, answer.RequestId, answer.Allow, answer.Message, answer.Remember));
+                }
+
                 break;
         }
     }
 
     /// <summary>
     /// One timer for the pending permission request, due at its request time plus the timeout (at once when that has
-    /// passed, as after a long recovery); it denies the request as "timeout". Cancelled once nothing is pending.
+    /// passed, as after a long recovery, or for a queued request that waited that long before it became pending); it
+    /// denies the request as "timeout". Re-armed when another request becomes pending; cancelled once nothing is pending.
     /// </summary>
     private void TimePendingPermission()
     {

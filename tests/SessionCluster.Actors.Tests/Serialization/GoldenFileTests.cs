@@ -105,6 +105,33 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
         Assert.Equal(Canonical.Of(SerializationSamples.BeforeLaunchSpec[manifest]), Canonical.Of(back));
     }
 
+    /// <summary>The manifests whose golden files pin queued permission requests and several undelivered answers.</summary>
+    public static TheoryData<string> PermissionQueueManifests => ["SS"];
+
+    /// <summary>
+    /// Golden/permission-queue/ pins the snapshot fields written since requests queue (44, 45) both ways, as the main
+    /// files do; Golden/SS.bin, unchanged, is the form before them (one answer, in field 37).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PermissionQueueManifests))]
+    public void Golden_files_with_queued_permissions_match_the_sample_both_ways(string manifest)
+    {
+        var serializer = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create());
+        var sample = SerializationSamples.PermissionQueue[manifest];
+        var bytes = serializer.ToBinary(sample);
+        if (Updating)
+        {
+            _output.WriteLine($"{UpdateVariable}=1: wrote {Write(manifest, bytes, "permission-queue")}");
+        }
+
+        var golden = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, "permission-queue", manifest + ".bin"));
+
+        Assert.True(golden.AsSpan().SequenceEqual(bytes),
+            $"{manifest} with queued permissions no longer serializes to Golden/permission-queue/{manifest}.bin.\n" +
+            $"golden: {Convert.ToHexString(golden)}\nnow:    {Convert.ToHexString(bytes)}");
+        Assert.Equal(Canonical.Of(sample), Canonical.Of(serializer.FromBinary(golden, manifest)));
+    }
+
     [Fact]
     public void Every_golden_file_belongs_to_a_manifest_the_serializer_still_reads()
     {
@@ -117,15 +144,16 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     }
 
     /// <summary>Writes into the source tree (found from this file's path) and into the test output.</summary>
-    private static string Write(string manifest, byte[] bytes, [CallerFilePath] string thisFile = "")
+    private static string Write(string manifest, byte[] bytes, string subdirectory = "", [CallerFilePath] string thisFile = "")
     {
-        var sourceGolden = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "Golden"));
-        if (!System.IO.Directory.Exists(Path.GetDirectoryName(sourceGolden)))
+        var project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, ".."));
+        var sourceGolden = Path.Combine(project, "Golden", subdirectory);
+        if (!System.IO.Directory.Exists(project))
         {
             throw new InvalidOperationException($"Cannot find the test project's source folder from {thisFile}.");
         }
 
-        foreach (var directory in new[] { sourceGolden, OutputGoldenDirectory })
+        foreach (var directory in new[] { sourceGolden, Path.Combine(OutputGoldenDirectory, subdirectory) })
         {
             System.IO.Directory.CreateDirectory(directory);
             File.WriteAllBytes(Path.Combine(directory, manifest + ".bin"), bytes);

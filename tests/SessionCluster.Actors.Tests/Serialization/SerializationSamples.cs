@@ -95,7 +95,7 @@ public static class SerializationSamples
                 ResumedFrom = new ResumeLink("s-20250313-0042", "thread-0042"),
             },
             PendingPermission = new PermissionRequest("req-7", "Bash", "rm -rf build/ ✓", At.AddMinutes(4)),
-            UndeliveredPermissionAnswer = new PermissionAnswer("req-6", false, "not outside the repo", true),
+            UndeliveredPermissionAnswers = [new PermissionAnswer("req-6", false, "not outside the repo", true)],
             PermissionsAllowed = 4,
             PermissionsDenied = 2,
             RecentPermissions =
@@ -111,6 +111,27 @@ public static class SerializationSamples
         ["PDC"] = new PermissionDecided("req-7", false, "not that directory", true, "api", At.AddSeconds(14)),
         ["PAD"] = new PermissionAnswerDelivered("req-7", At.AddSeconds(15)),
         ["ARY"] = new ApiRetrying(2, "HTTP 500; retry 2 of 10 in 1000 ms", At.AddSeconds(16)),
+    };
+
+    /// <summary>
+    /// The state of a session whose agent asked several things at once: requests queued behind the pending one and
+    /// more than one undelivered answer (snapshot fields 44 and 45). Pinned in Golden/permission-queue/.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> PermissionQueue { get; } = new Dictionary<string, object>
+    {
+        ["SS"] = (SessionState)Full["SS"] with
+        {
+            QueuedPermissions =
+            [
+                new PermissionRequest("req-8", "Edit", "src/b.cs ✓", At.AddMinutes(4).AddSeconds(1)),
+                new PermissionRequest("req-9", "Write", "notes.md", At.AddMinutes(4).AddSeconds(2)),
+            ],
+            UndeliveredPermissionAnswers =
+            [
+                new PermissionAnswer("req-6", false, "not outside the repo", true),
+                new PermissionAnswer("req-5b", true, null, false),
+            ],
+        },
     };
 
     /// <summary>Every type again with every optional field null, every collection and string empty, every number zero.</summary>

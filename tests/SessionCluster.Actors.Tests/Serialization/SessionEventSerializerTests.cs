@@ -74,6 +74,39 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Queued_requests_and_several_undelivered_answers_round_trip_with_the_oldest_answer_in_the_old_field()
+    {
+        var state = (SessionState)SerializationSamples.PermissionQueue["SS"];
+
+        var bytes = Serializer.ToBinary(state);
+
+        Assert.Equal(Canonical.Of(state), Canonical.Of(Serializer.FromBinary(bytes, "SS")));
+        // An older node reads field 37 alone: it still sees the oldest answer.
+        var proto = P.SessionStateSnapshot.Parser.ParseFrom(bytes);
+        Assert.Equal("req-6", proto.UndeliveredPermissionAnswer.RequestId);
+        Assert.Equal(["req-5b"], proto.MoreUndeliveredPermissionAnswers.Select(a => a.RequestId));
+        Assert.Equal(["req-8", "req-9"], proto.QueuedPermissions.Select(q => q.RequestId));
+    }
+
+    [Fact]
+    public void A_snapshot_from_before_queued_requests_reads_its_one_answer_into_the_list()
+    {
+        var full = (SessionState)SerializationSamples.Full["SS"];
+        var proto = P.SessionStateSnapshot.Parser.ParseFrom(Serializer.ToBinary(full with { UndeliveredPermissionAnswers = [] }));
+        proto.UndeliveredPermissionAnswer = new P.PermissionAnswer { RequestId = "req-6", Allow = false, Message = "not outside the repo", Remember = true };
+        Assert.Empty(proto.QueuedPermissions);
+        Assert.Empty(proto.MoreUndeliveredPermissionAnswers);
+
+        var back = (SessionState)Serializer.FromBinary(proto.ToByteArray(), "SS");
+
+        Assert.Equal([new PermissionAnswer("req-6", false, "not outside the repo", true)], back.UndeliveredPermissionAnswers);
+        Assert.Empty(back.QueuedPermissions);
+        Assert.Equal(Canonical.Of(full), Canonical.Of(back));
+        var none = (SessionState)Serializer.FromBinary(Serializer.ToBinary(SerializationSamples.Minimal["SS"]), "SS");
+        Assert.Empty(none.UndeliveredPermissionAnswers);
+    }
+
+    [Fact]
     public void The_canonical_projection_sees_collection_contents_and_decimal_scale()
     {
         var launched = (SessionLaunched)SerializationSamples.Full["SL"];

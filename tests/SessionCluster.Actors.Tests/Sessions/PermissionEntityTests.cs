@@ -42,7 +42,7 @@ public sealed class PermissionEntityTests : IDisposable
         Assert.Equal("req-1", host.ExpectMsg<AnswerAgentPermission>(Wait).RequestId);
 
         var delivered = kit.Accept(entity, new SessionCommandEnvelope("p1", new RecordPermissionAnswered("req-1", DateTimeOffset.UtcNow)));
-        Assert.Null(delivered.UndeliveredPermissionAnswer);
+        Assert.Empty(delivered.UndeliveredPermissionAnswers);
         host.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as AnswerAgentPermission); // one may have been on its way
         host.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
     }
@@ -100,6 +100,72 @@ public sealed class PermissionEntityTests : IDisposable
         var answer = (AnswerAgentPermission)host.FishForMessage(m => m is AnswerAgentPermission, Wait);
         Assert.False(answer.Allow);
         Assert.Equal("no one answered within 30 minutes; denied automatically", answer.Message);
+    }
+
+    [Fact]
+    public void Two_requests_at_once_both_reach_the_host_and_the_timeout_denies_the_second_after_the_first_is_answered()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("p5", Settings(TimeSpan.FromSeconds(2)));
+        kit.Accept(entity, Launch("p5"));
+        host.ExpectMsg<StartAgent>(Wait);
+        kit.Accept(entity, Started("p5"));
+        var now = DateTimeOffset.UtcNow;
+        kit.Accept(entity, Request("p5", now, "req-1"));
+        var both = kit.Accept(entity, Request("p5", now, "req-2"));
+        Assert.Equal(("req-1", "req-2"), (both.PendingPermission!.RequestId, Assert.Single(both.QueuedPermissions).RequestId));
+
+        var answered = kit.Accept(entity, new SessionCommandEnvelope("p5",
+            new AnswerPermission(null, true, null, false, AnswerPermission.ByApi, DateTimeOffset.UtcNow)));
+
+        // Still waiting, now on the second; the first answer goes out at once.
+        Assert.Equal((SessionStatus.WaitingForInput, WaitingReason.Permission), (answered.Status, answered.WaitingReason));
+        Assert.Equal("req-2", answered.PendingPermission!.RequestId);
+        Assert.Equal(new AnswerAgentPermission("p5", "req-1", true, null, false), host.ExpectMsg<AnswerAgentPermission>(Wait));
+
+        // Nobody answers the second: the timer, re-armed for it, denies it; then the host is asked for both answers.
+        var denied = (AnswerAgentPermission)host.FishForMessage(m => m is AnswerAgentPermission { RequestId: "req-2" }, Wait);
+        Assert.False(denied.Allow);
+        Assert.Equal("no one answered within 2 seconds; denied automatically", denied.Message);
+        var asked = host.ReceiveN(4, Wait).OfType<AnswerAgentPermission>().Select(a => a.RequestId).ToHashSet();
+        Assert.Equal(["req-1", "req-2"], asked.Order());
+
+        var state = kit.Accept(entity, new GetSession("p5"));
+        Assert.Equal(SessionStatus.Running, state.Status);
+        Assert.Equal(["req-1", "req-2"], state.UndeliveredPermissionAnswers.Select(a => a.RequestId));
+        Assert.Equal([AnswerPermission.ByApi, AnswerPermission.ByTimeout], state.RecentPermissions.Select(d => d.By));
+
+        kit.Accept(entity, new SessionCommandEnvelope("p5", new RecordPermissionAnswered("req-2", DateTimeOffset.UtcNow)));
+        var delivered = kit.Accept(entity, new SessionCommandEnvelope("p5", new RecordPermissionAnswered("req-1", DateTimeOffset.UtcNow)));
+        Assert.Empty(delivered.UndeliveredPermissionAnswers);
+        host.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as AnswerAgentPermission); // some may have been on their way
+        host.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+    }
+
+    [Fact]
+    public void After_recovery_a_queued_request_that_waited_past_the_timeout_is_denied_as_soon_as_it_becomes_pending()
+    {
+        var longAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        using (var kit = new Kit(journal))
+        {
+            var (entity, _) = kit.Entity("p6", Settings(TimeSpan.FromMinutes(30)));
+            kit.Accept(entity, Launch("p6"));
+            kit.Accept(entity, Started("p6"));
+            kit.Accept(entity, Request("p6", DateTimeOffset.UtcNow, "req-1"));
+            kit.Accept(entity, Request("p6", longAgo, "req-2"));
+        }
+
+        using var restarted = new Kit(journal);
+        var (recovered, host) = restarted.Entity("p6", Settings(TimeSpan.FromMinutes(30)));
+        var state = restarted.Accept(recovered, new GetSession("p6"));
+        Assert.Equal(("req-1", "req-2"), (state.PendingPermission!.RequestId, Assert.Single(state.QueuedPermissions).RequestId));
+
+        restarted.Accept(recovered, new SessionCommandEnvelope("p6",
+            new AnswerPermission("req-1", true, null, false, AnswerPermission.ByApi, DateTimeOffset.UtcNow)));
+
+        var denied = (AnswerAgentPermission)host.FishForMessage(m => m is AnswerAgentPermission { RequestId: "req-2" }, Wait);
+        Assert.False(denied.Allow);
+        Assert.Equal("no one answered within 30 minutes; denied automatically", denied.Message);
     }
 
     private sealed class Kit(SqliteJournal journal) : TestKit(journal.Config())

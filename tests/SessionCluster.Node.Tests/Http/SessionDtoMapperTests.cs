@@ -134,6 +134,21 @@ public sealed class SessionDtoMapperTests
         Assert.Null(dto.Error);
     }
 
+    [Fact]
+    public void With_requests_queued_the_pending_one_shown_is_the_oldest_with_its_own_expiry()
+    {
+        var asked = new PermissionRequest("req-1", "Bash", "ls", Created);
+        var state = State(SessionStatus.WaitingForInput, WaitingReason.Permission) with
+        {
+            PendingPermission = asked,
+            QueuedPermissions = [new PermissionRequest("req-2", "Edit", "a.txt", Created.AddSeconds(1))],
+        };
+
+        var shown = state.ToDto(TimeSpan.FromMinutes(5)).PendingPermission!;
+
+        Assert.Equal(("req-1", Created.AddMinutes(5)), (shown.RequestId, shown.ExpiresAt));
+    }
+
     [Theory]
     [InlineData(SessionStatus.Starting, "starting")]
     [InlineData(SessionStatus.Running, "running")]
