@@ -34,6 +34,10 @@ public static class WaitingView
                     $"{SessionView.Time(request.ExpiresAt)} ({Until(request.ExpiresAt, now)}): denied if nobody answers",
                     new Style(Color.Yellow)));
                 console.Write(new Panel(grid).Header("[yellow bold]waiting for permission[/]").Border(BoxBorder.Rounded).BorderColor(Color.Yellow));
+                foreach (var queued in s.QueuedPermissions ?? [])
+                {
+                    console.WriteLine($"then: {queued.Tool}: {queued.Summary} (asked {SessionView.Ago(queued.RequestedAt, now)})");
+                }
             }
             else
             {

@@ -25,6 +25,9 @@ public sealed record SessionDto
     /// <summary>The permission request the session waits on (reason "permission"), if any.</summary>
     public PermissionRequestDto? PendingPermission { get; init; }
 
+    /// <summary>Requests the agent asked after <see cref="PendingPermission"/>, oldest first: each becomes pending in turn.</summary>
+    public IReadOnlyList<PermissionRequestDto> QueuedPermissions { get; init; } = [];
+
     public int PermissionsAllowed { get; init; }
     public int PermissionsDenied { get; init; }
 

@@ -136,6 +136,10 @@ public sealed class PermissionTests
                 RequestedAt = now.AddSeconds(-5),
                 ExpiresAt = now.AddMinutes(30).AddSeconds(30),
             },
+            QueuedPermissions =
+            [
+                new PermissionRequestDto { RequestId = "r-2", Tool = "Edit", Summary = "/src/app/Program.cs", RequestedAt = now.AddSeconds(-2), ExpiresAt = now.AddMinutes(30) },
+            ],
         };
         await using var node = await FakeNode.StartAsync(app =>
             app.MapGet(Api.Session("s-1"), () => FakeNode.Session(waiting)));
@@ -146,6 +150,7 @@ public sealed class PermissionTests
         Assert.Equal((0, ""), (run.ExitCode, run.Error));
         AssertInOrder(run.Out,
             "waiting for permission", "Bash", "touch /src/app/made-by-agent.txt", "(in 30m): denied if nobody answers",
+            "then: Edit: /src/app/Program.cs",
             "\n  sessionctl approve s-1\n", "\n  sessionctl approve s-1 --remember", "\n  sessionctl deny s-1 --message \"...\"\n",
             "waiting-for-input (permission)", "permission mode", "ask", "0 allowed, 0 denied");
     }

@@ -67,16 +67,8 @@ public static class SessionDtoMapper
             }
             : null,
         Question = s.Status == SessionStatus.WaitingForInput ? s.Question : null,
-        PendingPermission = s.PendingPermission is { } asked
-            ? new PermissionRequestDto
-            {
-                RequestId = asked.RequestId,
-                Tool = asked.Tool,
-                Summary = asked.Summary,
-                RequestedAt = asked.RequestedAt,
-                ExpiresAt = asked.RequestedAt + (permissionTimeout ?? TimeSpan.FromMinutes(30)),
-            }
-            : null,
+        PendingPermission = s.PendingPermission is { } asked ? ToDto(asked, permissionTimeout) : null,
+        QueuedPermissions = s.QueuedPermissions.Select(queued => ToDto(queued, permissionTimeout)).ToList(),
         PermissionsAllowed = s.PermissionsAllowed,
         PermissionsDenied = s.PermissionsDenied,
         RecentPermissions = s.RecentPermissions.Select(d => new PermissionDecisionDto
@@ -92,5 +84,14 @@ public static class SessionDtoMapper
         }).ToList(),
         LastTurnDenials = s.LastTurnDenials,
         ApiRetry = s.ApiRetry is { } retry ? new ApiRetryDto { Attempt = retry.Attempt, Message = retry.Message, Since = retry.Since } : null,
+    };
+
+    private static PermissionRequestDto ToDto(PermissionRequest asked, TimeSpan? permissionTimeout) => new()
+    {
+        RequestId = asked.RequestId,
+        Tool = asked.Tool,
+        Summary = asked.Summary,
+        RequestedAt = asked.RequestedAt,
+        ExpiresAt = asked.RequestedAt + (permissionTimeout ?? TimeSpan.FromMinutes(30)),
     };
 }

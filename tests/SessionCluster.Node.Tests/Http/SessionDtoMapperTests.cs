@@ -144,9 +144,11 @@ public sealed class SessionDtoMapperTests
             QueuedPermissions = [new PermissionRequest("req-2", "Edit", "a.txt", Created.AddSeconds(1))],
         };
 
-        var shown = state.ToDto(TimeSpan.FromMinutes(5)).PendingPermission!;
+        var dto = state.ToDto(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(("req-1", Created.AddMinutes(5)), (shown.RequestId, shown.ExpiresAt));
+        Assert.Equal(("req-1", Created.AddMinutes(5)), (dto.PendingPermission!.RequestId, dto.PendingPermission.ExpiresAt));
+        var queued = Assert.Single(dto.QueuedPermissions);
+        Assert.Equal(("req-2", "Edit", "a.txt", Created.AddSeconds(1).AddMinutes(5)), (queued.RequestId, queued.Tool, queued.Summary, queued.ExpiresAt));
     }
 
     [Theory]
