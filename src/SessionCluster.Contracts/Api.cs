@@ -17,6 +17,12 @@ public static class Api
 
     public static string SessionVerb(string id, string verb) => $"{Session(id)}/{verb}";
 
+    /// <summary>A session's event log (GET, with type, since and tail).</summary>
+    public static string SessionEvents(string id) => SessionVerb(id, "events");
+
+    /// <summary>Most event log entries one GET answers with; the next page starts with since = the last seq it gave.</summary>
+    public const int MaxEventsPerPage = 1000;
+
     /// <summary>The permission modes a launch may name, as the wire spells them.</summary>
     public static readonly IReadOnlyList<string> PermissionModes = ["ask", "accept-edits", "bypass", "plan"];
 

@@ -6,6 +6,7 @@ using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Domain;
 using SessionCluster.Node.Configuration;
+using SessionCluster.Node.EventLog;
 using SessionCluster.Node.Hosting;
 using SessionCluster.Node.Http;
 
@@ -31,6 +32,7 @@ if (commandLine is null)
 
 NodeSettings settings;
 DataDirectory dataDirectory;
+SqliteEventLogStore eventLogStore;
 try
 {
     settings = NodeConfig.Load(commandLine);
@@ -40,6 +42,7 @@ try
     dataDirectory = DataDirectory.Prepare(settings.DataDir);
     settings = settings with { NodeId = dataDirectory.NodeId, EnvCipher = SecretsKey.Load(settings) };
     SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
+    eventLogStore = SqliteEventLogStore.Create(settings.JournalConnectionString);
 }
 catch (Exception ex)
 {
@@ -94,6 +97,10 @@ try
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
+    // Written until the node stops: disposed after the actor system stopped the agents, so their last events are kept.
+    await using var eventLog = new SessionCluster.Actors.EventLog.EventLogWriter(
+        eventLogStore, settings.EventLog, ex => Log.Warning(ex, "Could not write the event log; the entries are counted as dropped"));
+    builder.Services.AddSingleton<SessionCluster.Actors.EventLog.IEventLogStore>(eventLogStore);
     var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, SessionCluster.Agents.AgentTree.KillLeftover, settings.AskTimeout);
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
@@ -108,7 +115,7 @@ try
     using var reaper = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Log.Warning("{Reaper}", message));
     Akka.Actor.ActorSystem? actorSystem = null;
     builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka
-        .AddSessionCluster(settings, drivers, sweep, redactor, reaper)
+        .AddSessionCluster(settings, drivers, sweep, redactor, reaper, eventLog)
         .WithActors((system, _) => actorSystem = system));
 
     var app = builder.Build();
@@ -118,6 +125,7 @@ try
     app.UseMiddleware<StartupGateMiddleware>();
     app.MapHealthEndpoints();
     app.MapSessionEndpoints();
+    app.MapEventLogEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

@@ -1,3 +1,4 @@
+using SessionCluster.Actors.EventLog;
 using SessionCluster.Agents;
 
 namespace SessionCluster.Actors.AgentHosting;
@@ -11,4 +12,8 @@ public sealed record AgentHostSettings(
     string NodeId,
     IReadOnlyDictionary<string, IAgentDriver> Drivers,
     AgentRunOptions RunOptions,
-    Func<int, long, bool> EndLeftover);
+    Func<int, long, bool> EndLeftover)
+{
+    /// <summary>Where every agent event goes, masked and bounded (see <see cref="EventLogWriter"/>); null keeps none.</summary>
+    public IEventLogSink? EventLog { get; init; }
+}

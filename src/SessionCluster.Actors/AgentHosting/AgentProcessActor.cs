@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
+using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
+using SessionCluster.Agents.EventLog;
 using SessionCluster.Domain;
 
 namespace SessionCluster.Actors.AgentHosting;
@@ -125,7 +127,7 @@ public sealed class AgentProcessActor : ReceiveActor
         {
             // The session's own secrets are hidden as well as the node's.
             var options = settings.RunOptions with { Redactor = settings.RunOptions.Redactor.Including(start.Request.Launch.Env) };
-            run = AgentRun.Start(driver, start.Request, options, new Listener(Self));
+            run = AgentRun.Start(driver, start.Request, options, new Listener(Self, start.SessionId, settings.EventLog, options.Redactor));
         }
         catch (AgentStartException ex)
         {
@@ -163,13 +165,17 @@ public sealed class AgentProcessActor : ReceiveActor
         public static readonly InputDelivered Instance = new();
     }
 
-    /// <summary>Turns the run's callbacks (from any thread) into messages to this actor.</summary>
-    private sealed class Listener(IActorRef self) : IAgentRunListener
+    /// <summary>
+    /// Turns the run's callbacks (from any thread) into messages to this actor, and hands every event to the event log
+    /// straight from the output pump: masked with the session's own secrets too, and never waiting on storage.
+    /// </summary>
+    private sealed class Listener(IActorRef self, string sessionId, IEventLogSink? eventLog, SecretRedactor redactor) : IAgentRunListener
     {
         public void OnProcessStarted(int pid, long startTime) => self.Tell(new ProcessStarted(pid, startTime));
 
         public void OnAgentEvent(AgentEvent e)
         {
+            eventLog?.Append(sessionId, AgentEventLog.Describe(e, redactor), DateTimeOffset.UtcNow);
             if (e is AgentApiRetry retry)
             {
                 self.Tell(retry);

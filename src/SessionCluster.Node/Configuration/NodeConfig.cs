@@ -60,12 +60,23 @@ public static class NodeConfig
             Codex = CodexOptions(s, dataDir),
             PermissionModes = PermissionModes(s),
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
+            EventLog = EventLogSettings(s),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
                 s.GetDouble("http.min-request-body-rate"),
                 s.GetTimeSpan("http.min-request-body-rate-grace"),
                 s.GetTimeSpan("http.request-headers-timeout")),
         };
+    }
+
+    /// <summary>sessioncluster.event-log; a bound below 1 is a config error.</summary>
+    private static Actors.EventLog.EventLogSettings EventLogSettings(Config s)
+    {
+        const string key = "event-log.max-events-per-session";
+        var max = s.HasPath(key) ? s.GetInt(key) : Actors.EventLog.EventLogSettings.DefaultMaxEventsPerSession;
+        return max >= 1
+            ? Actors.EventLog.EventLogSettings.Default with { MaxEventsPerSession = max }
+            : throw new FormatException($"sessioncluster.{key} is {max}; it must be at least 1");
     }
 
     /// <summary>sessioncluster.agents.codex; an empty seed-home is the node's own $CODEX_HOME, else ~/.codex.</summary>

@@ -44,6 +44,9 @@ public sealed record NodeSettings(
     public Domain.PermissionMode DefaultPermissionMode(string agent) =>
         PermissionModes.TryGetValue(agent, out var mode) ? mode : Domain.PermissionMode.Ask;
 
+    /// <summary>sessioncluster.event-log: how many events a session keeps, and how they are written.</summary>
+    public Actors.EventLog.EventLogSettings EventLog { get; init; } = Actors.EventLog.EventLogSettings.Default;
+
     /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
     public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 

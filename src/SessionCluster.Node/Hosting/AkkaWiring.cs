@@ -10,6 +10,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
@@ -38,7 +39,8 @@ public static class AkkaWiring
         IReadOnlyDictionary<string, IAgentDriver> drivers,
         NodeLostSweep sweep,
         SecretRedactor redactor,
-        IAgentTreeRegistry trees)
+        IAgentTreeRegistry trees,
+        IEventLogSink? eventLog = null)
     {
         var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor) { Trees = trees };
 
@@ -91,7 +93,7 @@ public static class AkkaWiring
                     SessionFactProducer.Props($"agent-host-{settings.NodeId}-{Cluster.Get(system).SelfUniqueAddress.Uid}", region),
                     SessionFactProducer.Name);
                 var host = system.ActorOf(
-                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, AgentTree.KillLeftover)),
+                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, AgentTree.KillLeftover) { EventLog = eventLog }),
                     AgentHost.Name);
                 registry.Register<AgentHost>(host);
 

@@ -1,0 +1,14 @@
+namespace SessionCluster.Contracts;
+
+/// <summary>
+/// One entry of a session's event log. <paramref name="Type"/> is one of the event log vocabulary (text, thinking,
+/// tool_use, tool_result, command, file_change, plan, question, api_retry, turn_started, turn_completed, error,
+/// unknown); <paramref name="Raw"/> is the agent event's JSON, cut at 8,192 characters when <paramref name="Truncated"/>.
+/// </summary>
+public sealed record SessionEventDto(long Seq, DateTimeOffset At, string Type, string Summary, string Raw, bool Truncated);
+
+/// <summary>
+/// GET /api/sessions/{id}/events: the entries asked for, oldest first; <paramref name="Dropped"/> counts the entries
+/// the session's log no longer has (beyond its bound, or never written), <paramref name="LastSeq"/> is the newest number given.
+/// </summary>
+public sealed record SessionEventsDto(IReadOnlyList<SessionEventDto> Events, long Dropped, long LastSeq);

@@ -1,0 +1,84 @@
+using System.Globalization;
+using SessionCluster.Actors.EventLog;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents.EventLog;
+using SessionCluster.Contracts;
+
+namespace SessionCluster.Node.Http;
+
+/// <summary>GET /api/sessions/{id}/events: a session's event log, filtered by type, after a sequence number, or its tail.</summary>
+public static class EventLogEndpoints
+{
+    public static void MapEventLogEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet(Api.Sessions + "/{id}/events", Events);
+
+    private static async Task<IResult> Events(string id, HttpRequest request, IEventLogStore store, SessionGateway gateway)
+    {
+        if (SessionIds.Check(id) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var (query, problem) = Parse(id, request.Query);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (store.Read(query!) is { } page)
+        {
+            return Results.Ok(ToDto(page));
+        }
+
+        // No log: a session that has not said anything yet, or no session at all (404 as the other routes).
+        return await gateway.Ask(new GetSession(id), ok: _ => Results.Ok(new SessionEventsDto([], 0, 0)));
+    }
+
+    /// <summary>The query, or a 400 naming the parameter and what it accepts.</summary>
+    public static (EventLogQuery? Query, IResult? Problem) Parse(string id, IQueryCollection q)
+    {
+        foreach (var single in (string[])["since", "tail"])
+        {
+            if (q[single].Count > 1)
+            {
+                return (null, Problems.BadRequest($"{single} may be given once"));
+            }
+        }
+
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in q["type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var type = name.ToLowerInvariant();
+            if (!EventLogTypes.IsKnown(type))
+            {
+                return (null, Problems.BadRequest($"unknown event type {FieldText.Quote(name)}; types are: {string.Join(", ", EventLogTypes.All)}"));
+            }
+
+            types.Add(type);
+        }
+
+        long since = 0;
+        if (q.ContainsKey("since") && !long.TryParse(q["since"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out since))
+        {
+            return (null, Problems.BadRequest($"since must be a sequence number (a whole number, 0 or more), not {FieldText.Quote(q["since"].ToString())}"));
+        }
+
+        int? tail = null;
+        if (q.ContainsKey("tail"))
+        {
+            if (!int.TryParse(q["tail"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > Api.MaxEventsPerPage)
+            {
+                return (null, Problems.BadRequest($"tail must be a whole number from 1 to {Api.MaxEventsPerPage}, not {FieldText.Quote(q["tail"].ToString())}"));
+            }
+
+            tail = n;
+        }
+
+        return (new EventLogQuery(id, types.Count == 0 ? null : types, since, tail, Api.MaxEventsPerPage), null);
+    }
+
+    private static SessionEventsDto ToDto(EventLogPage page) => new(
+        page.Events.Select(e => new SessionEventDto(e.Seq, e.At, e.Entry.Type, e.Entry.Summary, e.Entry.Raw, e.Entry.Truncated)).ToList(),
+        page.Head.Dropped,
+        page.Head.LastSeq);
+}
