@@ -1,0 +1,193 @@
+using Microsoft.Data.Sqlite;
+using SessionCluster.Actors.EventLog;
+using SessionCluster.Agents.EventLog;
+using SessionCluster.Node.EventLog;
+using SessionCluster.Node.Hosting;
+using SessionCluster.Node.Tests.Support;
+
+namespace SessionCluster.Node.Tests.EventLog;
+
+/// <summary>The event log store and its writer against a real SQLite file in WAL mode, as the node prepares it.</summary>
+public sealed class SqliteEventLogStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDir temp = new();
+    private readonly string connectionString;
+
+    public SqliteEventLogStoreTests()
+    {
+        var settings = TestSettings.Create(dataDir: temp.Path);
+        SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
+        connectionString = settings.JournalConnectionString;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        temp.Dispose();
+    }
+
+    private static EventLogEntry Entry(string type, string summary) => new(type, summary, $$"""{"summary":"{{summary}}"}""", false);
+
+    private static EventLogRecord Record(string session, long seq, string type = EventLogTypes.Text) =>
+        new(session, seq, T0.AddSeconds(seq), Entry(type, $"entry {seq}"));
+
+    private static EventLogQuery All(string session) => new(session, null, 0, null, 1000);
+
+    [Fact]
+    public void Entries_are_read_back_in_order_with_every_field()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append([Record("a", 1), Record("a", 2, EventLogTypes.ToolUse) with { Entry = new(EventLogTypes.ToolUse, "Bash: ls", "{}", true) }], new Dictionary<string, long>(), 100);
+
+        var page = store.Read(All("a"))!;
+
+        Assert.Equal(new EventLogHead(2, 0), page.Head);
+        Assert.Equal([1L, 2L], page.Events.Select(e => e.Seq));
+        Assert.Equal(new EventLogRecord("a", 2, T0.AddSeconds(2), new(EventLogTypes.ToolUse, "Bash: ls", "{}", true)), page.Events[1]);
+        Assert.Null(store.Read(All("b")));
+        Assert.Null(store.Head("b"));
+    }
+
+    [Fact]
+    public void Type_since_and_tail_filter_and_the_tail_is_the_newest_oldest_first()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        var types = new[] { EventLogTypes.Text, EventLogTypes.ToolUse, EventLogTypes.ToolResult, EventLogTypes.Command };
+        store.Append(Enumerable.Range(1, 40).Select(i => Record("s", i, types[i % 4])).ToList(), new Dictionary<string, long>(), 100);
+
+        var toolUses = store.Read(All("s") with { Types = new HashSet<string> { EventLogTypes.ToolUse, EventLogTypes.Command } })!;
+        Assert.All(toolUses.Events, e => Assert.Contains(e.Entry.Type, new[] { EventLogTypes.ToolUse, EventLogTypes.Command }));
+        Assert.Equal(20, toolUses.Events.Count);
+
+        Assert.Equal([38L, 39L, 40L], store.Read(All("s") with { Tail = 3 })!.Events.Select(e => e.Seq));
+        Assert.Equal([31L, 35L, 39L], store.Read(All("s") with { Tail = 3, Types = new HashSet<string> { EventLogTypes.Command } })!.Events.Select(e => e.Seq));
+        Assert.Equal([39L, 40L], store.Read(All("s") with { Since = 38 })!.Events.Select(e => e.Seq));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], store.Read(All("s") with { Limit = 5 })!.Events.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void Beyond_the_bound_the_oldest_are_deleted_and_counted_as_dropped()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append(Enumerable.Range(1, 8).Select(i => Record("s", i)).ToList(), new Dictionary<string, long>(), 5);
+        store.Append([Record("s", 9), Record("other", 1)], new Dictionary<string, long> { ["s"] = 2 }, 5);
+
+        var page = store.Read(All("s"))!;
+
+        Assert.Equal([5L, 6L, 7L, 8L, 9L], page.Events.Select(e => e.Seq));
+        Assert.Equal(new EventLogHead(9, 4 + 2), page.Head);
+        Assert.Equal(new EventLogHead(1, 0), store.Head("other"));
+    }
+
+    [Fact]
+    public async Task The_writer_numbers_each_session_from_one_and_a_new_writer_goes_on_after_the_last()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        var writer = new EventLogWriter(store, EventLogSettings.Default, ex => throw ex);
+        for (var i = 1; i <= 3; i++)
+        {
+            writer.Append("a", Entry(EventLogTypes.Text, $"a{i}"), T0);
+            writer.Append("b", Entry(EventLogTypes.Text, $"b{i}"), T0);
+        }
+
+        await writer.DisposeAsync();
+
+        // As after a node restart: the next number is read from the database once.
+        var again = new EventLogWriter(SqliteEventLogStore.Create(connectionString), EventLogSettings.Default, ex => throw ex);
+        again.Append("a", Entry(EventLogTypes.Text, "a4"), T0);
+        await again.DisposeAsync();
+
+        var a = store.Read(All("a"))!;
+        Assert.Equal([(1L, "a1"), (2L, "a2"), (3L, "a3"), (4L, "a4")], a.Events.Select(e => (e.Seq, e.Entry.Summary)));
+        Assert.Equal(new EventLogHead(3, 0), store.Head("b"));
+    }
+
+    [Fact]
+    public async Task Entries_are_written_within_the_flush_interval_without_the_writer_being_stopped()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        var writer = new EventLogWriter(store, EventLogSettings.Default, ex => throw ex);
+        try
+        {
+            writer.Append("live", Entry(EventLogTypes.Text, "hello"), T0);
+
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            while (store.Head("live") is null)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(5), "the entry was not written within 5 s");
+                await Task.Delay(10);
+            }
+
+            Assert.Equal("hello", store.Read(All("live"))!.Events.Single().Entry.Summary);
+        }
+        finally
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_full_queue_never_blocks_the_agent_and_what_did_not_fit_is_counted_as_dropped()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        var writer = new EventLogWriter(store, EventLogSettings.Default with { Capacity = 10, FlushInterval = TimeSpan.FromSeconds(1) }, ex => throw ex);
+        for (var i = 0; i < 1000; i++)
+        {
+            writer.Append("busy", Entry(EventLogTypes.Text, $"e{i}"), T0);
+        }
+
+        await writer.DisposeAsync();
+
+        var head = store.Head("busy")!;
+        Assert.Equal(1000, head.LastSeq + head.Dropped);
+        Assert.True(head.Dropped >= 990 - 10, $"dropped {head.Dropped}");
+    }
+
+    [Fact]
+    public async Task A_batch_that_cannot_be_written_is_reported_and_counted_as_dropped_with_a_later_batch()
+    {
+        var failing = new FailingOnce(SqliteEventLogStore.Create(connectionString));
+        var failures = new List<Exception>();
+        var writer = new EventLogWriter(failing, EventLogSettings.Default, failures.Add);
+        writer.Append("s", Entry(EventLogTypes.Text, "lost"), T0);
+        await WaitUntil(() => failures.Count == 1);
+        writer.Append("s", Entry(EventLogTypes.Text, "kept"), T0);
+        await writer.DisposeAsync();
+
+        var page = failing.Read(All("s"))!;
+        Assert.Equal([(1L, "kept")], page.Events.Select(e => (e.Seq, e.Entry.Summary)));
+        Assert.Equal(1, page.Head.Dropped);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(5), "not within 5 s");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed class FailingOnce(IEventLogStore inner) : IEventLogStore
+    {
+        private bool failed;
+
+        public EventLogHead? Head(string sessionId) => inner.Head(sessionId);
+
+        public void Append(IReadOnlyList<EventLogRecord> events, IReadOnlyDictionary<string, long> dropped, int maxPerSession)
+        {
+            if (!failed)
+            {
+                failed = true;
+                throw new SqliteException("database is locked", 5);
+            }
+
+            inner.Append(events, dropped, maxPerSession);
+        }
+
+        public EventLogPage? Read(EventLogQuery query) => inner.Read(query);
+    }
+}
