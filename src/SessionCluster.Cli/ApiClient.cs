@@ -8,7 +8,7 @@ using SessionCluster.Contracts;
 namespace SessionCluster.Cli;
 
 /// <summary>The node's HTTP API. Every failure becomes a <see cref="CliFailure"/> with its exit code and one line.</summary>
-public sealed class ApiClient : IDisposable
+public sealed partial class ApiClient : IDisposable
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 

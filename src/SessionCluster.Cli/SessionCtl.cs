@@ -69,6 +69,7 @@ public static class SessionCtl
         root.Subcommands.Add(SessionVerbCommand.Kill(globals, context));
         root.Subcommands.Add(ResumeCommand.Create(globals, context));
         root.Subcommands.Add(WaitCommand.Create(globals, context));
+        root.Subcommands.Add(OutputCommand.Create(globals, context));
         return root;
     }
 

@@ -14,6 +14,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(SessionDto))]
 [JsonSerializable(typeof(List<SessionDto>))]
 [JsonSerializable(typeof(ProblemDto))]
+[JsonSerializable(typeof(SessionEventsDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

@@ -1,0 +1,31 @@
+using System.Globalization;
+using SessionCluster.Contracts;
+
+namespace SessionCluster.Cli;
+
+public sealed partial class ApiClient
+{
+    /// <summary>One page of a session's event log (GET /api/sessions/{id}/events): of these types, after <paramref name="since"/>, or its last <paramref name="tail"/>.</summary>
+    public Task<ApiResponse<SessionEventsDto>> EventsAsync(
+        string id, IReadOnlyCollection<string> types, long? since, int? tail, CancellationToken ct)
+    {
+        var query = new List<string>();
+        if (types.Count > 0)
+        {
+            query.Add("type=" + Uri.EscapeDataString(string.Join(',', types)));
+        }
+
+        if (since is { } after)
+        {
+            query.Add("since=" + after.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (tail is { } n)
+        {
+            query.Add("tail=" + n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var path = Api.SessionEvents(id) + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
+        return SendAsync(HttpMethod.Get, path, null, null, static () => WireJson.Default.SessionEventsDto, ct);
+    }
+}
