@@ -127,7 +127,7 @@ public sealed class AgentProcessActor : ReceiveActor
         {
             // The session's own secrets are hidden as well as the node's.
             var options = settings.RunOptions with { Redactor = settings.RunOptions.Redactor.Including(start.Request.Launch.Env) };
-            run = AgentRun.Start(driver, start.Request, options, new Listener(Self, start.SessionId, settings.EventLog, options.Redactor));
+            run = AgentRun.Start(driver, start.Request, options, new Listener(Self, start.SessionId, start.Agent, settings.EventLog, options.Redactor));
         }
         catch (AgentStartException ex)
         {
@@ -169,13 +169,13 @@ public sealed class AgentProcessActor : ReceiveActor
     /// Turns the run's callbacks (from any thread) into messages to this actor, and hands every event to the event log
     /// straight from the output pump: masked with the session's own secrets too, and never waiting on storage.
     /// </summary>
-    private sealed class Listener(IActorRef self, string sessionId, IEventLogSink? eventLog, SecretRedactor redactor) : IAgentRunListener
+    private sealed class Listener(IActorRef self, string sessionId, string agent, IEventLogSink? eventLog, SecretRedactor redactor) : IAgentRunListener
     {
         public void OnProcessStarted(int pid, long startTime) => self.Tell(new ProcessStarted(pid, startTime));
 
         public void OnAgentEvent(AgentEvent e)
         {
-            eventLog?.Append(sessionId, AgentEventLog.Describe(e, redactor), DateTimeOffset.UtcNow);
+            eventLog?.Append(sessionId, agent, AgentEventLog.Describe(e, redactor), DateTimeOffset.UtcNow);
             if (e is AgentApiRetry retry)
             {
                 self.Tell(retry);

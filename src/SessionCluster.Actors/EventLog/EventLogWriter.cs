@@ -37,9 +37,9 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    public void Append(string sessionId, EventLogEntry entry, DateTimeOffset at)
+    public void Append(string sessionId, string agent, EventLogEntry entry, DateTimeOffset at)
     {
-        if (!queue.Writer.TryWrite(new Pending(sessionId, at, entry)))
+        if (!queue.Writer.TryWrite(new Pending(sessionId, agent, at, entry)))
         {
             Lose(sessionId, 1);
         }
@@ -93,7 +93,7 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
                 }
 
                 lastSeq[pending.SessionId] = ++seq;
-                records.Add(new EventLogRecord(pending.SessionId, seq, pending.At, pending.Entry));
+                records.Add(new EventLogRecord(pending.SessionId, seq, pending.At, pending.Entry) { Agent = pending.Agent });
             }
 
             store.Append(records, dropped, settings.MaxEventsPerSession);
@@ -131,5 +131,5 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
 
     private void Lose(string sessionId, long count) => lost.AddOrUpdate(sessionId, count, (_, n) => n + count);
 
-    private sealed record Pending(string SessionId, DateTimeOffset At, EventLogEntry Entry);
+    private sealed record Pending(string SessionId, string Agent, DateTimeOffset At, EventLogEntry Entry);
 }

@@ -6,5 +6,5 @@ namespace SessionCluster.Actors.EventLog;
 public interface IEventLogSink
 {
     /// <summary>Queues <paramref name="entry"/> as the session's next entry; when the queue is full it is counted as dropped.</summary>
-    void Append(string sessionId, EventLogEntry entry, DateTimeOffset at);
+    void Append(string sessionId, string agent, EventLogEntry entry, DateTimeOffset at);
 }

@@ -18,4 +18,7 @@ public interface IEventLogStore
 
     /// <summary>What <paramref name="query"/> asks for, or null when the session has no log.</summary>
     EventLogPage? Read(EventLogQuery query);
+
+    /// <summary>The entries that match <paramref name="query"/> across sessions, best match first.</summary>
+    IReadOnlyList<EventSearchHit> Search(EventSearchQuery query);
 }

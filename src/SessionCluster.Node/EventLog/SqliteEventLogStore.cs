@@ -6,7 +6,8 @@ namespace SessionCluster.Node.EventLog;
 
 /// <summary>
 /// Session event logs in the node's SQLite file (the journal's, already in WAL mode): <c>session_events</c> holds the
-/// entries, <c>session_event_logs</c> one row per session with its last sequence number and dropped count.
+/// entries, <c>session_event_logs</c> one row per session with its agent, last sequence number and dropped count;
+/// <c>session_events_fts</c> (FTS5, kept by triggers) indexes their summary and raw JSON for search.
 /// </summary>
 public sealed class SqliteEventLogStore : IEventLogStore
 {
@@ -23,8 +24,17 @@ public sealed class SqliteEventLogStore : IEventLogStore
         CREATE INDEX IF NOT EXISTS session_events_by_type ON session_events (session_id, type, seq);
         CREATE TABLE IF NOT EXISTS session_event_logs (
             session_id TEXT NOT NULL PRIMARY KEY,
+            agent TEXT,
             last_seq INTEGER NOT NULL,
             dropped INTEGER NOT NULL);
+        CREATE VIRTUAL TABLE IF NOT EXISTS session_events_fts USING fts5(
+            summary, raw, content = 'session_events', content_rowid = 'rowid');
+        CREATE TRIGGER IF NOT EXISTS session_events_fts_insert AFTER INSERT ON session_events BEGIN
+            INSERT INTO session_events_fts (rowid, summary, raw) VALUES (new.rowid, new.summary, new.raw);
+        END;
+        CREATE TRIGGER IF NOT EXISTS session_events_fts_delete AFTER DELETE ON session_events BEGIN
+            INSERT INTO session_events_fts (session_events_fts, rowid, summary, raw) VALUES ('delete', old.rowid, old.summary, old.raw);
+        END;
         """;
 
     private readonly string connectionString;
@@ -74,8 +84,10 @@ public sealed class SqliteEventLogStore : IEventLogStore
         insert.Prepare();
 
         var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        var agents = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var e in events)
         {
+            agents[e.SessionId] = e.Agent ?? agents.GetValueOrDefault(e.SessionId);
             session.Value = e.SessionId;
             seq.Value = e.Seq;
             at.Value = e.At.ToUnixTimeMilliseconds();
@@ -89,7 +101,7 @@ public sealed class SqliteEventLogStore : IEventLogStore
 
         foreach (var sessionId in last.Keys.Union(dropped.Keys))
         {
-            UpdateHead(connection, transaction, sessionId, last.GetValueOrDefault(sessionId), dropped.GetValueOrDefault(sessionId));
+            UpdateHead(connection, transaction, sessionId, agents.GetValueOrDefault(sessionId), last.GetValueOrDefault(sessionId), dropped.GetValueOrDefault(sessionId));
         }
 
         foreach (var (sessionId, lastSeq) in last)
@@ -153,6 +165,58 @@ public sealed class SqliteEventLogStore : IEventLogStore
         return new EventLogPage(events, head);
     }
 
+    public IReadOnlyList<EventSearchHit> Search(EventSearchQuery query)
+    {
+        using var connection = Open();
+        using var select = connection.CreateCommand();
+        var where = "session_events_fts MATCH $match";
+        if (query.Types is { Count: > 0 } types)
+        {
+            var names = types.Select((t, i) => (Name: $"$t{i}", Type: t)).ToList();
+            where += $" AND e.type IN ({string.Join(", ", names.Select(n => n.Name))})";
+            foreach (var (name, t) in names)
+            {
+                select.Parameters.AddWithValue(name, t);
+            }
+        }
+
+        if (query.Agent is { } agent)
+        {
+            where += " AND h.agent = $agent";
+            select.Parameters.AddWithValue("$agent", agent);
+        }
+
+        select.CommandText = $"""
+            SELECT e.session_id, e.seq, e.at, e.type, e.summary, snippet(session_events_fts, -1, '[', ']', '…', 16)
+            FROM session_events_fts
+            JOIN session_events e ON e.rowid = session_events_fts.rowid
+            LEFT JOIN session_event_logs h ON h.session_id = e.session_id
+            WHERE {where}
+            ORDER BY bm25(session_events_fts), e.session_id, e.seq
+            LIMIT $limit
+            """;
+        select.Parameters.AddWithValue("$match", Phrase(query.Text));
+        select.Parameters.AddWithValue("$limit", query.Limit);
+
+        var hits = new List<EventSearchHit>();
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            hits.Add(new EventSearchHit(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5)));
+        }
+
+        return hits;
+    }
+
+    /// <summary>The text as one FTS5 phrase: its words in this order, whatever characters it holds (no query syntax).</summary>
+    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(connectionString);
@@ -170,15 +234,20 @@ public sealed class SqliteEventLogStore : IEventLogStore
         return reader.Read() ? new EventLogHead(reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
-    private static void UpdateHead(SqliteConnection connection, SqliteTransaction transaction, string sessionId, long lastSeq, long dropped)
+    private static void UpdateHead(
+        SqliteConnection connection, SqliteTransaction transaction, string sessionId, string? agent, long lastSeq, long dropped)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO session_event_logs (session_id, last_seq, dropped) VALUES ($session, $last, $dropped)
-            ON CONFLICT (session_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), dropped = dropped + excluded.dropped
+            INSERT INTO session_event_logs (session_id, agent, last_seq, dropped) VALUES ($session, $agent, $last, $dropped)
+            ON CONFLICT (session_id) DO UPDATE SET
+                agent = coalesce(excluded.agent, agent),
+                last_seq = max(last_seq, excluded.last_seq),
+                dropped = dropped + excluded.dropped
             """;
         command.Parameters.AddWithValue("$session", sessionId);
+        command.Parameters.AddWithValue("$agent", (object?)agent ?? DBNull.Value);
         command.Parameters.AddWithValue("$last", lastSeq);
         command.Parameters.AddWithValue("$dropped", dropped);
         command.ExecuteNonQuery();

@@ -88,15 +88,15 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         var writer = new EventLogWriter(store, EventLogSettings.Default, ex => throw ex);
         for (var i = 1; i <= 3; i++)
         {
-            writer.Append("a", Entry(EventLogTypes.Text, $"a{i}"), T0);
-            writer.Append("b", Entry(EventLogTypes.Text, $"b{i}"), T0);
+            writer.Append("a", "claude", Entry(EventLogTypes.Text, $"a{i}"), T0);
+            writer.Append("b", "claude", Entry(EventLogTypes.Text, $"b{i}"), T0);
         }
 
         await writer.DisposeAsync();
 
         // As after a node restart: the next number is read from the database once.
         var again = new EventLogWriter(SqliteEventLogStore.Create(connectionString), EventLogSettings.Default, ex => throw ex);
-        again.Append("a", Entry(EventLogTypes.Text, "a4"), T0);
+        again.Append("a", "claude", Entry(EventLogTypes.Text, "a4"), T0);
         await again.DisposeAsync();
 
         var a = store.Read(All("a"))!;
@@ -111,7 +111,7 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         var writer = new EventLogWriter(store, EventLogSettings.Default, ex => throw ex);
         try
         {
-            writer.Append("live", Entry(EventLogTypes.Text, "hello"), T0);
+            writer.Append("live", "claude", Entry(EventLogTypes.Text, "hello"), T0);
 
             var deadline = System.Diagnostics.Stopwatch.StartNew();
             while (store.Head("live") is null)
@@ -135,7 +135,7 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         var writer = new EventLogWriter(store, EventLogSettings.Default with { Capacity = 10, FlushInterval = TimeSpan.FromSeconds(1) }, ex => throw ex);
         for (var i = 0; i < 1000; i++)
         {
-            writer.Append("busy", Entry(EventLogTypes.Text, $"e{i}"), T0);
+            writer.Append("busy", "claude", Entry(EventLogTypes.Text, $"e{i}"), T0);
         }
 
         await writer.DisposeAsync();
@@ -151,14 +151,55 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         var failing = new FailingOnce(SqliteEventLogStore.Create(connectionString));
         var failures = new List<Exception>();
         var writer = new EventLogWriter(failing, EventLogSettings.Default, failures.Add);
-        writer.Append("s", Entry(EventLogTypes.Text, "lost"), T0);
+        writer.Append("s", "claude", Entry(EventLogTypes.Text, "lost"), T0);
         await WaitUntil(() => failures.Count == 1);
-        writer.Append("s", Entry(EventLogTypes.Text, "kept"), T0);
+        writer.Append("s", "claude", Entry(EventLogTypes.Text, "kept"), T0);
         await writer.DisposeAsync();
 
         var page = failing.Read(All("s"))!;
         Assert.Equal([(1L, "kept")], page.Events.Select(e => (e.Seq, e.Entry.Summary)));
         Assert.Equal(1, page.Head.Dropped);
+    }
+
+    [Fact]
+    public void Search_finds_a_phrase_across_sessions_ranked_with_a_snippet_and_filters_by_type_and_agent()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        EventLogRecord At(string session, long seq, string type, string summary, string agent) =>
+            new(session, seq, T0, new EventLogEntry(type, summary, "{}", false)) { Agent = agent };
+        store.Append(
+            [
+                At("a", 1, EventLogTypes.ToolUse, "Bash: rm -rf build", "claude"),
+                At("a", 2, EventLogTypes.Text, "I removed the build folder", "claude"),
+                At("b", 1, EventLogTypes.Command, "rm -rf node_modules -> exit 0 (completed)", "codex"),
+                At("b", 2, EventLogTypes.FileChange, "completed: src/Program.cs", "codex"),
+                At("c", 1, EventLogTypes.Text, "the rf signal was weak; rm nothing", "claude"),
+            ],
+            new Dictionary<string, long>(),
+            100);
+
+        var rm = store.Search(new EventSearchQuery("rm -rf", null, null, 10));
+        Assert.Equal([("a", 1L), ("b", 1L)], rm.Select(h => (h.SessionId, h.Seq)).Order());
+        Assert.Matches(@"^Bash: \[rm\]? ?-?\[?rf\] build$", rm.First(h => h.SessionId == "a").Snippet);
+
+        Assert.Equal([("b", 1L)], store.Search(new EventSearchQuery("rm -rf", new HashSet<string> { EventLogTypes.Command }, null, 10)).Select(h => (h.SessionId, h.Seq)));
+        Assert.Equal([("a", 1L)], store.Search(new EventSearchQuery("rm -rf", null, "claude", 10)).Select(h => (h.SessionId, h.Seq)));
+        Assert.Equal(EventLogTypes.FileChange, store.Search(new EventSearchQuery("Program.cs", null, null, 10)).Single().Type);
+        Assert.Single(store.Search(new EventSearchQuery("rm -rf", null, null, 1)));
+        // Query syntax in the text is only text.
+        Assert.Empty(store.Search(new EventSearchQuery("\"build OR node_modules", null, null, 10)));
+    }
+
+    [Fact]
+    public void Entries_dropped_beyond_the_bound_are_no_longer_found()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append([new("s", 1, T0, Entry(EventLogTypes.Text, "migration started"))], new Dictionary<string, long>(), 1);
+        Assert.Single(store.Search(new EventSearchQuery("migration", null, null, 10)));
+
+        store.Append([new("s", 2, T0, Entry(EventLogTypes.Text, "all done"))], new Dictionary<string, long>(), 1);
+
+        Assert.Empty(store.Search(new EventSearchQuery("migration", null, null, 10)));
     }
 
     private static async Task WaitUntil(Func<bool> condition)
@@ -189,5 +230,7 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         }
 
         public EventLogPage? Read(EventLogQuery query) => inner.Read(query);
+
+        public IReadOnlyList<EventSearchHit> Search(EventSearchQuery query) => inner.Search(query);
     }
 }
