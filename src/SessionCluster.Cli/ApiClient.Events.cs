@@ -28,4 +28,27 @@ public sealed partial class ApiClient
         var path = Api.SessionEvents(id) + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
         return SendAsync(HttpMethod.Get, path, null, null, static () => WireJson.Default.SessionEventsDto, ct);
     }
+
+    /// <summary>Entries of every session that hold <paramref name="text"/> (GET /api/events/search), best first.</summary>
+    public Task<ApiResponse<EventSearchDto>> SearchAsync(
+        string text, IReadOnlyCollection<string> types, string? agent, int? limit, CancellationToken ct)
+    {
+        var query = new List<string> { "q=" + Uri.EscapeDataString(text) };
+        if (types.Count > 0)
+        {
+            query.Add("type=" + Uri.EscapeDataString(string.Join(',', types)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(agent))
+        {
+            query.Add("agent=" + Uri.EscapeDataString(agent));
+        }
+
+        if (limit is { } n)
+        {
+            query.Add("limit=" + n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return SendAsync(HttpMethod.Get, Api.EventSearch + "?" + string.Join('&', query), null, null, static () => WireJson.Default.EventSearchDto, ct);
+    }
 }

@@ -70,6 +70,7 @@ public static class SessionCtl
         root.Subcommands.Add(ResumeCommand.Create(globals, context));
         root.Subcommands.Add(WaitCommand.Create(globals, context));
         root.Subcommands.Add(OutputCommand.Create(globals, context));
+        root.Subcommands.Add(SearchCommand.Create(globals, context));
         return root;
     }
 

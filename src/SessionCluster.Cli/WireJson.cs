@@ -15,6 +15,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(List<SessionDto>))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(SessionEventsDto))]
+[JsonSerializable(typeof(EventSearchDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

@@ -20,6 +20,14 @@ public static class Api
     /// <summary>A session's event log (GET, with type, since and tail).</summary>
     public static string SessionEvents(string id) => SessionVerb(id, "events");
 
+    /// <summary>Search across every session's event log (GET, with q, type, agent and limit).</summary>
+    public const string EventSearch = "/api/events/search";
+
+    /// <summary>The most hits a search answers with, and how many when it does not say.</summary>
+    public const int MaxSearchHits = 1000;
+
+    public const int DefaultSearchHits = 50;
+
     /// <summary>Most event log entries one GET answers with; the next page starts with since = the last seq it gave.</summary>
     public const int MaxEventsPerPage = 1000;
 

@@ -12,3 +12,9 @@ public sealed record SessionEventDto(long Seq, DateTimeOffset At, string Type, s
 /// the session's log no longer has (beyond its bound, or never written), <paramref name="LastSeq"/> is the newest number given.
 /// </summary>
 public sealed record SessionEventsDto(IReadOnlyList<SessionEventDto> Events, long Dropped, long LastSeq);
+
+/// <summary>One entry a search found: where (session and sequence number), what, and the words around the match in <c>[</c>brackets<c>]</c>.</summary>
+public sealed record EventSearchHitDto(string SessionId, long Seq, DateTimeOffset At, string Type, string Summary, string Snippet);
+
+/// <summary>GET /api/events/search: the entries that match, best first.</summary>
+public sealed record EventSearchDto(IReadOnlyList<EventSearchHitDto> Hits);

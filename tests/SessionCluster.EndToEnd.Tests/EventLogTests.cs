@@ -126,6 +126,48 @@ public sealed class EventLogTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         Assert.Contains("no-such-session", noSession.Stderr);
     }
 
+    [Fact]
+    public async Task Search_finds_which_sessions_ran_a_command_across_agents()
+    {
+        var marker = "gone" + Guid.NewGuid().ToString("N")[..8];
+        var ids = new Dictionary<string, string>();
+        foreach (var name in new[] { "claude", "codex" })
+        {
+            var agent = AgentUnderTest.Of(name);
+            fixture.Model.Enqueue(agent.RunCommand($"echo cleanup -v {marker}"), ModelReply.Text($"Removed {marker}."));
+            var launched = await Ctl.SessionAsync(agent.Launch(fixture.NewWorkdir(), "clean up", "--single-turn", "--permission-mode", "accept-edits"));
+            await Ctl.WaitAsync(launched.Id, "completed");
+            ids[name] = launched.Id;
+        }
+
+        EventSearchDto found = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var search = await Ctl.RunAsync("search", $"cleanup -v {marker}", "--json");
+            Assert.True(search.ExitCode == 0, search.ToString());
+            found = JsonSerializer.Deserialize<EventSearchDto>(search.Stdout, Api.Json)!;
+            Assert.Equal(ids.Values.Order(), found.Hits.Select(h => h.SessionId).Distinct().Order());
+        });
+        Assert.All(found.Hits, h => Assert.Contains("[", h.Snippet));
+        Assert.DoesNotContain(found.Hits, h => h.Type == "text"); // "Removed <marker>." does not hold the phrase
+
+        var codexOnly = await Ctl.RunAsync("search", $"cleanup -v {marker}", "--agent", "codex");
+        Assert.True(codexOnly.ExitCode == 0, codexOnly.ToString());
+        Assert.All(codexOnly.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith(ids["codex"] + "  ", line));
+
+        var commands = await Ctl.RunAsync("search", marker, "--type", "command", "--json");
+        var commandHits = JsonSerializer.Deserialize<EventSearchDto>(commands.Stdout, Api.Json)!.Hits;
+        Assert.NotEmpty(commandHits);
+        Assert.All(commandHits, h => Assert.Equal((ids["codex"], "command"), (h.SessionId, h.Type)));
+
+        var said = await Ctl.RunAsync("search", $"Removed {marker}", "--type", "text");
+        Assert.Equal(2, said.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var nothing = await Ctl.RunAsync("search", "--", "---");
+        Assert.NotEqual(0, nothing.ExitCode);
+        Assert.Contains("q must hold a word to search for", nothing.Stderr);
+    }
+
     private async Task<SessionEventsDto> OutputJsonAsync(string id)
     {
         var result = await Ctl.RunAsync("output", id, "--json");

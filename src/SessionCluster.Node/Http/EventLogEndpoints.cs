@@ -6,11 +6,88 @@ using SessionCluster.Contracts;
 
 namespace SessionCluster.Node.Http;
 
-/// <summary>GET /api/sessions/{id}/events: a session's event log, filtered by type, after a sequence number, or its tail.</summary>
+/// <summary>
+/// GET /api/sessions/{id}/events: a session's event log, filtered by type, after a sequence number, or its tail;
+/// GET /api/events/search: entries of every session that hold a phrase.
+/// </summary>
 public static class EventLogEndpoints
 {
-    public static void MapEventLogEndpoints(this IEndpointRouteBuilder app) =>
+    /// <summary>Longest search text accepted (characters).</summary>
+    public const int MaxSearchChars = 500;
+
+    public static void MapEventLogEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapGet(Api.Sessions + "/{id}/events", Events);
+        app.MapGet(Api.EventSearch, Search);
+    }
+
+    private static IResult Search(HttpRequest request, IEventLogStore store)
+    {
+        var (query, problem) = ParseSearch(request.Query);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var hits = store.Search(query!);
+        return Results.Ok(new EventSearchDto(hits.Select(h => new EventSearchHitDto(h.SessionId, h.Seq, h.At, h.Type, h.Summary, h.Snippet)).ToList()));
+    }
+
+    /// <summary>The search, or a 400 naming the parameter and what it accepts.</summary>
+    public static (EventSearchQuery? Query, IResult? Problem) ParseSearch(IQueryCollection q)
+    {
+        foreach (var single in (string[])["q", "agent", "limit"])
+        {
+            if (q[single].Count > 1)
+            {
+                return (null, Problems.BadRequest($"{single} may be given once"));
+            }
+        }
+
+        var text = q["q"].ToString().Trim();
+        if (!text.Any(char.IsLetterOrDigit))
+        {
+            return (null, Problems.BadRequest("q must hold a word to search for (letters or digits)"));
+        }
+
+        if (text.Length > MaxSearchChars || FieldText.Utf8Bytes(text) is null || FieldText.HasControl(text))
+        {
+            return (null, Problems.BadRequest($"q must be one line of text of at most {MaxSearchChars} characters"));
+        }
+
+        var (types, badType) = Types(q);
+        if (badType is not null)
+        {
+            return (null, badType);
+        }
+
+        var limit = Api.DefaultSearchHits;
+        if (q.ContainsKey("limit")
+            && (!int.TryParse(q["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > Api.MaxSearchHits))
+        {
+            return (null, Problems.BadRequest($"limit must be a whole number from 1 to {Api.MaxSearchHits}, not {FieldText.Quote(q["limit"].ToString())}"));
+        }
+
+        var agent = q["agent"].ToString().Trim();
+        return (new EventSearchQuery(text, types, agent.Length == 0 ? null : agent, limit), null);
+    }
+
+    private static (IReadOnlySet<string>? Types, IResult? Problem) Types(IQueryCollection q)
+    {
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in q["type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var type = name.ToLowerInvariant();
+            if (!EventLogTypes.IsKnown(type))
+            {
+                return (null, Problems.BadRequest($"unknown event type {FieldText.Quote(name)}; types are: {string.Join(", ", EventLogTypes.All)}"));
+            }
+
+            types.Add(type);
+        }
+
+        return (types.Count == 0 ? null : types, null);
+    }
 
     private static async Task<IResult> Events(string id, HttpRequest request, IEventLogStore store, SessionGateway gateway)
     {
@@ -45,16 +122,10 @@ public static class EventLogEndpoints
             }
         }
 
-        var types = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in q["type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        var (types, badType) = Types(q);
+        if (badType is not null)
         {
-            var type = name.ToLowerInvariant();
-            if (!EventLogTypes.IsKnown(type))
-            {
-                return (null, Problems.BadRequest($"unknown event type {FieldText.Quote(name)}; types are: {string.Join(", ", EventLogTypes.All)}"));
-            }
-
-            types.Add(type);
+            return (null, badType);
         }
 
         long since = 0;
@@ -74,7 +145,7 @@ public static class EventLogEndpoints
             tail = n;
         }
 
-        return (new EventLogQuery(id, types.Count == 0 ? null : types, since, tail, Api.MaxEventsPerPage), null);
+        return (new EventLogQuery(id, types, since, tail, Api.MaxEventsPerPage), null);
     }
 
     private static SessionEventsDto ToDto(EventLogPage page) => new(
