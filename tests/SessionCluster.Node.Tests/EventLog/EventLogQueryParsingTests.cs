@@ -45,3 +45,39 @@ public sealed class EventLogQueryParsingTests
         Assert.Contains(detail, response.Detail);
     }
 }
+
+/// <summary>The search route's query: q, type, agent and limit.</summary>
+public sealed class EventSearchQueryParsingTests
+{
+    private static (EventSearchQuery? Query, IResult? Problem) Parse(string query) =>
+        EventLogEndpoints.ParseSearch(new QueryCollection(QueryHelpers.ParseQuery(query)));
+
+    [Fact]
+    public void A_search_takes_its_text_types_agent_and_limit()
+    {
+        var query = Parse("?q=%20rm%20-rf%20&type=command&agent=codex&limit=5").Query!;
+
+        Assert.Equal("rm -rf", query.Text);
+        Assert.Equal(["command"], query.Types!);
+        Assert.Equal("codex", query.Agent);
+        Assert.Equal(5, query.Limit);
+        Assert.Equal(new EventSearchQuery("x", null, null, 50), Parse("?q=x").Query);
+    }
+
+    [Theory]
+    [InlineData("", "q must hold a word to search for")]
+    [InlineData("?q=--%20*", "q must hold a word to search for")]
+    [InlineData("?q=a%0Ab", "q must be one line of text of at most 500 characters")]
+    [InlineData("?q=a&type=bogus", "unknown event type 'bogus'")]
+    [InlineData("?q=a&limit=0", "limit must be a whole number from 1 to 1000, not '0'")]
+    [InlineData("?q=a&q=b", "q may be given once")]
+    public async Task A_bad_search_is_a_400_that_says_what_it_accepts(string query, string detail)
+    {
+        var (parsed, problem) = Parse(query);
+
+        Assert.Null(parsed);
+        var response = await HttpResults.Execute(problem!);
+        Assert.Equal(400, response.Status);
+        Assert.Contains(detail, response.Detail);
+    }
+}
