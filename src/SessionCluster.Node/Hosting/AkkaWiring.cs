@@ -75,7 +75,7 @@ public static class AkkaWiring
                 })
             .WithShardRegion<SessionRegion>(
                 SessionRegion.TypeName,
-                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), settings.Sessions, system),
+                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), registry.Get<SessionRegion>(), settings.Sessions, system),
                 new SessionMessageExtractor(settings.Shards),
                 new ShardOptions
                 {

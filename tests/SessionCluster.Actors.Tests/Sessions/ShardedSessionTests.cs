@@ -50,9 +50,11 @@ public sealed class ShardedSessionTests : IDisposable
             cluster.Join(cluster.SelfAddress);
             AwaitCondition(() => cluster.SelfMember.Status == MemberStatus.Up, Wait);
             var host = CreateTestProbe();
-            return ClusterSharding.Get(Sys).Start(
+            var region = new IActorRef[1];
+            // The region is read when an entity starts, after Start returned: a resume launches its new session through it.
+            return region[0] = ClusterSharding.Get(Sys).Start(
                 SessionCluster.Actors.Sessions.SessionRegion.TypeName,
-                id => SessionEntity.Props(id, host.Ref, SessionEntitySettings.Default),
+                id => SessionEntity.Props(id, host.Ref, region[0], SessionEntitySettings.Default),
                 ClusterShardingSettings.Create(Sys),
                 new SessionMessageExtractor(10));
         }
