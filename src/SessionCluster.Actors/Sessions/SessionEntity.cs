@@ -45,8 +45,9 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private UnreadableJournal? unreadable;
     private string? timedRequestId;
 
-    // Who waits for the answer of each resume's new session (the resume's askers), by new id.
-    private readonly Dictionary<string, List<IActorRef>> resumeAskers = new(StringComparer.Ordinal);
+    // Who waits for the answer of each resume's new session, by new id: the resume's askers, and whether each one's
+    // command recorded the resume (a retry with the same new id did not).
+    private readonly Dictionary<string, List<(IActorRef Asker, bool Recorded)>> resumeAskers = new(StringComparer.Ordinal);
 
     /// <param name="sessions">Where other sessions are reached: the session shard region (a resume launches its new session there).</param>
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
@@ -178,7 +179,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// Records the resume (a retry with the same new id records nothing), then launches the new session; the resume is
-    /// answered with the new session's reply when it comes (<see cref="ResumeAnswered"/>).
+    /// answered with the new session's reply when it comes (<see cref="ResumeAnswered"/>): the new session, to the
+    /// command that recorded it; AlreadyExists to a retry, as a repeated launch is answered, so the retry is told apart.
     /// </summary>
     private void HandleResume(Resume resume, IActorRef asker)
     {
@@ -194,7 +196,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             resumeAskers[resume.NewSessionId] = askers = [];
         }
 
-        askers.Add(asker);
+        askers.Add((asker, decision.Events.Count > 0));
         Act(decision, null, null, then: () => LaunchResumed(resume.NewSessionId));
     }
 
@@ -224,7 +226,10 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         {
             if (resumeAskers.Remove(newId, out var askers))
             {
-                askers.ForEach(asker => asker.Tell(reply));
+                var retried = reply is SessionAccepted
+                    ? new SessionRejected(newId, new Rejection(RejectionCode.AlreadyExists, $"session {sessionId} already resumed as {newId}"))
+                    : reply;
+                askers.ForEach(a => a.Asker.Tell(a.Recorded ? reply : retried));
             }
         });
     }

@@ -244,21 +244,19 @@ public static class SessionEndpoints
             return Problems.From(refused);
         }
 
-        // A retry: the session its key made is the answer (200), if it is the same request.
-        var replay = check.Events.Count == 0;
+        // A retry (recorded already, so nothing new) is not checked again: its session exists, and is the answer.
         var launch = Session.ResumeLaunch(from, newId, body.Prompt, command.At);
-        if (!replay && LaunchValidation.Check(launch, settings, gateway.Agents) is { } invalid)
+        if (check.Events.Count > 0 && LaunchValidation.Check(launch, settings, gateway.Agents) is { } invalid)
         {
             return invalid;
         }
 
+        // The old session answers with the new one: accepted when this request made it, AlreadyExists to a retry.
         var resume = new SessionCommandEnvelope(id, command);
         return await gateway.Send(resume) switch
         {
-            SessionAccepted { State: var made } when replay => IdempotentReplay.Difference(made, launch) is { } field
-                ? KeyReused(made, field)
-                : Results.Ok(await gateway.Dto(made)).WithHeader(ReplayedHeader, "true"),
             SessionAccepted { State: var made } => Created(await gateway.Dto(made)),
+            SessionRejected { Rejection.Code: RejectionCode.AlreadyExists } when key is not null => await Replay(launch, gateway),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(resume),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
@@ -285,17 +283,15 @@ public static class SessionEndpoints
         return await gateway.Send(get) switch
         {
             SessionAccepted { State: var existing } => IdempotentReplay.Difference(existing, launch) is { } field
-                ? KeyReused(existing, field)
+                ? Problems.KeyReused(
+                    $"this {Api.IdempotencyKeyHeader} already made session {existing.Id} from a different request ({field} differs); " +
+                    "send a new key for a new session")
                 : Results.Ok(await gateway.Dto(existing)).WithHeader(ReplayedHeader, "true"),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(get),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
         };
     }
-
-    private static IResult KeyReused(SessionState existing, string field) => Problems.KeyReused(
-        $"this {Api.IdempotencyKeyHeader} already made session {existing.Id} from a different request ({field} differs); " +
-        "send a new key for a new session");
 
     private static string NextPage(IReadOnlySet<SessionStatus> statuses, string agent, int limit, SessionState last)
     {
