@@ -111,7 +111,7 @@ public sealed class ChainTests
         var refused = await cli.RunAsync("resume", "live");
 
         Assert.Equal((0, "new"), (resumed.ExitCode, resumed.Out.Split('\n')[0]));
-        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Equal(ExitCodes.ApiError, refused.ExitCode);
         Assert.Equal(["sessionctl: cannot resume session live: it is running; interrupt or kill it first, or respond to it"], refused.ErrorLines);
         _ = status; // the CLI sends the same request whatever the old session's final status; the node decides
     }
