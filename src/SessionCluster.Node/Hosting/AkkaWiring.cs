@@ -104,7 +104,12 @@ public static class AkkaWiring
 
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
                 registry.Register<SessionDirectory>(system.ActorOf(
-                    SessionDirectory.Props(journal, journal, sessions => sweep.Run(sessions, region)), SessionDirectory.Name));
+                    SessionDirectory.Props(journal, journal, sessions =>
+                    {
+                        sweep.Run(sessions, region);
+                        ResumeLaunchWake.Run(sessions, region);
+                    }),
+                    SessionDirectory.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)
