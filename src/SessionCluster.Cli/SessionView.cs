@@ -8,7 +8,11 @@ namespace SessionCluster.Cli;
 /// <summary>Sessions as people read them: a table of many, or every field of one with its failure up front.</summary>
 public static class SessionView
 {
-    public static void Table(IAnsiConsole console, IReadOnlyList<SessionDto> sessions, DateTimeOffset now)
+    public static void Table(IAnsiConsole console, IReadOnlyList<SessionDto> sessions, DateTimeOffset now) =>
+        Table(console, sessions.Select(s => new SessionChains.Entry(s, 0)).ToList(), now);
+
+    /// <summary>The table with the sessions in chains (<see cref="SessionChains.Group"/>): resumes indented under the session they continue.</summary>
+    public static void Table(IAnsiConsole console, IReadOnlyList<SessionChains.Entry> entries, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(new TableColumn("ID").NoWrap());
@@ -21,10 +25,11 @@ public static class SessionView
         table.AddColumn("NODE");
         table.AddColumn("UPDATED");
 
-        foreach (var s in sessions)
+        foreach (var entry in entries)
         {
+            var s = entry.Session;
             table.AddRow(
-                new Text(s.Id),
+                new Text(SessionChains.Label(entry)),
                 new Text(s.Name),
                 new Text(s.Agent),
                 Status(s),
@@ -71,7 +76,9 @@ public static class SessionView
                        $"{s.Usage.CacheReadInputTokens} cache read, {s.Usage.CacheCreationInputTokens} cache write");
         Line("agent session", s.AgentSessionId);
         Line("resumed from", s.ResumedFromId);
-        Line("resumed as", string.Join(", ", s.ResumedAs));
+        Line("resumed as", string.Join(", ", s.ResumedAs ?? []));
+        // Null from a node before chains; a session that resumed nothing has no chain to show.
+        Line("chain", s.ResumeChain is { Count: > 1 } chain ? SessionChains.Line(chain) : null);
         Line("node", s.NodeId is null ? s.Node : $"{s.Node} (id {s.NodeId})");
         Line("stop reason", s.StopReason);
         Line("pid", s.Pid?.ToString(CultureInfo.InvariantCulture));

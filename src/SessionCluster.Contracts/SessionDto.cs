@@ -47,7 +47,15 @@ public sealed record SessionDto
     public TokenUsageDto Usage { get; init; } = new();
     public string? AgentSessionId { get; init; }
     public string? ResumedFromId { get; init; }
+
+    /// <summary>The sessions started as resumes of this one, oldest first (the chain forward).</summary>
     public IReadOnlyList<string> ResumedAs { get; init; } = [];
+
+    /// <summary>
+    /// This session's id, then the session it resumed, back to the first (C, B, A); just its id when it resumed nothing.
+    /// Set when one session is shown (GET, and the answers to its commands); empty in a session list.
+    /// </summary>
+    public IReadOnlyList<string> ResumeChain { get; init; } = [];
     public string? Node { get; init; }
     public string? NodeId { get; init; }
     public int? Pid { get; init; }

@@ -75,7 +75,17 @@ public static partial class Session
             SessionInterrupted e => Move(state, SessionStatus.Interrupted, e) with { StopReason = e.Reason },
             SessionKilled e => Move(state, SessionStatus.Killed, e),
             SessionFailed e => Move(state, SessionStatus.Failed, e) with { Error = e.Error },
-            SessionResumedAs e => state with { ResumedAs = state.ResumedAs.Add(e.NewSessionId) },
+            SessionResumedAs e => state with
+            {
+                ResumedAs = state.ResumedAs.Add(e.NewSessionId),
+                UnlaunchedResumes = e.Prompt is null ? state.UnlaunchedResumes : state.UnlaunchedResumes.Add(new PendingResume(e.NewSessionId, e.Prompt, e.At)),
+            },
+            // A refused launch withdraws the link: the id names some other session, or none.
+            ResumedSessionLaunched e => state with
+            {
+                UnlaunchedResumes = state.UnlaunchedResumes.RemoveAll(p => p.NewSessionId == e.NewSessionId),
+                ResumedAs = e.Refused is null ? state.ResumedAs : state.ResumedAs.Remove(e.NewSessionId),
+            },
             AgentFactApplied e => state with { LastFactSeq = Math.Max(state.LastFactSeq, e.Seq) },
             _ => state,
         };

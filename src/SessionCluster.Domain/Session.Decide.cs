@@ -52,17 +52,30 @@ public static partial class Session
         };
     }
 
-    /// <summary>The launch of a new session <paramref name="newId"/> that continues <paramref name="from"/>.</summary>
+    /// <summary>
+    /// The launch of a new session <paramref name="newId"/> that continues <paramref name="from"/>. A derived name grows
+    /// with every resume: it is cut to <see cref="MaxNameChars"/>, so a long chain stays within the API's name limit.
+    /// </summary>
     public static LaunchSession ResumeLaunch(SessionState from, string newId, string? prompt, DateTimeOffset at) => new(
         newId,
-        $"{from.Name} (resumed)",
+        Cut($"{from.Name} (resumed)", MaxNameChars),
         from.Launch with
         {
-            Prompt = string.IsNullOrWhiteSpace(prompt) ? DefaultResumePrompt : prompt,
+            Prompt = ResumePrompt(prompt),
             Model = from.Model,
             ResumedFrom = new ResumeLink(from.Id, from.AgentSessionId ?? string.Empty),
         },
         at);
+
+    /// <summary>The launch <paramref name="from"/> owes for <paramref name="pending"/>: the same one each time it is asked again.</summary>
+    public static LaunchSession LaunchOf(SessionState from, PendingResume pending) =>
+        ResumeLaunch(from, pending.NewSessionId, pending.Prompt, pending.At);
+
+    /// <summary>The prompt a resume starts with: the one given, or <see cref="DefaultResumePrompt"/>.</summary>
+    public static string ResumePrompt(string? prompt) => string.IsNullOrWhiteSpace(prompt) ? DefaultResumePrompt : prompt;
+
+    /// <summary>The longest session name (the API's limit, ApiLimits.MaxNameChars, which the domain cannot reference).</summary>
+    public const int MaxNameChars = 200;
 
     /// <summary>
     /// Whether the session's agent runs (or was to run) on the node with this id and name: by id once the session
@@ -246,10 +259,40 @@ public static partial class Session
                 $"cannot resume session {state.Id}: its agent never started a conversation (status {state.Status.ToWire()}); launch it again");
         }
 
-        return string.IsNullOrWhiteSpace(c.NewSessionId) || c.NewSessionId == state.Id
+        // The new id must be new. Here only the ids this session knows can be refused (itself, the one it continues);
+        // any other existing session refuses the launch (AlreadyExists), and the link is withdrawn (ResumedSessionLaunched).
+        return string.IsNullOrWhiteSpace(c.NewSessionId) || c.NewSessionId == state.Id || c.NewSessionId == state.ResumedFromId
             ? Decision.Reject(RejectionCode.InvalidInput, $"'{c.NewSessionId}' cannot be the id of a new session resumed from {state.Id}")
-            : Decision.Accept(new SessionResumedAs(c.NewSessionId, c.At));
+            : Decision.Accept(new SessionResumedAs(c.NewSessionId, c.At, ResumePrompt(c.Prompt)));
     }
+
+    /// <summary>
+    /// Why the answer to the launch of resume <paramref name="newId"/> means it did not happen: null when
+    /// <paramref name="answered"/> is that session, resumed from <paramref name="from"/> (just launched, or launched
+    /// before: a repeated launch counts as done); <paramref name="refused"/>, or an existing session that continues
+    /// something else, otherwise.
+    /// </summary>
+    public static Rejection? ResumeRefusal(SessionState from, string newId, SessionState? answered, Rejection? refused) =>
+        answered is null
+            ? refused ?? new Rejection(RejectionCode.UnknownSession, $"session {newId} did not answer its launch")
+            : answered.ResumedFromId == from.Id
+                ? null
+                : new Rejection(
+                    RejectionCode.AlreadyExists,
+                    $"session {newId} already exists and is not a resume of {from.Id}; resume again without that Idempotency-Key");
+
+    /// <summary>
+    /// Records the answer to an owed resume launch (<see cref="ResumeRefusal"/> of it): launched, or refused and withdrawn.
+    /// An answer for a launch no longer owed changes nothing, and an unreadable session is asked again (a newer node reads it).
+    /// </summary>
+    public static Decision DecideResumedLaunch(SessionState state, string newId, Rejection? refusal, DateTimeOffset at) =>
+        !state.UnlaunchedResumes.Exists(p => p.NewSessionId == newId) || refusal?.Code == RejectionCode.Unreadable
+            ? Decision.Accept()
+            : Decision.Accept(new ResumedSessionLaunched(newId, at, refusal?.Reason));
+
+    // Never half a surrogate pair.
+    private static string Cut(string text, int chars) =>
+        text.Length <= chars ? text : char.IsHighSurrogate(text[chars - 1]) ? text[..(chars - 1)] : text[..chars];
 
     private static Decision Stop(SessionState state, string verb, SessionEvent stopped, SessionStatus target) =>
         StatusTransitions.CanMove(state.Status, target)

@@ -64,8 +64,12 @@ public sealed record Interrupt(DateTimeOffset At, string? Reason = null) : Sessi
 
 public sealed record Kill(DateTimeOffset At) : SessionCommand(At);
 
-/// <summary>Continue this finished session as a new one with id <paramref name="NewSessionId"/>.</summary>
-public sealed record Resume(string NewSessionId, DateTimeOffset At) : SessionCommand(At);
+/// <summary>
+/// Continue this finished session as a new one with id <paramref name="NewSessionId"/>, which must be new. The session
+/// records the link and then launches the new session itself (<see cref="Session.LaunchOf"/>), until it answers.
+/// </summary>
+/// <param name="Prompt">The new session's first prompt; null or blank for <see cref="Session.DefaultResumePrompt"/>.</param>
+public sealed record Resume(string NewSessionId, DateTimeOffset At, string? Prompt = null) : SessionCommand(At);
 
 /// <summary>The node that ran this session's agent is gone (restarted, crashed, left the cluster).</summary>
 /// <param name="Node">The lost node's name.</param>

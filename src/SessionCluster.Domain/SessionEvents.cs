@@ -61,8 +61,19 @@ public sealed record SessionKilled(DateTimeOffset At) : SessionEvent(At);
 /// <summary>Status: failed, with why and how to recover.</summary>
 public sealed record SessionFailed(ErrorContext Error, DateTimeOffset At) : SessionEvent(At);
 
-/// <summary>A new session was started to continue this one: the forward half of a resume link.</summary>
-public sealed record SessionResumedAs(string NewSessionId, DateTimeOffset At) : SessionEvent(At);
+/// <summary>
+/// A new session continues this one: the forward half of a resume link. This session now owes the new one its launch
+/// (<see cref="SessionState.UnlaunchedResumes"/>) until <see cref="ResumedSessionLaunched"/>.
+/// </summary>
+/// <param name="Prompt">The new session's first prompt, resolved. Null in events written when the HTTP handler launched
+/// the new session itself: those owe nothing.</param>
+public sealed record SessionResumedAs(string NewSessionId, DateTimeOffset At, string? Prompt = null) : SessionEvent(At);
+
+/// <summary>
+/// The session resumed as <paramref name="NewSessionId"/> answered its launch: it exists as this one's resume, or
+/// (<paramref name="Refused"/> set) it refused, and the link is withdrawn.
+/// </summary>
+public sealed record ResumedSessionLaunched(string NewSessionId, DateTimeOffset At, string? Refused = null) : SessionEvent(At);
 
 /// <summary>The agent host's fact number <paramref name="Seq"/> has been applied: a redelivery of it (or of any earlier one) changes nothing.</summary>
 public sealed record AgentFactApplied(long Seq, DateTimeOffset At) : SessionEvent(At);

@@ -49,6 +49,9 @@ public sealed record SessionState
     /// <summary>Sessions started as resumes of this one, oldest first.</summary>
     public ImmutableList<string> ResumedAs { get; init; } = ImmutableList<string>.Empty;
 
+    /// <summary>The resumes of this session whose new session has not yet answered its launch, oldest first.</summary>
+    public ImmutableList<PendingResume> UnlaunchedResumes { get; init; } = ImmutableList<PendingResume>.Empty;
+
     /// <summary>Name of the node that runs (or last ran) this session's agent.</summary>
     public string? Node { get; init; }
 

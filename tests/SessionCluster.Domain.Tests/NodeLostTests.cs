@@ -97,7 +97,7 @@ public class NodeLostTests
 
         var decision = driver.Send(at => new Resume("s-2", at));
 
-        Assert.Equal(new SessionResumedAs("s-2", driver.Now), Assert.Single(decision.Events));
+        Assert.Equal(new SessionResumedAs("s-2", driver.Now, Session.DefaultResumePrompt), Assert.Single(decision.Events));
     }
 
     [Fact]

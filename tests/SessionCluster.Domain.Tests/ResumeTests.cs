@@ -16,8 +16,9 @@ public class ResumeTests
 
         var decision = driver.Send(at => new Resume("s-2", at));
 
-        Assert.Equal(new SessionResumedAs("s-2", driver.Now), Assert.Single(decision.Events));
+        Assert.Equal(new SessionResumedAs("s-2", driver.Now, Session.DefaultResumePrompt), Assert.Single(decision.Events));
         Assert.Equal(["s-2"], driver.S.ResumedAs);
+        Assert.Equal([new PendingResume("s-2", Session.DefaultResumePrompt, driver.Now)], driver.S.UnlaunchedResumes);
         Assert.Equal(status, driver.S.Status);
         Assert.Equal(finishedAt, driver.S.FinishedAt);
         Assert.Equal(driver.Now, driver.S.UpdatedAt);

@@ -8,9 +8,10 @@ public class SessionApplyTests
     internal static void AssertSameState(SessionState expected, SessionState actual)
     {
         Assert.Equal(expected.ResumedAs, actual.ResumedAs);
+        Assert.Equal(expected.UnlaunchedResumes, actual.UnlaunchedResumes);
         Assert.Equal(
-            expected with { ResumedAs = ImmutableList<string>.Empty },
-            actual with { ResumedAs = ImmutableList<string>.Empty });
+            expected with { ResumedAs = ImmutableList<string>.Empty, UnlaunchedResumes = ImmutableList<PendingResume>.Empty },
+            actual with { ResumedAs = ImmutableList<string>.Empty, UnlaunchedResumes = ImmutableList<PendingResume>.Empty });
     }
 
     public static TheoryData<SessionStatus, bool> AllStatuses()

@@ -55,6 +55,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         });
         Receive<FollowJournal>(_ => Follow());
         Receive<ListSessions>(query => Sender.Tell(query.Answer(sessions.Values)));
+        Receive<GetResumeChain>(query => Sender.Tell(query.Answer(sessions)));
     }
 
     public static Props Props(IEventsByTagQuery live, ICurrentEventsByTagQuery current, Action<IReadOnlyCollection<SessionState>> onCaughtUp) =>

@@ -48,7 +48,7 @@ internal static class SessionCommandProto
         Respond c => new P.SessionCommand { Respond = new P.Respond { At = Time(c.At), Message = c.Message, Auto = c.Auto } },
         Interrupt c => new P.SessionCommand { Interrupt = ToProto(c) },
         Kill c => new P.SessionCommand { Kill = new P.Kill { At = Time(c.At) } },
-        Resume c => new P.SessionCommand { Resume = new P.Resume { At = Time(c.At), NewSessionId = c.NewSessionId } },
+        Resume c => new P.SessionCommand { Resume = ToProto(c) },
         MarkNodeLost c => new P.SessionCommand { MarkNodeLost = new P.MarkNodeLost { At = Time(c.At), Node = c.Node, NodeId = c.NodeId } },
         _ => throw new ArgumentException(
             $"{nameof(SessionMessageSerializer)} cannot serialize the command {command?.GetType().FullName ?? "null"}: it has no case in session_messages.proto.",
@@ -86,7 +86,10 @@ internal static class SessionCommandProto
             Time(p.Interrupt.At, "Interrupt.at"),
             p.Interrupt.HasReason ? p.Interrupt.Reason : null),
         P.SessionCommand.CommandOneofCase.Kill => new Kill(Time(p.Kill.At, "Kill.at")),
-        P.SessionCommand.CommandOneofCase.Resume => new Resume(p.Resume.NewSessionId, Time(p.Resume.At, "Resume.at")),
+        P.SessionCommand.CommandOneofCase.Resume => new Resume(
+            p.Resume.NewSessionId,
+            Time(p.Resume.At, "Resume.at"),
+            p.Resume.HasPrompt ? p.Resume.Prompt : null),
         P.SessionCommand.CommandOneofCase.MarkNodeLost => new MarkNodeLost(
             p.MarkNodeLost.Node,
             Time(p.MarkNodeLost.At, "MarkNodeLost.at"),
@@ -117,6 +120,17 @@ internal static class SessionCommandProto
         _ => throw new System.Runtime.Serialization.SerializationException(
             $"{field}: no command this version knows (case {p.CommandCase}); was it sent by a newer version of SessionCluster?"),
     };
+
+    private static P.Resume ToProto(Resume c)
+    {
+        var p = new P.Resume { At = Time(c.At), NewSessionId = c.NewSessionId };
+        if (c.Prompt is not null)
+        {
+            p.Prompt = c.Prompt;
+        }
+
+        return p;
+    }
 
     private static P.LaunchSession ToProto(LaunchSession c)
     {

@@ -36,6 +36,7 @@ namespace SessionCluster.Actors.Serialization;
 /// SK        SessionKilled            SessionKilled
 /// SF        SessionFailed            SessionFailed
 /// SRA       SessionResumedAs         SessionResumedAs
+/// RSL       ResumedSessionLaunched   ResumedSessionLaunched
 /// AFA       AgentFactApplied         AgentFactApplied
 /// PRQ       PermissionRequested      PermissionRequested
 /// PDC       PermissionDecided        PermissionDecided
@@ -73,6 +74,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     public const string SessionKilledManifest = "SK";
     public const string SessionFailedManifest = "SF";
     public const string SessionResumedAsManifest = "SRA";
+    public const string ResumedSessionLaunchedManifest = "RSL";
     public const string AgentFactAppliedManifest = "AFA";
     public const string SessionStateManifest = "SS";
     public const string PermissionRequestedManifest = "PRQ";
@@ -98,6 +100,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         [typeof(SessionKilled)] = SessionKilledManifest,
         [typeof(SessionFailed)] = SessionFailedManifest,
         [typeof(SessionResumedAs)] = SessionResumedAsManifest,
+        [typeof(ResumedSessionLaunched)] = ResumedSessionLaunchedManifest,
         [typeof(AgentFactApplied)] = AgentFactAppliedManifest,
         [typeof(SessionState)] = SessionStateManifest,
         [typeof(PermissionRequested)] = PermissionRequestedManifest,
@@ -174,6 +177,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 SessionKilledManifest => new SessionKilled(Time(P.SessionKilled.Parser.ParseFrom(bytes).At, "SessionKilled.at")),
                 SessionFailedManifest => FromProto(P.SessionFailed.Parser.ParseFrom(bytes)),
                 SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
+                ResumedSessionLaunchedManifest => FromProto(P.ResumedSessionLaunched.Parser.ParseFrom(bytes)),
                 AgentFactAppliedManifest => FromProto(P.AgentFactApplied.Parser.ParseFrom(bytes)),
                 SessionStateManifest => FromProto(P.SessionStateSnapshot.Parser.ParseFrom(bytes)),
                 PermissionRequestedManifest => FromProto(P.PermissionRequested.Parser.ParseFrom(bytes)),
@@ -221,13 +225,36 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionInterrupted e => ToProto(e),
         SessionKilled e => new P.SessionKilled { At = Time(e.At) },
         SessionFailed e => new P.SessionFailed { At = Time(e.At), Error = ToProto(e.Error) },
-        SessionResumedAs e => new P.SessionResumedAs { At = Time(e.At), NewSessionId = e.NewSessionId },
+        SessionResumedAs e => ToProto(e),
+        ResumedSessionLaunched e => ToProto(e),
         AgentFactApplied e => new P.AgentFactApplied { At = Time(e.At), Seq = e.Seq },
         SessionState s => ToProto(s),
         _ => throw new ArgumentException(
             $"{nameof(SessionEventSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
             nameof(obj)),
     };
+
+    private static P.SessionResumedAs ToProto(SessionResumedAs e)
+    {
+        var p = new P.SessionResumedAs { At = Time(e.At), NewSessionId = e.NewSessionId };
+        if (e.Prompt is not null)
+        {
+            p.Prompt = e.Prompt;
+        }
+
+        return p;
+    }
+
+    private static P.ResumedSessionLaunched ToProto(ResumedSessionLaunched e)
+    {
+        var p = new P.ResumedSessionLaunched { At = Time(e.At), NewSessionId = e.NewSessionId };
+        if (e.Refused is not null)
+        {
+            p.Refused = e.Refused;
+        }
+
+        return p;
+    }
 
     private P.SessionLaunched ToProto(SessionLaunched e) => new()
     {
@@ -339,6 +366,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         }
 
         p.ResumedAs.AddRange(s.ResumedAs);
+        p.UnlaunchedResumes.AddRange(s.UnlaunchedResumes.Select(r => new P.PendingResume { NewSessionId = r.NewSessionId, Prompt = r.Prompt, At = Time(r.At) }));
         if (s.Node is not null)
         {
             p.Node = s.Node;
@@ -543,7 +571,11 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         FromProto(p.Error ?? throw Missing("SessionFailed.error")),
         Time(p.At, "SessionFailed.at"));
 
-    private static SessionResumedAs FromProto(P.SessionResumedAs p) => new(p.NewSessionId, Time(p.At, "SessionResumedAs.at"));
+    private static SessionResumedAs FromProto(P.SessionResumedAs p) =>
+        new(p.NewSessionId, Time(p.At, "SessionResumedAs.at"), p.HasPrompt ? p.Prompt : null);
+
+    private static ResumedSessionLaunched FromProto(P.ResumedSessionLaunched p) =>
+        new(p.NewSessionId, Time(p.At, "ResumedSessionLaunched.at"), p.HasRefused ? p.Refused : null);
 
     private SessionState FromProto(P.SessionStateSnapshot p) => new()
     {
@@ -562,6 +594,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Usage = Usage(p.Usage, "SessionStateSnapshot.usage"),
         AgentSessionId = p.HasAgentSessionId ? p.AgentSessionId : null,
         ResumedAs = [.. p.ResumedAs],
+        UnlaunchedResumes = [.. p.UnlaunchedResumes.Select(r => new PendingResume(r.NewSessionId, r.Prompt, Time(r.At, "PendingResume.at")))],
         Node = p.HasNode ? p.Node : null,
         NodeId = p.HasNodeId ? p.NodeId : null,
         Pid = p.HasPid ? p.Pid : null,

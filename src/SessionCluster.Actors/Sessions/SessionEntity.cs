@@ -23,6 +23,10 @@ namespace SessionCluster.Actors.Sessions;
 /// <para>What the session needs from the host (<see cref="Session.ObligationOf"/>: start the agent, stop a process that
 /// is still recorded alive, deliver a permission answer) is asked for when it arises and asked again on a timer, after recovery too, until the
 /// state shows it done.</para>
+/// <para>A resume is one command to the session resumed: it records <see cref="SessionResumedAs"/>, then launches the new
+/// session through the shard region (<see cref="Session.LaunchOf"/>) and answers the resume with the new session's reply.
+/// Like an obligation, the launch is asked again on the timer, after recovery too, until the new session answers; the
+/// answer is journaled (<see cref="ResumedSessionLaunched"/>).</para>
 /// <para>The pending permission request (the oldest unanswered; the others queue behind it) has a timer (<see cref="SessionEntitySettings.PermissionTimeout"/>, from the request's
 /// journaled time, so recovery keeps the deadline) that denies it when nobody answered.</para>
 /// </remarks>
@@ -32,6 +36,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     private readonly string sessionId;
     private readonly IActorRef agentHost;
+    private readonly IActorRef sessions;
     private readonly SessionEntitySettings settings;
     private readonly IActorRef? consumerController;
     private readonly ILoggingAdapter log = Context.GetLogger();
@@ -40,11 +45,17 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private UnreadableJournal? unreadable;
     private string? timedRequestId;
 
+    // Who waits for the answer of each resume's new session, by new id: the resume's askers, and whether each one's
+    // command recorded the resume (a retry with the same new id did not).
+    private readonly Dictionary<string, List<(IActorRef Asker, bool Recorded)>> resumeAskers = new(StringComparer.Ordinal);
+
+    /// <param name="sessions">Where other sessions are reached: the session shard region (a resume launches its new session there).</param>
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
-    public SessionEntity(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController)
+    public SessionEntity(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController)
     {
         this.sessionId = sessionId;
         this.agentHost = agentHost;
+        this.sessions = sessions;
         this.settings = settings;
         this.consumerController = consumerController;
 
@@ -73,6 +84,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             PassivateWhenFinished();
             // Not at once: the message that woke this entity (the start-up sweep's, say) is decided first.
             KeepAsking(Obligation());
+            KeepLaunchingResumes();
             TimePendingPermission();
         });
 
@@ -81,7 +93,30 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             var fact = delivery.Message;
             Handle(new RecordAgentFact(fact.Seq, fact.Fact, fact.Fact.At), replyTo: null, confirmTo: delivery.ConfirmTo);
         });
-        Command<SessionCommandEnvelope>(envelope => Handle(envelope.Command, Sender, confirmTo: null));
+        Command<SessionCommandEnvelope>(envelope =>
+        {
+            if (envelope.Command is Resume resume)
+            {
+                HandleResume(resume, Sender);
+                return;
+            }
+
+            Handle(envelope.Command, Sender, confirmTo: null);
+        });
+        // The replies of sessions this one resumed as, to their launch (or to the GetSession after AlreadyExists).
+        Command<SessionAccepted>(answer => answer.SessionId != sessionId, answer => ResumeAnswered(answer.SessionId, answer.State, null));
+        Command<SessionRejected>(answer => answer.SessionId != sessionId, answer =>
+        {
+            if (answer.Rejection.Code == RejectionCode.AlreadyExists)
+            {
+                // Launched before (this session asked again, or another node did): it counts when it is this resume.
+                sessions.Tell(new GetSession(answer.SessionId));
+                return;
+            }
+
+            ResumeAnswered(answer.SessionId, null, answer.Rejection);
+        });
+        Command<LaunchResumesAgain>(_ => state?.UnlaunchedResumes.ForEach(pending => LaunchResumed(pending.NewSessionId)));
         Command<GetSession>(_ => Sender.Tell(Reply()));
         Command<AgentNotRunning>(_ =>
         {
@@ -97,7 +132,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         Command<ReceiveTimeout>(_ =>
         {
             // A timeout may have been queued before the last command made the session live again.
-            if (state is null or { IsFinished: true })
+            if (state is null or { IsFinished: true, UnlaunchedResumes.IsEmpty: true })
             {
                 Passivate();
             }
@@ -110,16 +145,16 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string sessionId, IActorRef agentHost, SessionEntitySettings settings, IActorRef? consumerController = null) =>
-        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, settings, consumerController));
+    public static Props Props(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController = null) =>
+        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, sessions, settings, consumerController));
 
     /// <summary>
     /// What the shard runs for a session: Akka.Delivery's consumer controller, with the entity as its child. Commands
     /// other than facts (HTTP, the sweep) bypass the controller to reach the entity.
     /// </summary>
-    public static Props Sharded(string sessionId, IActorRef agentHost, SessionEntitySettings settings, ActorSystem system) =>
+    public static Props Sharded(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, ActorSystem system) =>
         ShardingConsumerController.Create<SessionFact>(
-            consumerController => Props(sessionId, agentHost, settings, consumerController),
+            consumerController => Props(sessionId, agentHost, sessions, settings, consumerController),
             ShardingConsumerController.Settings.Create(system) with { AllowBypass = true });
 
     protected override void PreStart()
@@ -139,9 +174,69 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         eventsSinceSnapshot++;
     }
 
-    private void Handle(SessionCommand command, IActorRef? replyTo, IActorRef? confirmTo)
+    private void Handle(SessionCommand command, IActorRef? replyTo, IActorRef? confirmTo) =>
+        Act(Session.Decide(state, command), replyTo, confirmTo);
+
+    /// <summary>
+    /// Records the resume (a retry with the same new id records nothing), then launches the new session; the resume is
+    /// answered with the new session's reply when it comes (<see cref="ResumeAnswered"/>): the new session, to the
+    /// command that recorded it; AlreadyExists to a retry, as a repeated launch is answered, so the retry is told apart.
+    /// </summary>
+    private void HandleResume(Resume resume, IActorRef asker)
     {
-        var decision = Session.Decide(state, command);
+        var decision = Session.Decide(state, resume);
+        if (decision.Rejection is not null)
+        {
+            Act(decision, asker, null);
+            return;
+        }
+
+        if (!resumeAskers.TryGetValue(resume.NewSessionId, out var askers))
+        {
+            resumeAskers[resume.NewSessionId] = askers = [];
+        }
+
+        askers.Add((asker, decision.Events.Count > 0));
+        Act(decision, null, null, then: () => LaunchResumed(resume.NewSessionId));
+    }
+
+    /// <summary>Launches the resumed session while the launch is owed; asks for it once launched (for a retried resume's answer).</summary>
+    private void LaunchResumed(string newId)
+    {
+        var pending = state?.UnlaunchedResumes.Find(p => p.NewSessionId == newId);
+        sessions.Tell(pending is null ? new GetSession(newId) : new SessionCommandEnvelope(newId, Session.LaunchOf(state!, pending)));
+    }
+
+    /// <summary>The new session <paramref name="newId"/> answered: record whether the resume's launch is done, then answer its askers.</summary>
+    private void ResumeAnswered(string newId, SessionState? answered, Rejection? rejected)
+    {
+        if (state is null)
+        {
+            return;
+        }
+
+        var refusal = Session.ResumeRefusal(state, newId, answered, rejected);
+        SessionReply reply = refusal is null ? new SessionAccepted(newId, answered!) : new SessionRejected(newId, refusal);
+        if (refusal is not null)
+        {
+            log.Warning("Session {0} could not launch its resume {1}: {2}", sessionId, newId, refusal.Reason);
+        }
+
+        Act(Session.DecideResumedLaunch(state, newId, refusal, DateTimeOffset.UtcNow), null, null, then: () =>
+        {
+            if (resumeAskers.Remove(newId, out var askers))
+            {
+                var retried = reply is SessionAccepted
+                    ? new SessionRejected(newId, new Rejection(RejectionCode.AlreadyExists, $"session {sessionId} already resumed as {newId}"))
+                    : reply;
+                askers.ForEach(a => a.Asker.Tell(a.Recorded ? reply : retried));
+            }
+        });
+    }
+
+    /// <summary>Persists the decision's events, applies them, answers, and acts on what the session now owes; then <paramref name="then"/>.</summary>
+    private void Act(Decision decision, IActorRef? replyTo, IActorRef? confirmTo, Action? then = null)
+    {
         if (decision.Rejection is { } rejection)
         {
             if (confirmTo is not null)
@@ -157,6 +252,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         if (decision.Events.Count == 0)
         {
             Done(replyTo, confirmTo, Reply());
+            then?.Invoke();
             return;
         }
 
@@ -183,9 +279,11 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                 }
 
                 KeepAsking(now);
+                KeepLaunchingResumes();
                 TimePendingPermission();
                 SnapshotWhenDue();
                 PassivateWhenFinished();
+                then?.Invoke();
             }
         });
     }
@@ -262,6 +360,19 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>Asks the resumed sessions again for their launch, on the obligations' interval, while any is owed.</summary>
+    private void KeepLaunchingResumes()
+    {
+        if (state is null or { UnlaunchedResumes.IsEmpty: true })
+        {
+            Timers.Cancel(nameof(LaunchResumesAgain));
+        }
+        else if (!Timers.IsTimerActive(nameof(LaunchResumesAgain)))
+        {
+            Timers.StartPeriodicTimer(nameof(LaunchResumesAgain), LaunchResumesAgain.Instance, settings.AskAgentHostAgainAfter);
+        }
+    }
+
     private void SnapshotWhenDue()
     {
         // Counted, not LastSequenceNr % N: a batch of several events may step over the multiple.
@@ -274,8 +385,9 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     private void PassivateWhenFinished()
     {
-        // A live session stays in memory however long it waits; a finished (or unknown) one leaves when idle.
-        Context.SetReceiveTimeout(state is null or { IsFinished: true } ? settings.PassivateWhenFinishedAfter : null);
+        // A live session stays in memory however long it waits; a finished (or unknown) one leaves when idle, once it
+        // owes no resume a launch.
+        Context.SetReceiveTimeout(state is null or { IsFinished: true, UnlaunchedResumes.IsEmpty: true } ? settings.PassivateWhenFinishedAfter : null);
     }
 
     private void Passivate()
@@ -325,6 +437,11 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private sealed record UnreadableJournal(string Where, UnreadableEvent Event);
 
     private sealed record PermissionTimedOut(string RequestId);
+
+    private sealed record LaunchResumesAgain
+    {
+        public static readonly LaunchResumesAgain Instance = new();
+    }
 
     private sealed record AskAgentHostAgain
     {

@@ -21,7 +21,12 @@ internal static class ListCommand
             CustomParser = NumberParsing.WholeNumber("--limit", 1),
         };
 
-        var command = new Command("list", "List sessions") { status, agent, limit };
+        var chains = new Option<bool>("--chains", "-c")
+        {
+            Description = "Group sessions by resume chain: each first session, then its resumes indented under it (-> id)",
+        };
+
+        var command = new Command("list", "List sessions") { status, agent, limit, chains };
         command.Aliases.Add("ls");
 
         command.SetBody(globals, context, async (run, ct) =>
@@ -29,13 +34,23 @@ internal static class ListCommand
             var statuses = SessionStatuses.Parse(run.Parse.GetValue(status) ?? [], "--status");
             using var client = run.CreateClient();
             var sessions = await client.ListAsync(statuses, run.Parse.GetValue(agent), ct, run.Parse.GetValue(limit));
-            if (run.Json)
+            var grouped = run.Parse.GetValue(chains);
+            if (run.Json && grouped)
+            {
+                // The chains as arrays of ids, first session first; the sessions themselves are in the plain list.
+                context.Out.WriteLine(SessionChains.Json(SessionChains.Ids(SessionChains.Group(sessions.Value))));
+            }
+            else if (run.Json)
             {
                 run.WriteJson(sessions);
             }
             else if (sessions.Value.Count == 0)
             {
                 context.Out.WriteLine("no sessions");
+            }
+            else if (grouped)
+            {
+                SessionView.Table(run.Console, SessionChains.Group(sessions.Value), DateTimeOffset.UtcNow);
             }
             else
             {

@@ -77,7 +77,7 @@ public static class AkkaWiring
                 })
             .WithShardRegion<SessionRegion>(
                 SessionRegion.TypeName,
-                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), settings.Sessions, system),
+                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), registry.Get<SessionRegion>(), settings.Sessions, system),
                 new SessionMessageExtractor(settings.Shards),
                 new ShardOptions
                 {
@@ -106,7 +106,12 @@ public static class AkkaWiring
 
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
                 registry.Register<SessionDirectory>(system.ActorOf(
-                    SessionDirectory.Props(journal, journal, sessions => sweep.Run(sessions, region)), SessionDirectory.Name));
+                    SessionDirectory.Props(journal, journal, sessions =>
+                    {
+                        sweep.Run(sessions, region);
+                        ResumeLaunchWake.Run(sessions, region);
+                    }),
+                    SessionDirectory.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)

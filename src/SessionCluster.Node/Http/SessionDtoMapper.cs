@@ -16,7 +16,8 @@ public static class SessionDtoMapper
     }
 
     /// <param name="permissionTimeout">How long a request waits before it is denied (for its expiry); 30 minutes when not given.</param>
-    public static SessionDto ToDto(this SessionState s, TimeSpan? permissionTimeout = null) => new()
+    /// <param name="resumeChain">The session's resume chain (the directory's walk); none in a list.</param>
+    public static SessionDto ToDto(this SessionState s, TimeSpan? permissionTimeout = null, IReadOnlyList<string>? resumeChain = null) => new()
     {
         Id = s.Id,
         Name = s.Name,
@@ -43,6 +44,7 @@ public static class SessionDtoMapper
         AgentSessionId = s.AgentSessionId,
         ResumedFromId = s.ResumedFromId,
         ResumedAs = s.ResumedAs,
+        ResumeChain = resumeChain ?? [],
         Node = s.Node,
         NodeId = string.IsNullOrEmpty(s.NodeId) ? null : s.NodeId,
         Pid = s.Pid,

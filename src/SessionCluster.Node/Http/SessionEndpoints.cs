@@ -20,7 +20,9 @@ public static class SessionEndpoints
         api.MapPost("", Launch);
         api.MapGet("", List);
         api.MapGet("/{id}", (string id, SessionGateway gateway) =>
-            SessionIds.Check(id) is { } unknown ? Task.FromResult(unknown) : gateway.Ask(new GetSession(id), ok: Results.Ok));
+            SessionIds.Check(id) is { } unknown
+                ? Task.FromResult(unknown)
+                : gateway.Ask(new GetSession(id), ok: async state => Results.Ok(await gateway.Dto(state))));
         api.MapPost("/{id}/respond", Respond);
         api.MapPost("/{id}/interrupt", (string id, SessionGateway gateway) =>
             SessionIds.Check(id) is { } unknown
@@ -190,9 +192,16 @@ public static class SessionEndpoints
     }
 
     /// <summary>
-    /// Checks the resume against the old session's state and the launch it derives (as a launch is checked)
-    /// before anything is recorded, then records the link on the old session and launches the new one.
+    /// Checks the resume against the old session's state and the launch it derives (as a launch is checked), then sends
+    /// the one <see cref="Domain.Resume"/> command: the old session records the link, launches the new session and
+    /// answers with it.
     /// </summary>
+    /// <remarks>
+    /// The checks stay here, on the state read first, because they need what only this node knows (its agents, its
+    /// files) and must pass before anything is persisted. The state cannot move under them: only a finished session can be
+    /// resumed, a finished session stays finished, and its launch (all the derived launch is made of, with the prompt and
+    /// the new id given here) never changes after its first event; the entity decides again and refuses what changed.
+    /// </remarks>
     private static async Task<IResult> Resume(string id, HttpRequest request, SessionGateway gateway, NodeSettings settings)
     {
         if (SessionIds.Check(id) is { } unknown)
@@ -226,22 +235,28 @@ public static class SessionEndpoints
             return reply is SessionRejected rejectedGet ? Problems.From(rejectedGet.Rejection) : gateway.TimedOut(get);
         }
 
+        // A new id is new: random, or derived from the key and this session (a retry reaches the session it made).
         var newId = key is null ? SessionIds.New() : IdempotencyKey.ResumeId(id, key);
-        var now = DateTimeOffset.UtcNow;
-        if (Session.Decide(from, new Domain.Resume(newId, now)).Rejection is { } refused)
+        var command = new Domain.Resume(newId, DateTimeOffset.UtcNow, body.Prompt);
+        var check = Session.Decide(from, command);
+        if (check.Rejection is { } refused)
         {
             return Problems.From(refused);
         }
 
-        if (LaunchValidation.Check(ResumeLaunch(from, newId, body.Prompt, now), settings, gateway.Agents) is { } invalid)
+        // A retry (recorded already, so nothing new) is not checked again: its session exists, and is the answer.
+        var launch = Session.ResumeLaunch(from, newId, body.Prompt, command.At);
+        if (check.Events.Count > 0 && LaunchValidation.Check(launch, settings, gateway.Agents) is { } invalid)
         {
             return invalid;
         }
 
-        var resume = new SessionCommandEnvelope(id, new Domain.Resume(newId, now));
+        // The old session answers with the new one: accepted when this request made it, AlreadyExists to a retry.
+        var resume = new SessionCommandEnvelope(id, command);
         return await gateway.Send(resume) switch
         {
-            SessionAccepted accepted => await Start(ResumeLaunch(accepted.State, newId, body.Prompt, now), key, gateway),
+            SessionAccepted { State: var made } => Created(await gateway.Dto(made)),
+            SessionRejected { Rejection.Code: RejectionCode.AlreadyExists } when key is not null => await Replay(launch, gateway),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(resume),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
@@ -254,7 +269,7 @@ public static class SessionEndpoints
         var envelope = new SessionCommandEnvelope(launch.Id, launch);
         return await gateway.Send(envelope) switch
         {
-            SessionAccepted accepted => Created(accepted.State.ToDto(gateway.PermissionTimeout)),
+            SessionAccepted accepted => Created(await gateway.Dto(accepted.State)),
             SessionRejected { Rejection.Code: RejectionCode.AlreadyExists } when key is not null => await Replay(launch, gateway),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(envelope),
@@ -271,18 +286,11 @@ public static class SessionEndpoints
                 ? Problems.KeyReused(
                     $"this {Api.IdempotencyKeyHeader} already made session {existing.Id} from a different request ({field} differs); " +
                     "send a new key for a new session")
-                : Results.Ok(existing.ToDto(gateway.PermissionTimeout)).WithHeader(ReplayedHeader, "true"),
+                : Results.Ok(await gateway.Dto(existing)).WithHeader(ReplayedHeader, "true"),
             SessionRejected rejected => Problems.From(rejected.Rejection),
             null => gateway.TimedOut(get),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
         };
-    }
-
-    // A derived name grows with every resume: cut, so a long chain stays within the name limit.
-    private static LaunchSession ResumeLaunch(SessionState from, string newId, string? prompt, DateTimeOffset at)
-    {
-        var launch = Session.ResumeLaunch(from, newId, prompt, at);
-        return launch with { Name = FieldText.Cut(launch.Name, ApiLimits.MaxNameChars) };
     }
 
     private static string NextPage(IReadOnlySet<SessionStatus> statuses, string agent, int limit, SessionState last)

@@ -21,7 +21,32 @@ public sealed class SessionGateway(
     public TimeSpan PermissionTimeout => settings.Sessions.PermissionTimeoutOrDefault;
 
     public Task<IResult> Ask(ISessionMessage message, Func<SessionDto, IResult> ok) =>
-        Ask(message, state => Task.FromResult(ok(state.ToDto(settings.Sessions.PermissionTimeoutOrDefault))));
+        Ask(message, async state => ok(await Dto(state)));
+
+    /// <summary>One session as the API shows it, with its resume chain from the directory.</summary>
+    public async Task<SessionDto> Dto(SessionState state) =>
+        state.ToDto(settings.Sessions.PermissionTimeoutOrDefault, await ResumeChainOf(state));
+
+    /// <summary>
+    /// The session's resume chain, walked in the directory (bounded, cycle-safe). A session that resumed nothing needs no
+    /// walk; a directory that does not answer in time leaves the steps the session itself knows.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ResumeChainOf(SessionState state)
+    {
+        if (state.ResumedFromId is not { } from)
+        {
+            return [state.Id];
+        }
+
+        try
+        {
+            return (await directory.ActorRef.Ask<ResumeChainOf>(new GetResumeChain(state.Id, from), settings.AskTimeout)).Chain;
+        }
+        catch (AskTimeoutException)
+        {
+            return [state.Id, from];
+        }
+    }
 
     public async Task<IResult> Ask(ISessionMessage message, Func<SessionState, Task<IResult>> ok) =>
         await Send(message) switch

@@ -22,7 +22,7 @@ public sealed class SessionDirectoryTests : IDisposable
     {
         using var kit = new TestKit(journal.Config());
         var host = kit.CreateTestProbe();
-        IActorRef Entity(string id) => kit.Sys.ActorOf(SessionEntity.Props(id, host.Ref, SessionEntitySettings.Default));
+        IActorRef Entity(string id) => kit.Sys.ActorOf(SessionEntity.Props(id, host.Ref, ActorRefs.Nobody, SessionEntitySettings.Default));
         var first = Entity("d1");
         foreach (var command in new ISessionMessage[] { Launch("d1"), Started("d1"), Turn("d1", 0.1m) })
         {

@@ -132,6 +132,30 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
         Assert.Equal(Canonical.Of(sample), Canonical.Of(serializer.FromBinary(golden, manifest)));
     }
 
+    /// <summary>The manifests whose golden files pin a resume the session launches itself.</summary>
+    public static TheoryData<string> ResumeLaunchManifests => ["SRA", "SS"];
+
+    /// <summary>Golden/resume-launch/ pins the resume's prompt (SRA field 3) and the owed launches (SS field 46) both ways.</summary>
+    [Theory]
+    [MemberData(nameof(ResumeLaunchManifests))]
+    public void Golden_files_with_a_resume_launch_owed_match_the_sample_both_ways(string manifest)
+    {
+        var serializer = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create());
+        var sample = SerializationSamples.ResumeLaunch[manifest];
+        var bytes = serializer.ToBinary(sample);
+        if (Updating)
+        {
+            _output.WriteLine($"{UpdateVariable}=1: wrote {Write(manifest, bytes, "resume-launch")}");
+        }
+
+        var golden = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, "resume-launch", manifest + ".bin"));
+
+        Assert.True(golden.AsSpan().SequenceEqual(bytes),
+            $"{manifest} with a resume launch owed no longer serializes to Golden/resume-launch/{manifest}.bin.\n" +
+            $"golden: {Convert.ToHexString(golden)}\nnow:    {Convert.ToHexString(bytes)}");
+        Assert.Equal(Canonical.Of(sample), Canonical.Of(serializer.FromBinary(golden, manifest)));
+    }
+
     [Fact]
     public void Every_golden_file_belongs_to_a_manifest_the_serializer_still_reads()
     {

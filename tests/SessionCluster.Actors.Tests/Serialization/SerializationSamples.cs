@@ -111,6 +111,24 @@ public static class SerializationSamples
         ["PDC"] = new PermissionDecided("req-7", false, "not that directory", true, "api", At.AddSeconds(14)),
         ["PAD"] = new PermissionAnswerDelivered("req-7", At.AddSeconds(15)),
         ["ARY"] = new ApiRetrying(2, "HTTP 500; retry 2 of 10 in 1000 ms", At.AddSeconds(16)),
+        ["RSL"] = new ResumedSessionLaunched("s-20250314-0002", At.AddSeconds(17), "session s-20250314-0002 already exists ✓"),
+    };
+
+    /// <summary>
+    /// A resume the session launches itself: its prompt in the event (field 3) and the launch still owed in the snapshot
+    /// (field 46). Pinned in Golden/resume-launch/; Golden/SRA.bin and SS.bin, unchanged, are the forms before them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> ResumeLaunch { get; } = new Dictionary<string, object>
+    {
+        ["SRA"] = new SessionResumedAs("s-20250314-0002", At.AddSeconds(11), "Now write the docs ✓"),
+        ["SS"] = (SessionState)Full["SS"] with
+        {
+            UnlaunchedResumes =
+            [
+                new PendingResume("s-20250314-0002", "Continue where you left off.", At.AddMinutes(5)),
+                new PendingResume("s-20250314-0003", "Now write the docs ✓", At.AddMinutes(6)),
+            ],
+        },
     };
 
     /// <summary>
@@ -155,6 +173,7 @@ public static class SerializationSamples
         ["PDC"] = new PermissionDecided("", false, null, false, "", default),
         ["PAD"] = new PermissionAnswerDelivered("", default),
         ["ARY"] = new ApiRetrying(0, "", default),
+        ["RSL"] = new ResumedSessionLaunched("", default),
     };
 
     /// <summary>Both sets, keyed "SL/full", "SL/minimal", ...</summary>

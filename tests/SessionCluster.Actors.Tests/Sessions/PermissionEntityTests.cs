@@ -173,7 +173,7 @@ public sealed class PermissionEntityTests : IDisposable
         public (IActorRef Entity, Akka.TestKit.TestProbe Host) Entity(string id, SessionEntitySettings settings)
         {
             var host = CreateTestProbe();
-            return (Sys.ActorOf(SessionEntity.Props(id, host.Ref, settings)), host);
+            return (Sys.ActorOf(SessionEntity.Props(id, host.Ref, ActorRefs.Nobody, settings)), host);
         }
 
         public SessionState Accept(IActorRef entity, object message)

@@ -213,7 +213,7 @@ public sealed class SessionEntityTests : IDisposable
         var parent = kit.CreateTestProbe();
         var host = kit.CreateTestProbe();
         var entity = parent.ChildActorOf(SessionEntity.Props(
-            "s8", host.Ref, SessionEntitySettings.Default with { PassivateWhenFinishedAfter = TimeSpan.FromMilliseconds(200) }));
+            "s8", host.Ref, ActorRefs.Nobody, SessionEntitySettings.Default with { PassivateWhenFinishedAfter = TimeSpan.FromMilliseconds(200) }));
 
         kit.Accept(entity, Launch("s8"));
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // live: stays
@@ -228,7 +228,7 @@ public sealed class SessionEntityTests : IDisposable
         public (IActorRef Entity, TestProbe Host) Entity(string id, SessionEntitySettings? settings = null)
         {
             var host = CreateTestProbe();
-            return (Sys.ActorOf(SessionEntity.Props(id, host.Ref, settings ?? SessionEntitySettings.Default)), host);
+            return (Sys.ActorOf(SessionEntity.Props(id, host.Ref, ActorRefs.Nobody, settings ?? SessionEntitySettings.Default)), host);
         }
 
         public SessionState Accept(IActorRef entity, ISessionMessage message)

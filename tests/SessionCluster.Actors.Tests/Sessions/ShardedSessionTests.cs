@@ -38,6 +38,25 @@ public sealed class ShardedSessionTests : IDisposable
         Assert.Equal("session-a1", SessionCluster.Actors.Sessions.SessionRegion.PersistenceIdOf("a1"));
     }
 
+    [Fact]
+    public void A_resume_sent_to_the_old_session_launches_the_new_one_through_the_region()
+    {
+        using var kit = new ClusterKit(journal);
+        var region = kit.StartRegion();
+        kit.Ask(region, Launch("c1"));
+        kit.Ask(region, Started("c1"));
+        kit.Ask(region, new SessionCommandEnvelope("c1", new RecordAgentSessionId("conv-c1", null, At)));
+        kit.Ask(region, new SessionCommandEnvelope("c1", new Domain.Kill(At)));
+
+        var made = kit.Ask(region, new SessionCommandEnvelope("c1", new Resume("c2", At, "go on")));
+
+        Assert.Equal(("c2", "c1", "go on"), (made.Id, made.ResumedFromId, made.Prompt));
+        Assert.Equal(SessionStatus.Starting, kit.Ask(region, new GetSession("c2")).Status);
+        var old = kit.Ask(region, new GetSession("c1"));
+        Assert.Equal(["c2"], old.ResumedAs);
+        Assert.Empty(old.UnlaunchedResumes);
+    }
+
     private sealed class ClusterKit(SqliteJournal journal) : TestKit(journal.Config("""
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
@@ -50,9 +69,11 @@ public sealed class ShardedSessionTests : IDisposable
             cluster.Join(cluster.SelfAddress);
             AwaitCondition(() => cluster.SelfMember.Status == MemberStatus.Up, Wait);
             var host = CreateTestProbe();
-            return ClusterSharding.Get(Sys).Start(
+            var region = new IActorRef[1];
+            // The region is read when an entity starts, after Start returned: a resume launches its new session through it.
+            return region[0] = ClusterSharding.Get(Sys).Start(
                 SessionCluster.Actors.Sessions.SessionRegion.TypeName,
-                id => SessionEntity.Props(id, host.Ref, SessionEntitySettings.Default),
+                id => SessionEntity.Props(id, host.Ref, region[0], SessionEntitySettings.Default),
                 ClusterShardingSettings.Create(Sys),
                 new SessionMessageExtractor(10));
         }

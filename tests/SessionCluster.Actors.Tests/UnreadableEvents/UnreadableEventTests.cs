@@ -69,7 +69,7 @@ public sealed class UnreadableEventTests : IDisposable
         var host = kit.CreateTestProbe();
         // Re-asked quickly: a starting session that could be read would ask the host to start its agent at once.
         var settings = SessionEntitySettings.Default with { AskAgentHostAgainAfter = TimeSpan.FromMilliseconds(50) };
-        var entity = kit.Sys.ActorOf(SessionEntity.Props("u4", host.Ref, settings));
+        var entity = kit.Sys.ActorOf(SessionEntity.Props("u4", host.Ref, ActorRefs.Nobody, settings));
 
         entity.Tell(new GetSession("u4"), kit.TestActor);
         var rejection = kit.ExpectMsg<SessionRejected>(Wait).Rejection;
@@ -97,7 +97,7 @@ public sealed class UnreadableEventTests : IDisposable
 
     private static void Accept(TestKit kit, string id, params ISessionMessage[] messages)
     {
-        var entity = kit.Sys.ActorOf(SessionEntity.Props(id, kit.CreateTestProbe().Ref, SessionEntitySettings.Default));
+        var entity = kit.Sys.ActorOf(SessionEntity.Props(id, kit.CreateTestProbe().Ref, ActorRefs.Nobody, SessionEntitySettings.Default));
         foreach (var message in messages)
         {
             entity.Tell(message, kit.TestActor);

@@ -135,6 +135,24 @@ public sealed class SessionDtoMapperTests
     }
 
     [Fact]
+    public void The_resume_chain_is_shown_for_one_session_and_left_out_of_a_list()
+    {
+        var dto = State().ToDto(null, ["abc123", "older", "oldest"]);
+
+        Assert.Equal(["abc123", "older", "oldest"], dto.ResumeChain);
+        using var json = JsonDocument.Parse(Json(dto));
+        Assert.Equal(["abc123", "older", "oldest"], json.RootElement.GetProperty("resumeChain").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(State().ToListDto().ResumeChain);
+    }
+
+    [Fact]
+    public void The_domain_name_limit_is_the_api_limit()
+    {
+        // Session.ResumeLaunch cuts a derived name to it; the API refuses longer names.
+        Assert.Equal(ApiLimits.MaxNameChars, Session.MaxNameChars);
+    }
+
+    [Fact]
     public void With_requests_queued_the_pending_one_shown_is_the_oldest_with_its_own_expiry()
     {
         var asked = new PermissionRequest("req-1", "Bash", "ls", Created);
