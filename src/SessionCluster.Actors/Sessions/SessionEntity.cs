@@ -261,8 +261,14 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         PersistAll(decision.Events.Select(e => new Tagged(e, Tags)), tagged =>
         {
             var @event = (SessionEvent)tagged.Payload;
+            var from = state?.Status;
             state = Session.Apply(state, @event);
             eventsSinceSnapshot++;
+            if (from != state.Status)
+            {
+                LogTransition(from, state);
+            }
+
             if (@event is Responded responded)
             {
                 agentHost.Tell(new SendInput(sessionId, responded.Message));
@@ -287,6 +293,17 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             }
         });
     }
+
+    /// <summary>One structured line per status change, as it is persisted: who and what, never the prompt or the env.</summary>
+    private void LogTransition(SessionStatus? from, SessionState now) =>
+        log.Info(
+            "Session {SessionId} ({SessionName}, {Agent}): {FromStatus} -> {ToStatus} on node {Node}",
+            now.Id,
+            now.Name,
+            now.Agent,
+            from?.ToWire() ?? "new",
+            now.Status.ToWire(),
+            now.NodeId is { Length: > 0 } nodeId ? $"{now.Node} ({nodeId})" : now.Node ?? "-");
 
     private static void Done(IActorRef? replyTo, IActorRef? confirmTo, SessionReply reply)
     {

@@ -35,6 +35,24 @@ public sealed class SessionEntityTests : IDisposable
     }
 
     [Fact]
+    public void Every_status_change_is_logged_once_without_the_prompt_or_the_env()
+    {
+        using var kit = new Kit(journal);
+        var (entity, host) = kit.Entity("s9");
+
+        kit.EventFilter.Info(contains: "Session s9 (").Expect(2, Wait, () =>
+        {
+            kit.Accept(entity, Launch("s9"));
+            host.ExpectMsg<StartAgent>(Wait);
+            kit.Accept(entity, Started("s9"));
+        });
+        kit.EventFilter.Info(message: "Session s9 (name-s9, claude): running -> waiting-for-input on node node-a").ExpectOne(Wait, () =>
+            kit.Accept(entity, Turn("s9", 0.01m)));
+        kit.EventFilter.Custom(e => e.ToString().Contains("say hello") || e.ToString().Contains("sk-secret"))
+            .Expect(0, TimeSpan.FromSeconds(1), () => kit.Accept(entity, Respond("s9", "more")));
+    }
+
+    [Fact]
     public void Turns_and_responds_flow_through_the_entity_to_the_agent_host()
     {
         using var kit = new Kit(journal);
