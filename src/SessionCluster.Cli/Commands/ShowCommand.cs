@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SessionCluster.Contracts;
 
 namespace SessionCluster.Cli.Commands;
 
@@ -8,7 +9,7 @@ internal static class ShowCommand
     public static Command Create(GlobalOptions globals, CliContext context)
     {
         var id = SessionIdArgument.Create();
-        var command = new Command("show", "Show one session in full, with the cause and fix of a failure") { id };
+        var command = new Command("show", "Show one session: a summary of where it stands and what its agent did last, then every field") { id };
 
         command.SetBody(globals, context, async (run, ct) =>
         {
@@ -20,6 +21,7 @@ internal static class ShowCommand
             }
             else
             {
+                SessionSummary.Write(run.Console, session.Value, await EventsTailAsync(client, session.Value.Id, ct));
                 SessionView.Detail(run.Console, session.Value, DateTimeOffset.UtcNow);
             }
 
@@ -27,5 +29,18 @@ internal static class ShowCommand
         });
 
         return command;
+    }
+
+    /// <summary>The tail of the session's event log for the summary; null when the node cannot give it (an older node).</summary>
+    private static async Task<SessionEventsDto?> EventsTailAsync(ApiClient client, string id, CancellationToken ct)
+    {
+        try
+        {
+            return (await client.EventsAsync(id, SessionSummary.Types, since: null, SessionSummary.Tail, ct)).Value;
+        }
+        catch (CliFailure)
+        {
+            return null;
+        }
     }
 }
