@@ -102,9 +102,12 @@ public static class AkkaWiring
                     return Akka.Done.Instance;
                 });
 
+                // The directory starts from its projection saved in the journal's file, then reads only the events after it.
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
                 registry.Register<SessionDirectory>(system.ActorOf(
-                    SessionDirectory.Props(journal, journal, sessions => sweep.Run(sessions, region)), SessionDirectory.Name));
+                    SessionDirectory.Props(journal, journal, sessions => sweep.Run(sessions, region), projection, SessionDirectory.DefaultSaveEvery),
+                    SessionDirectory.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)
