@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Serialization;
 using Microsoft.Data.Sqlite;
+using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
@@ -13,6 +16,9 @@ namespace SessionCluster.Benchmarks;
 /// agent host's numbered facts), serialized by the node's own <see cref="SessionEventSerializer"/> with the data dir's
 /// secrets key, into the <c>journal</c> and <c>tags</c> tables Akka.Persistence.Sql created when the node first
 /// started on that data dir. Launching thousands of real agents would measure the agents, not the restart.
+/// Optionally it also leaves the session directory's projection as a node that had run those sessions would have
+/// saved it (the folded states and the journal's last offset, through the node's own
+/// <see cref="SqliteDirectoryProjectionStore"/>), since a running node saves it every few seconds and at stop.
 /// </summary>
 public static class FinishedSessionsFixture
 {
@@ -20,13 +26,17 @@ public static class FinishedSessionsFixture
 
     /// <summary>Appends sessions <paramref name="from"/> .. <paramref name="from"/>+<paramref name="count"/>-1 (ids <c>bench-000042</c>); returns the rows written.</summary>
     /// <param name="dataDir">A data dir a node has started on and stopped (schema and secrets.key exist).</param>
-    public static long Append(string dataDir, int from, int count, string nodeId, string nodeName)
+    /// <param name="saveProjection">Also save the directory's projection of the journal's sessions at its last offset.</param>
+    public static long Append(string dataDir, int from, int count, string nodeId, string nodeName, bool saveProjection)
     {
-        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(dataDir, "secrets.key")).Trim());
-        using var system = ActorSystem.Create("fixture", "akka.loglevel = WARNING");
-        var serializer = new SessionEventSerializer((ExtendedActorSystem)system, new EnvCipher(key));
+        var cipher = new EnvCipher(Convert.FromBase64String(File.ReadAllText(Path.Combine(dataDir, "secrets.key")).Trim()));
+        var serialization = SerializationSetup.Create(system => ImmutableHashSet.Create(SerializerDetails.Create(
+            SessionEventSerializer.SerializerName, new SessionEventSerializer(system, cipher), [.. SessionEventSerializer.BoundTypes])));
+        using var system = ActorSystem.Create("fixture", BootstrapSetup.Create().WithConfig("akka.loglevel = WARNING").And(serialization));
+        var serializer = new SessionEventSerializer((ExtendedActorSystem)system, cipher);
+        var connectionString = $"Data Source={Path.Combine(dataDir, "sessions.db")};Pooling=False;Default Timeout=30";
 
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "sessions.db")};Pooling=False;Default Timeout=30");
+        using var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction();
         using var journal = connection.CreateCommand();
@@ -53,14 +63,18 @@ public static class FinishedSessionsFixture
         var tagPid = tags.Parameters.Add("$pid", SqliteType.Text);
 
         long rows = 0;
+        long lastOrdering = 0;
+        var states = new List<SessionState>();
         for (var i = from; i < from + count; i++)
         {
             var id = $"bench-{i:D6}";
             var persistenceId = SessionRegion.PersistenceIdOf(id);
             writer.Value = Guid.NewGuid().ToString();
             long sequenceNr = 0;
+            SessionState? state = null;
             foreach (var @event in EventsOf(id, Epoch.AddSeconds(i), nodeId, nodeName))
             {
+                state = Session.Apply(state, @event);
                 sequenceNr++;
                 created.Value = DateTime.UtcNow.Ticks;
                 pid.Value = persistenceId;
@@ -73,10 +87,19 @@ public static class FinishedSessionsFixture
                 tagPid.Value = persistenceId;
                 tags.ExecuteNonQuery();
                 rows++;
+                lastOrdering = ordering;
             }
+
+            states.Add(state!);
         }
 
         transaction.Commit();
+        if (saveProjection)
+        {
+            // The sessions written before these are unchanged: the saved rows of an earlier call stay valid.
+            new SqliteDirectoryProjectionStore(connectionString, system.Serialization).Save(states, lastOrdering);
+        }
+
         return rows;
     }
 
