@@ -64,6 +64,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
             if (!caughtUp)
             {
                 caughtUp = true;
+                log.Info("Session directory: {0} session(s), read to offset {1}", sessions.Count, OffsetValue);
                 this.onCaughtUp(sessions.Values);
                 SaveChanges();
                 if (store is not null)
@@ -74,6 +75,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
             Self.Tell(FollowJournal.Instance);
         });
+        Receive<CaughtUp>(_ => Self.Tell(new StreamEnded(null)));
         Receive<FollowJournal>(_ => Follow());
         Receive<ListSessions>(query => Sender.Tell(query.Answer(sessions.Values)));
         Receive<SaveProjection>(_ => SaveChanges());
@@ -109,7 +111,13 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        StartFromProjection();
+        if (StartFromProjection())
+        {
+            // Nothing after the projection: caught up now; the live query picks up whatever is written from here.
+            Self.Tell(CaughtUp.Instance);
+            return;
+        }
+
         Follow();
     }
 
@@ -131,13 +139,15 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
     private long OffsetValue => offset is Sequence sequence ? sequence.Value : 0;
 
-    private void StartFromProjection()
+    /// <summary>Loads the saved projection when there is one; true when the journal holds nothing after it.</summary>
+    private bool StartFromProjection()
     {
         if (store is null)
         {
-            return;
+            return false;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             if (store.Load() is { } projection)
@@ -149,9 +159,9 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
                 offset = new Sequence(projection.Offset);
                 savedOffset = projection.Offset;
-                log.Info("Session directory: {0} session(s) from the saved projection, reading the journal after offset {1}",
-                    sessions.Count, projection.Offset);
-                return;
+                log.Info("Session directory: {0} session(s) from the saved projection in {1} ms, reading the journal after offset {2}",
+                    sessions.Count, clock.ElapsedMilliseconds, projection.Offset);
+                return projection.JournalEnd <= projection.Offset;
             }
 
             log.Info("Session directory: no usable saved projection; reading the whole journal");
@@ -166,6 +176,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
         offset = Offset.NoOffset();
         savedOffset = 0;
+        return false;
     }
 
     /// <summary>Saves the sessions changed since the last save and the offset, off this actor's thread; one save at a time.</summary>
@@ -230,6 +241,11 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     private sealed record StreamEnded(Exception? Failure);
 
     private sealed record ProjectionSaved(long Offset, IReadOnlyList<string> Ids, Exception? Failure);
+
+    private sealed record CaughtUp
+    {
+        public static readonly CaughtUp Instance = new();
+    }
 
     private sealed record SaveProjection
     {

@@ -82,7 +82,9 @@ public sealed class SqliteDirectoryProjectionStore : IDirectoryProjectionStore
             }
         }
 
-        return new DirectoryProjection(sessions, offset);
+        using var end = connection.CreateCommand();
+        end.CommandText = "SELECT COALESCE(MAX(ordering), 0) FROM journal;";
+        return new DirectoryProjection(sessions, offset, (long)end.ExecuteScalar()!);
     }
 
     public void Save(IReadOnlyCollection<SessionState> changed, long offset)
