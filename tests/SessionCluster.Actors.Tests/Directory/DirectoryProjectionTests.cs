@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
+using Akka.Streams;
 using Akka.TestKit.Xunit2;
 using Microsoft.Data.Sqlite;
 using SessionCluster.Actors.Directory;
@@ -92,6 +93,30 @@ public sealed class DirectoryProjectionTests : IDisposable
         Assert.Equal(Describe(replayed), Describe(sessions));
     }
 
+    [Fact]
+    public void The_catch_up_read_from_the_journal_tables_returns_what_the_plugins_tag_query_returns()
+    {
+        using var kit = new TestKit(journal.Config());
+        Write(kit, "s1", Launch("s1"), Started("s1"), Turn("s1", 0.1m));
+        Write(kit, "s2", Launch("s2"), Started("s2"));
+        Write(kit, "s3", Launch("s3"));
+        var readJournal = PersistenceQuery.Get(kit.Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var direct = new SqliteTaggedEvents(journal.ConnectionString, kit.Sys.Serialization, pageSize: 2);
+
+        foreach (var from in new Offset[] { Offset.NoOffset(), Offset.Sequence(3) })
+        {
+            var expected = Read(kit, readJournal.CurrentEventsByTag(SessionRegion.Tag, from));
+            var actual = Read(kit, direct.CurrentEventsByTag(SessionRegion.Tag, from));
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    private static List<string> Read(TestKit kit, Akka.Streams.Dsl.Source<EventEnvelope, Akka.NotUsed> source) =>
+        source.RunWith(Akka.Streams.Dsl.Sink.Seq<EventEnvelope>(), kit.Sys.Materializer()).Result
+            .Select(e => $"{e.Offset} {e.PersistenceId} {e.SequenceNr} {e.Event}")
+            .ToList();
+
     private void Damage(string damage)
     {
         using var connection = new SqliteConnection(journal.ConnectionString);
@@ -123,20 +148,22 @@ public sealed class DirectoryProjectionTests : IDisposable
         kit.ExpectTerminated(entity, Wait);
     }
 
-    private static IActorRef StartDirectory(TestKit kit, IDirectoryProjectionStore? store, out List<SessionState> caughtUp)
+    /// <summary>With a store, wired as the node wires it: catch-up straight from the journal's tables, live through the plugin.</summary>
+    private IActorRef StartDirectory(TestKit kit, IDirectoryProjectionStore? store, out List<SessionState> caughtUp)
     {
         var probe = kit.CreateTestProbe();
         var readJournal = PersistenceQuery.Get(kit.Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         void OnCaughtUp(IReadOnlyCollection<SessionState> sessions) => probe.Ref.Tell(sessions.ToList());
         var directory = kit.Sys.ActorOf(store is null
             ? SessionDirectory.Props(readJournal, readJournal, OnCaughtUp)
-            : SessionDirectory.Props(readJournal, readJournal, OnCaughtUp, store, TimeSpan.FromMilliseconds(100)));
+            : SessionDirectory.Props(
+                readJournal, new SqliteTaggedEvents(journal.ConnectionString, kit.Sys.Serialization, pageSize: 2), OnCaughtUp, store, TimeSpan.FromMilliseconds(100)));
         caughtUp = probe.ExpectMsg<List<SessionState>>(Wait);
         return directory;
     }
 
     /// <summary>What a directory without a store (every event since the first) lists.</summary>
-    private static List<SessionState> Replay(TestKit kit)
+    private List<SessionState> Replay(TestKit kit)
     {
         var directory = StartDirectory(kit, null, out var sessions);
         StopDirectory(kit, directory);
