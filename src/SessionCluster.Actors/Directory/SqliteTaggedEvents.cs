@@ -27,6 +27,13 @@ public sealed class SqliteTaggedEvents(string connectionString, AkkaSerializatio
     private long End()
     {
         using var connection = Open();
+        using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags');";
+        if ((long)exists.ExecuteScalar()! < 2)
+        {
+            return 0; // A new data dir: the plugin creates its tables when it first starts; nothing to read yet.
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(MAX(ordering), 0) FROM journal;";
         return (long)command.ExecuteScalar()!;

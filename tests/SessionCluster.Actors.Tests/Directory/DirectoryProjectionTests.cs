@@ -112,6 +112,14 @@ public sealed class DirectoryProjectionTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_catch_up_on_a_new_data_dir_whose_journal_tables_do_not_exist_yet_is_empty()
+    {
+        using var kit = new TestKit(journal.Config());
+        var direct = new SqliteTaggedEvents(journal.ConnectionString, kit.Sys.Serialization);
+        Assert.Empty(Read(kit, direct.CurrentEventsByTag(SessionRegion.Tag, Offset.NoOffset())));
+    }
+
     private static List<string> Read(TestKit kit, Akka.Streams.Dsl.Source<EventEnvelope, Akka.NotUsed> source) =>
         source.RunWith(Akka.Streams.Dsl.Sink.Seq<EventEnvelope>(), kit.Sys.Materializer()).Result
             .Select(e => $"{e.Offset} {e.PersistenceId} {e.SequenceNr} {e.Event}")
