@@ -104,13 +104,22 @@ public static class AkkaWiring
                     return Akka.Done.Instance;
                 });
 
+                // The directory starts from its projection saved in the journal's file, catches up on the events after
+                // it straight from the journal's tables (linear, unlike the plugin's tag query), then follows live.
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
+                var catchUp = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization);
                 registry.Register<SessionDirectory>(system.ActorOf(
-                    SessionDirectory.Props(journal, journal, sessions =>
-                    {
-                        sweep.Run(sessions, region);
-                        ResumeLaunchWake.Run(sessions, region);
-                    }),
+                    SessionDirectory.Props(
+                        journal,
+                        catchUp,
+                        sessions =>
+                        {
+                            sweep.Run(sessions, region);
+                            ResumeLaunchWake.Run(sessions, region);
+                        },
+                        projection,
+                        SessionDirectory.DefaultSaveEvery),
                     SessionDirectory.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).

@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Serialization;
+using Microsoft.Data.Sqlite;
+using SessionCluster.Actors.Directory;
+using SessionCluster.Actors.Serialization;
+using SessionCluster.Actors.Sessions;
+using SessionCluster.Domain;
+
+namespace SessionCluster.Benchmarks;
+
+/// <summary>
+/// Writes finished one-turn sessions straight into a node's journal, fast: the events are the ones
+/// <see cref="Session.Decide"/> makes for launch, process start, agent session id, turn result and exit (as the
+/// agent host's numbered facts), serialized by the node's own <see cref="SessionEventSerializer"/> with the data dir's
+/// secrets key, into the <c>journal</c> and <c>tags</c> tables Akka.Persistence.Sql created when the node first
+/// started on that data dir. Launching thousands of real agents would measure the agents, not the restart.
+/// Optionally it also leaves the session directory's projection as a node that had run those sessions would have
+/// saved it (the folded states and the journal's last offset, through the node's own
+/// <see cref="SqliteDirectoryProjectionStore"/>), since a running node saves it every few seconds and at stop.
+/// </summary>
+public static class FinishedSessionsFixture
+{
+    private static readonly DateTimeOffset Epoch = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Appends sessions <paramref name="from"/> .. <paramref name="from"/>+<paramref name="count"/>-1 (ids <c>bench-000042</c>); returns the rows written.</summary>
+    /// <param name="dataDir">A data dir a node has started on and stopped (schema and secrets.key exist).</param>
+    /// <param name="saveProjection">Also save the directory's projection of the journal's sessions at its last offset.</param>
+    public static long Append(string dataDir, int from, int count, string nodeId, string nodeName, bool saveProjection)
+    {
+        var cipher = new EnvCipher(Convert.FromBase64String(File.ReadAllText(Path.Combine(dataDir, "secrets.key")).Trim()));
+        var serialization = SerializationSetup.Create(system => ImmutableHashSet.Create(SerializerDetails.Create(
+            SessionEventSerializer.SerializerName, new SessionEventSerializer(system, cipher), [.. SessionEventSerializer.BoundTypes])));
+        using var system = ActorSystem.Create("fixture", BootstrapSetup.Create().WithConfig("akka.loglevel = WARNING").And(serialization));
+        var serializer = new SessionEventSerializer((ExtendedActorSystem)system, cipher);
+        var connectionString = $"Data Source={Path.Combine(dataDir, "sessions.db")};Pooling=False;Default Timeout=30";
+
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var journal = connection.CreateCommand();
+        journal.Transaction = transaction;
+        journal.CommandText = """
+            INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
+            VALUES ($created, 0, $pid, $seq, $message, $manifest, $identifier, $writer);
+            SELECT last_insert_rowid();
+            """;
+        var created = journal.Parameters.Add("$created", SqliteType.Integer);
+        var pid = journal.Parameters.Add("$pid", SqliteType.Text);
+        var seq = journal.Parameters.Add("$seq", SqliteType.Integer);
+        var message = journal.Parameters.Add("$message", SqliteType.Blob);
+        var manifest = journal.Parameters.Add("$manifest", SqliteType.Text);
+        journal.Parameters.AddWithValue("$identifier", serializer.Identifier);
+        var writer = journal.Parameters.Add("$writer", SqliteType.Text);
+
+        using var tags = connection.CreateCommand();
+        tags.Transaction = transaction;
+        tags.CommandText = "INSERT INTO tags (ordering_id, tag, sequence_nr, persistence_id) VALUES ($ordering, $tag, $seq, $pid);";
+        var tagOrdering = tags.Parameters.Add("$ordering", SqliteType.Integer);
+        tags.Parameters.AddWithValue("$tag", SessionRegion.Tag);
+        var tagSeq = tags.Parameters.Add("$seq", SqliteType.Integer);
+        var tagPid = tags.Parameters.Add("$pid", SqliteType.Text);
+
+        long rows = 0;
+        long lastOrdering = 0;
+        var states = new List<SessionState>();
+        for (var i = from; i < from + count; i++)
+        {
+            var id = $"bench-{i:D6}";
+            var persistenceId = SessionRegion.PersistenceIdOf(id);
+            writer.Value = Guid.NewGuid().ToString();
+            long sequenceNr = 0;
+            SessionState? state = null;
+            foreach (var @event in EventsOf(id, Epoch.AddSeconds(i), nodeId, nodeName))
+            {
+                state = Session.Apply(state, @event);
+                sequenceNr++;
+                created.Value = DateTime.UtcNow.Ticks;
+                pid.Value = persistenceId;
+                seq.Value = sequenceNr;
+                message.Value = serializer.ToBinary(@event);
+                manifest.Value = serializer.Manifest(@event);
+                var ordering = (long)journal.ExecuteScalar()!;
+                tagOrdering.Value = ordering;
+                tagSeq.Value = sequenceNr;
+                tagPid.Value = persistenceId;
+                tags.ExecuteNonQuery();
+                rows++;
+                lastOrdering = ordering;
+            }
+
+            states.Add(state!);
+        }
+
+        transaction.Commit();
+        if (saveProjection)
+        {
+            // The sessions written before these are unchanged: the saved rows of an earlier call stay valid.
+            new SqliteDirectoryProjectionStore(connectionString, system.Serialization).Save(states, lastOrdering);
+        }
+
+        return rows;
+    }
+
+    /// <summary>One finished one-turn session's events, as the entity would persist them.</summary>
+    public static IReadOnlyList<SessionEvent> EventsOf(string id, DateTimeOffset at, string nodeId, string nodeName)
+    {
+        var commands = new SessionCommand[]
+        {
+            new LaunchSession(id, "bench " + id, new LaunchSpec(
+                "claude", "say hello and stop", "/tmp", null, false, 10,
+                ImmutableSortedDictionary<string, string>.Empty.Add("BENCH_TOKEN", "not-a-secret")), at),
+            Fact(1, new RecordProcessStarted(nodeName, 40_000 + (id.GetHashCode() & 0x3fff), at.AddMilliseconds(300), nodeId, 123_456), at.AddMilliseconds(300)),
+            Fact(2, new RecordAgentSessionId(Guid.NewGuid().ToString(), "claude-sonnet", at.AddMilliseconds(900)), at.AddMilliseconds(900)),
+            Fact(3, new RecordTurnResult(0.0123m, new TokenUsage(1200, 80, 0, 0), false, WaitingReason.NextTurn, at.AddSeconds(2)), at.AddSeconds(2)),
+            Fact(4, new RecordProcessExit(new AgentExit(0, null, "", "hello", null, null), at.AddSeconds(2.2)), at.AddSeconds(2.2)),
+        };
+
+        SessionState? state = null;
+        var events = new List<SessionEvent>();
+        foreach (var command in commands)
+        {
+            var decision = Session.Decide(state, command);
+            if (decision.Rejection is { } rejection)
+            {
+                throw new InvalidOperationException($"the fixture's {command.GetType().Name} was refused: {rejection.Reason}");
+            }
+
+            foreach (var @event in decision.Events)
+            {
+                state = Session.Apply(state, @event);
+                events.Add(@event);
+            }
+        }
+
+        return state is { IsLive: false }
+            ? events
+            : throw new InvalidOperationException($"the fixture's session ended {state?.Status}, not finished");
+    }
+
+    private static RecordAgentFact Fact(long seq, SessionCommand fact, DateTimeOffset at) => new(seq, fact, at);
+}
