@@ -14,13 +14,9 @@ internal static class OutputCommand
     public static Command Create(GlobalOptions globals, CliContext context)
     {
         var id = SessionIdArgument.Create();
-        var type = new Option<string[]>("--type", "-t")
-        {
-            Description = "Only events of these types, comma-separated; repeatable (text, thinking, tool_use, tool_result, command, "
-                + "file_change, plan, question, api_retry, turn_started, turn_completed, error, unknown)",
-            HelpName = "t1,t2",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var type = EventTypeOption.Create(
+            "Only events of these types, comma-separated; repeatable (text, thinking, tool_use, tool_result, command, "
+                + "file_change, plan, question, api_retry, turn_started, turn_completed, error, unknown)");
         var tail = new Option<int?>("--tail", "-n")
         {
             Description = $"Only the last n events (at most {Api.MaxEventsPerPage}) [default: all]",
@@ -38,10 +34,7 @@ internal static class OutputCommand
 
         command.SetBody(globals, context, async (run, ct) =>
         {
-            var types = (run.Parse.GetValue(type) ?? [])
-                .SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
+            var types = EventTypeOption.Values(run.Parse, type);
             using var client = run.CreateClient();
             var log = await Read(client, run.Parse.GetValue(id)!, types, run.Parse.GetValue(since), run.Parse.GetValue(tail), ct);
             if (run.Json)

@@ -13,12 +13,8 @@ internal static class SearchCommand
     public static Command Create(GlobalOptions globals, CliContext context)
     {
         var text = new Argument<string[]>("text") { Description = "The words to find, in this order", Arity = ArgumentArity.OneOrMore };
-        var type = new Option<string[]>("--type", "-t")
-        {
-            Description = "Only events of these types, comma-separated; repeatable (see 'sessionctl output --help')",
-            HelpName = "t1,t2",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var type = EventTypeOption.Create(
+            "Only events of these types, comma-separated; repeatable (see 'sessionctl output --help')");
         var agent = new Option<string?>("--agent", "-a") { Description = "Only sessions of this agent", HelpName = "agent" };
         var limit = new Option<int?>("--limit", "-l")
         {
@@ -31,10 +27,7 @@ internal static class SearchCommand
 
         command.SetBody(globals, context, async (run, ct) =>
         {
-            var types = (run.Parse.GetValue(type) ?? [])
-                .SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
+            var types = EventTypeOption.Values(run.Parse, type);
             using var client = run.CreateClient();
             var found = await client.SearchAsync(
                 string.Join(' ', run.Parse.GetValue(text) ?? []), types, run.Parse.GetValue(agent), run.Parse.GetValue(limit), ct);
