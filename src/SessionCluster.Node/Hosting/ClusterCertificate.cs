@@ -116,6 +116,8 @@ public sealed class ClusterCertificate : IDisposable
         // Pinned, never chain-validated: a long life spares the node a rotation nobody asked for.
         using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(30));
 
+        RemoveLeftoverPartials(file);
+
         // Written whole to a file created 0600 (never readable by others, even for a moment), then renamed into place.
         var partial = $"{file}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -143,6 +145,18 @@ public sealed class ClusterCertificate : IDisposable
         }
 
         return Load(file, null, generated: true);
+    }
+
+    /// <summary>
+    /// Removes what a node killed while writing the certificate left (its <c>.partial</c> file). The generated
+    /// certificate lives in the data directory, which this node holds locked: no other node writes there now.
+    /// </summary>
+    private static void RemoveLeftoverPartials(string file)
+    {
+        foreach (var leftover in Directory.EnumerateFiles(Path.GetDirectoryName(file)!, Path.GetFileName(file) + ".*.partial"))
+        {
+            System.IO.File.Delete(leftover);
+        }
     }
 
     private static InvalidOperationException Refused(string file, string reason) =>

@@ -33,6 +33,19 @@ public sealed class ClusterCertificateTests : IDisposable
     }
 
     [Fact]
+    public void What_a_node_killed_while_writing_the_certificate_left_is_removed_when_it_is_generated()
+    {
+        var dataDir = Directory.CreateDirectory(temp.Combine("crashed")).FullName;
+        var leftover = Path.Combine(dataDir, "cluster-cert.pfx.0a1b2c3d4e5f.partial");
+        File.WriteAllBytes(leftover, [1, 2, 3]);
+
+        using var certificate = ClusterCertificate.LoadOrCreate(ClusterTlsSettings.Generated, dataDir);
+
+        Assert.False(File.Exists(leftover), "the half-written certificate of a killed node stays behind");
+        Assert.Equal(["cluster-cert.pfx"], Directory.EnumerateFiles(dataDir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void A_second_start_reuses_the_generated_certificate_and_leaves_the_file_alone()
     {
         using var first = ClusterCertificate.LoadOrCreate(ClusterTlsSettings.Generated, temp.Path);
