@@ -114,23 +114,8 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [MemberData(nameof(PermissionQueueManifests))]
-    public void Golden_files_with_queued_permissions_match_the_sample_both_ways(string manifest)
-    {
-        var serializer = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create());
-        var sample = SerializationSamples.PermissionQueue[manifest];
-        var bytes = serializer.ToBinary(sample);
-        if (Updating)
-        {
-            _output.WriteLine($"{UpdateVariable}=1: wrote {Write(manifest, bytes, "permission-queue")}");
-        }
-
-        var golden = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, "permission-queue", manifest + ".bin"));
-
-        Assert.True(golden.AsSpan().SequenceEqual(bytes),
-            $"{manifest} with queued permissions no longer serializes to Golden/permission-queue/{manifest}.bin.\n" +
-            $"golden: {Convert.ToHexString(golden)}\nnow:    {Convert.ToHexString(bytes)}");
-        Assert.Equal(Canonical.Of(sample), Canonical.Of(serializer.FromBinary(golden, manifest)));
-    }
+    public void Golden_files_with_queued_permissions_match_the_sample_both_ways(string manifest) =>
+        AssertGoldenBothWays("permission-queue", manifest, SerializationSamples.PermissionQueue[manifest], "with queued permissions");
 
     /// <summary>The manifests whose golden files pin a resume the session launches itself.</summary>
     public static TheoryData<string> ResumeLaunchManifests => ["SRA", "SS"];
@@ -138,20 +123,23 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     /// <summary>Golden/resume-launch/ pins the resume's prompt (SRA field 3) and the owed launches (SS field 46) both ways.</summary>
     [Theory]
     [MemberData(nameof(ResumeLaunchManifests))]
-    public void Golden_files_with_a_resume_launch_owed_match_the_sample_both_ways(string manifest)
+    public void Golden_files_with_a_resume_launch_owed_match_the_sample_both_ways(string manifest) =>
+        AssertGoldenBothWays("resume-launch", manifest, SerializationSamples.ResumeLaunch[manifest], "with a resume launch owed");
+
+    /// <summary>Golden/<paramref name="folder"/>/<paramref name="manifest"/>.bin is what <paramref name="sample"/> serializes to, and reads back as it.</summary>
+    private void AssertGoldenBothWays(string folder, string manifest, object sample, string what)
     {
         var serializer = new SessionEventSerializer((ExtendedActorSystem)Sys, GoldenEnvCipher.Create());
-        var sample = SerializationSamples.ResumeLaunch[manifest];
         var bytes = serializer.ToBinary(sample);
         if (Updating)
         {
-            _output.WriteLine($"{UpdateVariable}=1: wrote {Write(manifest, bytes, "resume-launch")}");
+            _output.WriteLine($"{UpdateVariable}=1: wrote {Write(manifest, bytes, folder)}");
         }
 
-        var golden = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, "resume-launch", manifest + ".bin"));
+        var golden = File.ReadAllBytes(Path.Combine(OutputGoldenDirectory, folder, manifest + ".bin"));
 
         Assert.True(golden.AsSpan().SequenceEqual(bytes),
-            $"{manifest} with a resume launch owed no longer serializes to Golden/resume-launch/{manifest}.bin.\n" +
+            $"{manifest} {what} no longer serializes to Golden/{folder}/{manifest}.bin.\n" +
             $"golden: {Convert.ToHexString(golden)}\nnow:    {Convert.ToHexString(bytes)}");
         Assert.Equal(Canonical.Of(sample), Canonical.Of(serializer.FromBinary(golden, manifest)));
     }
