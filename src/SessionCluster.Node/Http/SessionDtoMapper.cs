@@ -1,3 +1,4 @@
+using SessionCluster.Actors.Sessions;
 using SessionCluster.Contracts;
 using SessionCluster.Domain;
 
@@ -94,6 +95,6 @@ public static class SessionDtoMapper
         Tool = asked.Tool,
         Summary = asked.Summary,
         RequestedAt = asked.RequestedAt,
-        ExpiresAt = asked.RequestedAt + (permissionTimeout ?? TimeSpan.FromMinutes(30)),
+        ExpiresAt = asked.RequestedAt + (permissionTimeout ?? SessionEntitySettings.DefaultPermissionTimeout),
     };
 }
