@@ -27,7 +27,42 @@ public static class FinishedSessionsFixture
     /// <summary>Appends sessions <paramref name="from"/> .. <paramref name="from"/>+<paramref name="count"/>-1 (ids <c>bench-000042</c>); returns the rows written.</summary>
     /// <param name="dataDir">A data dir a node has started on and stopped (schema and secrets.key exist).</param>
     /// <param name="saveProjection">Also save the directory's projection of the journal's sessions at its last offset.</param>
-    public static long Append(string dataDir, int from, int count, string nodeId, string nodeName, bool saveProjection)
+    public static long Append(string dataDir, int from, int count, string nodeId, string nodeName, bool saveProjection) =>
+        Write(dataDir, Enumerable.Range(from, count).Select(i =>
+        {
+            var id = $"bench-{i:D6}";
+            return (id, EventsOf(id, Epoch.AddSeconds(i), nodeId, nodeName));
+        }), saveProjection);
+
+    /// <summary>
+    /// Appends a chain of <paramref name="length"/> finished sessions (<c>chain-01</c> first), each resumed from the one
+    /// before by the real rules (the resumed session's <see cref="SessionResumedAs"/> and <see cref="ResumedSessionLaunched"/>,
+    /// the new one's launch with its <see cref="ResumeLink"/>); returns the ids, first to last.
+    /// </summary>
+    public static IReadOnlyList<string> AppendChain(string dataDir, int length, string nodeId, string nodeName, bool saveProjection)
+    {
+        var ids = Enumerable.Range(1, length).Select(i => $"chain-{i:D2}").ToList();
+        var events = ids.ToDictionary(id => id, _ => new List<SessionEvent>());
+        var states = new Dictionary<string, SessionState>();
+        for (var i = 0; i < length; i++)
+        {
+            var at = Epoch.AddDays(-1).AddMinutes(i);
+            var launch = i == 0 ? null : Session.ResumeLaunch(states[ids[i - 1]], ids[i], "go on", at);
+            states[ids[i]] = Run(null, events[ids[i]], Finished(ids[i], at, nodeId, nodeName, launch));
+            if (i > 0)
+            {
+                var from = ids[i - 1];
+                var resumed = Run(states[from], events[from], [new Resume(ids[i], at)]);
+                states[from] = Take(resumed, events[from], Session.DecideResumedLaunch(resumed, ids[i], null, at), "the resume's launch");
+            }
+        }
+
+        Write(dataDir, ids.Select(id => (id, (IReadOnlyList<SessionEvent>)events[id])), saveProjection);
+        return ids;
+    }
+
+    /// <summary>Writes each session's events in one transaction (session after session); returns the rows written.</summary>
+    private static long Write(string dataDir, IEnumerable<(string Id, IReadOnlyList<SessionEvent> Events)> sessions, bool saveProjection)
     {
         var cipher = new EnvCipher(Convert.FromBase64String(File.ReadAllText(Path.Combine(dataDir, "secrets.key")).Trim()));
         var serialization = SerializationSetup.Create(system => ImmutableHashSet.Create(SerializerDetails.Create(
@@ -65,14 +100,13 @@ public static class FinishedSessionsFixture
         long rows = 0;
         long lastOrdering = 0;
         var states = new List<SessionState>();
-        for (var i = from; i < from + count; i++)
+        foreach (var (id, events) in sessions)
         {
-            var id = $"bench-{i:D6}";
             var persistenceId = SessionRegion.PersistenceIdOf(id);
             writer.Value = Guid.NewGuid().ToString();
             long sequenceNr = 0;
             SessionState? state = null;
-            foreach (var @event in EventsOf(id, Epoch.AddSeconds(i), nodeId, nodeName))
+            foreach (var @event in events)
             {
                 state = Session.Apply(state, @event);
                 sequenceNr++;
@@ -106,37 +140,50 @@ public static class FinishedSessionsFixture
     /// <summary>One finished one-turn session's events, as the entity would persist them.</summary>
     public static IReadOnlyList<SessionEvent> EventsOf(string id, DateTimeOffset at, string nodeId, string nodeName)
     {
-        var commands = new SessionCommand[]
-        {
-            new LaunchSession(id, "bench " + id, new LaunchSpec(
-                "claude", "say hello and stop", "/tmp", null, false, 10,
-                ImmutableSortedDictionary<string, string>.Empty.Add("BENCH_TOKEN", "not-a-secret")), at),
-            Fact(1, new RecordProcessStarted(nodeName, 40_000 + (id.GetHashCode() & 0x3fff), at.AddMilliseconds(300), nodeId, 123_456), at.AddMilliseconds(300)),
-            Fact(2, new RecordAgentSessionId(Guid.NewGuid().ToString(), "claude-sonnet", at.AddMilliseconds(900)), at.AddMilliseconds(900)),
-            Fact(3, new RecordTurnResult(0.0123m, new TokenUsage(1200, 80, 0, 0), false, WaitingReason.NextTurn, at.AddSeconds(2)), at.AddSeconds(2)),
-            Fact(4, new RecordProcessExit(new AgentExit(0, null, "", "hello", null, null), at.AddSeconds(2.2)), at.AddSeconds(2.2)),
-        };
-
-        SessionState? state = null;
         var events = new List<SessionEvent>();
-        foreach (var command in commands)
-        {
-            var decision = Session.Decide(state, command);
-            if (decision.Rejection is { } rejection)
-            {
-                throw new InvalidOperationException($"the fixture's {command.GetType().Name} was refused: {rejection.Reason}");
-            }
-
-            foreach (var @event in decision.Events)
-            {
-                state = Session.Apply(state, @event);
-                events.Add(@event);
-            }
-        }
-
+        var state = Run(null, events, Finished(id, at, nodeId, nodeName, launch: null));
         return state is { IsLive: false }
             ? events
             : throw new InvalidOperationException($"the fixture's session ended {state?.Status}, not finished");
+    }
+
+    /// <summary>A one-turn session's commands, from <paramref name="launch"/> (or a fresh launch) to its agent's exit.</summary>
+    private static SessionCommand[] Finished(string id, DateTimeOffset at, string nodeId, string nodeName, LaunchSession? launch) =>
+    [
+        launch ?? new LaunchSession(id, "bench " + id, new LaunchSpec(
+            "claude", "say hello and stop", "/tmp", null, false, 10,
+            ImmutableSortedDictionary<string, string>.Empty.Add("BENCH_TOKEN", "not-a-secret")), at),
+        Fact(1, new RecordProcessStarted(nodeName, 40_000 + (id.GetHashCode() & 0x3fff), at.AddMilliseconds(300), nodeId, 123_456), at.AddMilliseconds(300)),
+        Fact(2, new RecordAgentSessionId(Guid.NewGuid().ToString(), "claude-sonnet", at.AddMilliseconds(900)), at.AddMilliseconds(900)),
+        Fact(3, new RecordTurnResult(0.0123m, new TokenUsage(1200, 80, 0, 0), false, WaitingReason.NextTurn, at.AddSeconds(2)), at.AddSeconds(2)),
+        Fact(4, new RecordProcessExit(new AgentExit(0, null, "", "hello", null, null), at.AddSeconds(2.2)), at.AddSeconds(2.2)),
+    ];
+
+    /// <summary>Decides and applies <paramref name="commands"/> from <paramref name="state"/>, adding the events to <paramref name="events"/>.</summary>
+    private static SessionState Run(SessionState? state, List<SessionEvent> events, IEnumerable<SessionCommand> commands)
+    {
+        foreach (var command in commands)
+        {
+            state = Take(state, events, Session.Decide(state, command), command.GetType().Name);
+        }
+
+        return state!;
+    }
+
+    private static SessionState Take(SessionState? state, List<SessionEvent> events, Decision decision, string what)
+    {
+        if (decision.Rejection is { } rejection)
+        {
+            throw new InvalidOperationException($"the fixture's {what} was refused: {rejection.Reason}");
+        }
+
+        foreach (var @event in decision.Events)
+        {
+            state = Session.Apply(state, @event);
+            events.Add(@event);
+        }
+
+        return state!;
     }
 
     private static RecordAgentFact Fact(long seq, SessionCommand fact, DateTimeOffset at) => new(seq, fact, at);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -19,7 +18,7 @@ public sealed class ResumeChainQueryTests : IDisposable
     public void Dispose() => journal.Dispose();
 
     [Fact]
-    public void A_chain_of_50_resumes_is_walked_back_to_the_first_in_under_50_ms()
+    public void A_chain_of_50_resumes_is_walked_back_to_the_first()
     {
         using var kit = new TestKit(journal.Config());
         var host = kit.CreateTestProbe();
@@ -41,13 +40,11 @@ public sealed class ResumeChainQueryTests : IDisposable
         var directory = kit.Sys.ActorOf(SessionDirectory.Props(readJournal, readJournal, _ => caughtUp.Ref.Tell("ready")));
         caughtUp.ExpectMsg("ready", Wait);
 
-        var clock = Stopwatch.StartNew();
+        // How fast a GET with this chain answers through a node is the `chain` benchmark's (docs/BENCHMARKS.md).
         directory.Tell(new GetResumeChain("c50", "c49"), kit.TestActor);
         var chain = kit.ExpectMsg<ResumeChainOf>(Wait).Chain;
-        clock.Stop();
 
         Assert.Equal(Enumerable.Range(1, 50).Reverse().Select(i => $"c{i}"), chain);
-        Assert.True(clock.ElapsedMilliseconds < 50, $"the walk took {clock.ElapsedMilliseconds} ms");
         // A session the directory has not projected yet still gets the step it knows; the first is itself alone.
         directory.Tell(new GetResumeChain("c51", "c50"), kit.TestActor);
         Assert.Equal(51, kit.ExpectMsg<ResumeChainOf>(Wait).Chain.Count);
