@@ -11,8 +11,36 @@ public sealed class SecretRedactor
 
     public SecretRedactor(IEnumerable<string> secretValues)
     {
-        // Longest first, so a secret that contains another is masked whole.
-        secrets = secretValues.Where(v => v.Length >= 4).Distinct().OrderByDescending(v => v.Length).ToArray();
+        // Longest first, so a secret that contains another is masked whole. A secret with a quote, a backslash or a
+        // control character is spelt escaped inside a JSON string (the agents' raw lines): that spelling is masked too.
+        secrets = secretValues.Where(v => v.Length >= 4)
+            .SelectMany(v => new[] { v, JsonSpelling(v) })
+            .Distinct()
+            .OrderByDescending(v => v.Length)
+            .ToArray();
+    }
+
+    /// <summary>How <paramref name="value"/> is written inside a JSON string by the agents (JSON.stringify, serde_json).</summary>
+    private static string JsonSpelling(string value)
+    {
+        var json = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '"' => json.Append("\\\""),
+                '\\' => json.Append("\\\\"),
+                '\n' => json.Append("\\n"),
+                '\r' => json.Append("\\r"),
+                '\t' => json.Append("\\t"),
+                '\b' => json.Append("\\b"),
+                '\f' => json.Append("\\f"),
+                < ' ' => json.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
+                _ => json.Append(c),
+            };
+        }
+
+        return json.ToString();
     }
 
     public static readonly SecretRedactor None = new([]);

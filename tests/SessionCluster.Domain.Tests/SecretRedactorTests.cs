@@ -121,4 +121,24 @@ public class SecretRedactorTests
         var redactor = SecretRedactor.ForEnvironment(SessionDriver.Env);
         Assert.Equal("*** demo", redactor.Redact("sk-ant-test-secret demo"));
     }
+
+    [Theory]
+    [InlineData("pa\"ss-1234")]
+    [InlineData("back\\slash-1234")]
+    [InlineData("line\nbreak-1234")]
+    [InlineData("bell\u0007-1234")]
+    public void A_secret_is_masked_also_as_a_json_string_spells_it(string secret)
+    {
+        var redactor = SecretRedactor.ForEnvironment([new("MY_TOKEN", secret)]);
+        // Escaped as JSON.stringify and serde_json do (only what JSON requires), as the agents print their lines.
+        var line = System.Text.Json.JsonSerializer.Serialize(
+            new { type = "assistant", text = $"the token is {secret}." },
+            new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.DoesNotContain(secret, line);
+
+        var redacted = redactor.Redact(line);
+
+        Assert.Equal("""{"type":"assistant","text":"the token is ***."}""", redacted);
+        Assert.Equal("the token is ***.", redactor.Redact($"the token is {secret}."));
+    }
 }
