@@ -22,7 +22,7 @@ public sealed partial class EventFollowTests(NodeFixture fixture) : IClassFixtur
     {
         var agent = AgentUnderTest.Of(agentName);
         var marker = "followed-" + Guid.NewGuid().ToString("N")[..8];
-        fixture.Model.Enqueue(agent.RunCommand($"echo {marker}"), ModelReply.Text($"Printed {marker}."));
+        fixture.Model.Enqueue(agent.RunCommand($"printf {marker} > followed.txt"), ModelReply.Text($"Printed {marker}."));
         var launched = await Ctl.SessionAsync(agent.Launch(fixture.NewWorkdir(), "print the marker", "--single-turn"));
         await Ctl.WaitAsync(launched.Id, "waiting-for-input");
 
@@ -69,6 +69,7 @@ public sealed partial class EventFollowTests(NodeFixture fixture) : IClassFixtur
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Node.Token);
 
         var seen = new List<(long Seq, string Type, SessionEventDto Event)>();
+
         await using (var first = await Sse.OpenAsync(http, Api.SessionEventStream(launched.Id), null))
         {
             while (seen.Count == 0 || seen[^1].Type != "turn_completed")
@@ -122,7 +123,12 @@ public sealed partial class EventFollowTests(NodeFixture fixture) : IClassFixtur
             }
 
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            if (!response.IsSuccessStatusCode)
+            {
+                // Read only when it failed: a stream's body never ends.
+                Assert.Fail($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
             return new Sse(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
         }
 
