@@ -22,7 +22,7 @@ public sealed partial class ApiClient
     /// A 4xx/5xx is a <see cref="CliFailure"/>; a connection that cannot be made or breaks is <see cref="EventStreamBroken"/>.
     /// </summary>
     public async IAsyncEnumerable<ServerSentEvent> EventStreamAsync(
-        string id, IReadOnlyCollection<string> types, long? since, int? tail, long? lastEventId,
+        string id, IReadOnlyCollection<string> types, long? since, int? tail, long? lastEventId, Action? opened,
         [EnumeratorCancellation] CancellationToken ct)
     {
         var query = new List<string>();
@@ -84,6 +84,7 @@ public sealed partial class ApiClient
                 throw new CliFailure(ExitCodes.ApiError, DescribeProblem(response.StatusCode, response.ReasonPhrase, text));
             }
 
+            opened?.Invoke();
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
             string? eventId = null;
             string type = "message";

@@ -8,7 +8,8 @@ namespace SessionCluster.Cli.Commands;
 /// <c>output --follow</c>: the session's event stream printed line by line (each flushed), until the node ends it at a
 /// final status (exit 0, <c>session &lt;id&gt; &lt;status&gt;</c> on stderr). A <c>dropped</c> event or a broken
 /// connection reconnects with Last-Event-ID (the last number printed), so nothing is printed twice or skipped;
-/// after <see cref="MaxRetries"/> failed attempts in a row it stops with the reason and how to go on.
+/// after <see cref="MaxRetries"/> failed attempts in a row it stops with the reason and how to go on. A node that
+/// cannot be reached at the first attempt fails at once, as every verb does.
 /// </summary>
 internal sealed class OutputFollow(ApiClient client, CliContext context, bool json)
 {
@@ -21,13 +22,14 @@ internal sealed class OutputFollow(ApiClient client, CliContext context, bool js
     {
         long? last = null;
         var failures = 0;
+        var connected = false;
         while (true)
         {
             string why;
             try
             {
                 why = "the node ended the stream before the session ended";
-                await foreach (var e in client.EventStreamAsync(id, types, since, tail, last, ct))
+                await foreach (var e in client.EventStreamAsync(id, types, since, tail, last, () => connected = true, ct))
                 {
                     if (e.Type == Api.StreamEnd)
                     {
@@ -51,9 +53,14 @@ internal sealed class OutputFollow(ApiClient client, CliContext context, bool js
                     failures = 0;
                 }
             }
-            catch (EventStreamBroken broken)
+            catch (EventStreamBroken broken) when (connected)
             {
                 why = broken.Message;
+            }
+            catch (EventStreamBroken broken)
+            {
+                // Never connected: a wrong URL or a node that is not running, said at once as by every verb.
+                throw new CliFailure(ExitCodes.Unreachable, broken.Message);
             }
 
             if (++failures > MaxRetries)
