@@ -33,28 +33,36 @@ public sealed class EventStreamEndpointTests : IAsyncLifetime
     private WebApplication app = null!;
     private HttpClient http = null!;
 
+    private EventLogFeed feed = null!;
+    private SqliteEventLogStore store = null!;
+
     public async Task InitializeAsync()
     {
         var settings = TestSettings.Create(dataDir: temp.Path);
         SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
-        var store = SqliteEventLogStore.Create(settings.JournalConnectionString);
-        var feed = new EventLogFeed();
+        store = SqliteEventLogStore.Create(settings.JournalConnectionString);
+        feed = new EventLogFeed();
         writer = new EventLogWriter(store, EventLogSettings.Default, ex => throw ex, feed);
+        (app, http) = await StartAsync(followBuffer: 1000);
+    }
 
+    private async Task<(WebApplication App, HttpClient Http)> StartAsync(int followBuffer)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<IEventLogStore>(store);
         builder.Services.AddSingleton(ApiToken.LoadOrCreate(Token, temp.Path));
         builder.Services.AddEventStream(writer, feed, new EventStreamSettings(
-            FollowBuffer: 1000, Heartbeat: TimeSpan.FromMilliseconds(300), StatusInterval: TimeSpan.FromMilliseconds(100), LastWriteTimeout: TimeSpan.FromSeconds(2)));
+            FollowBuffer: followBuffer, Heartbeat: TimeSpan.FromMilliseconds(300), StatusInterval: TimeSpan.FromMilliseconds(100), LastWriteTimeout: TimeSpan.FromSeconds(2)));
         builder.Services.AddSingleton<IEventStreamStatusSource>(statuses);
-        app = builder.Build();
-        app.UseMiddleware<BearerTokenMiddleware>();
-        app.MapEventStreamEndpoints();
-        await app.StartAsync();
+        var started = builder.Build();
+        started.UseMiddleware<BearerTokenMiddleware>();
+        started.MapEventStreamEndpoints();
+        await started.StartAsync();
 
-        http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var client = new HttpClient { BaseAddress = new Uri(started.Urls.First()), Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return (started, client);
     }
 
     public async Task DisposeAsync()
@@ -201,6 +209,92 @@ public sealed class EventStreamEndpointTests : IAsyncLifetime
         await using var stream = await SseStream.OpenAsync(http, Api.SessionEventStream("quiet"));
 
         Assert.Equal(": keep-alive", await stream.ReadCommentAsync());
+    }
+
+    [Fact]
+    public async Task A_stopping_node_ends_its_streams_with_dropped_naming_the_reason_instead_of_waiting_for_them()
+    {
+        statuses.Set("stop", "running");
+        await Write("stop", "before");
+        await using var stream = await SseStream.OpenAsync(http, Api.SessionEventStream("stop"));
+        Assert.Equal(["1"], (await stream.ReadAsync(1)).Select(e => e.Id));
+
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = app.StopAsync();
+        var last = Assert.Single(await stream.ReadToEndAsync());
+        await stopping;
+
+        Assert.Equal("dropped", last.Type);
+        Assert.Contains("the node is stopping; reconnect with the Last-Event-ID header", JsonSerializer.Deserialize<EventStreamDroppedDto>(last.Data, Api.Json)!.Reason);
+        Assert.True(stopped.Elapsed < Deadline, $"the host waited {stopped.Elapsed} for the stream");
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_cut_off_while_the_writer_keeps_committing()
+    {
+        const int total = 4000;
+        statuses.Set("slow", "running");
+        var (small, smallHttp) = await StartAsync(followBuffer: 10);
+        try
+        {
+            await using var stream = await SseStream.OpenAsync(smallHttp, Api.SessionEventStream("slow"));
+            Assert.Equal(1, feed.Count);
+
+            // 8 KiB each, about 33 MB in all: far more than the socket buffers hold for a client that reads nothing.
+            var raw = $$"""{"pad":"{{new string('x', 8 * 1024)}}"}""";
+            for (var i = 1; i <= total; i++)
+            {
+                writer.Append("slow", "claude", new EventLogEntry(EventLogTypes.Text, $"e{i}", raw, false), T0);
+            }
+
+            await writer.FlushedAsync();
+            Assert.Equal(total, store.Head("slow")!.LastSeq);
+            // Dropped from the feed: the writer no longer offers it anything.
+            await WaitUntil(() => feed.Count == 0);
+
+            // Now reading: what was in flight, then the end of the response (the dropped event, or the closed connection).
+            var ids = new List<long>();
+            string? lastType = null;
+            try
+            {
+                foreach (var e in await stream.ReadToEndAsync())
+                {
+                    lastType = e.Type;
+                    if (e.Id is not null)
+                    {
+                        ids.Add(long.Parse(e.Id));
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                lastType = "(connection closed)";
+            }
+            catch (HttpRequestException)
+            {
+                lastType = "(connection closed)";
+            }
+
+            Assert.True(ids.Count < total, $"all {total} entries reached a client that read nothing while they were written");
+            Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => (long)i), ids);
+            Assert.Contains(lastType, new[] { "dropped", "(connection closed)" });
+        }
+        finally
+        {
+            smallHttp.Dispose();
+            await small.StopAsync();
+            await small.DisposeAsync();
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < Deadline, $"not within {Deadline.TotalSeconds} s");
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>Session statuses as the test sets them; an unknown id is a 404 as the session entity answers.</summary>
