@@ -1,6 +1,6 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [chain]
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [chain] [sse]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -11,6 +11,7 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["permission"] = PermissionBenchmark.RunAsync,
     ["restart"] = RestartBenchmark.RunAsync,
     ["chain"] = ChainBenchmark.RunAsync,
+    ["sse"] = SseBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;

@@ -16,6 +16,9 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(SessionEventsDto))]
 [JsonSerializable(typeof(EventSearchDto))]
+[JsonSerializable(typeof(SessionEventDto))]
+[JsonSerializable(typeof(EventStreamEndDto))]
+[JsonSerializable(typeof(EventStreamDroppedDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

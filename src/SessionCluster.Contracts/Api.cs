@@ -20,6 +20,15 @@ public static class Api
     /// <summary>A session's event log (GET, with type, since and tail).</summary>
     public static string SessionEvents(string id) => SessionVerb(id, "events");
 
+    /// <summary>A session's event log followed live as server-sent events (GET, with type, since and tail; Last-Event-ID resumes).</summary>
+    public static string SessionEventStream(string id) => SessionVerb(id, "events/stream");
+
+    /// <summary>The stream's last event when the session reached a final status; its data is an <see cref="EventStreamEndDto"/>.</summary>
+    public const string StreamEnd = "end";
+
+    /// <summary>The stream's last event when this client fell behind (or the node stops); its data is an <see cref="EventStreamDroppedDto"/>.</summary>
+    public const string StreamDropped = "dropped";
+
     /// <summary>Search across every session's event log (GET, with q, type, agent and limit).</summary>
     public const string EventSearch = "/api/events/search";
 

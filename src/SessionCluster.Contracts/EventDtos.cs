@@ -18,3 +18,9 @@ public sealed record EventSearchHitDto(string SessionId, long Seq, DateTimeOffse
 
 /// <summary>GET /api/events/search: the entries that match, best first.</summary>
 public sealed record EventSearchDto(IReadOnlyList<EventSearchHitDto> Hits);
+
+/// <summary>The data of the event stream's final <c>end</c> event: the session's final status (completed, failed, killed, interrupted).</summary>
+public sealed record EventStreamEndDto(string Status);
+
+/// <summary>The data of a <c>dropped</c> event: why the node stopped sending to this client, and how to go on.</summary>
+public sealed record EventStreamDroppedDto(string Reason);

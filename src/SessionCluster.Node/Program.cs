@@ -98,9 +98,11 @@ try
     builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
     // Written until the node stops: disposed after the actor system stopped the agents, so their last events are kept.
+    var eventLogFeed = new SessionCluster.Actors.EventLog.EventLogFeed();
     await using var eventLog = new SessionCluster.Actors.EventLog.EventLogWriter(
-        eventLogStore, settings.EventLog, ex => Log.Warning(ex, "Could not write the event log; the entries are counted as dropped"));
+        eventLogStore, settings.EventLog, ex => Log.Warning(ex, "Could not write the event log; the entries are counted as dropped"), eventLogFeed);
     builder.Services.AddSingleton<SessionCluster.Actors.EventLog.IEventLogStore>(eventLogStore);
+    builder.Services.AddEventStream(eventLog, eventLogFeed, EventStreamSettings.For(settings.EventLog.FollowBuffer));
     var sweep = new NodeLostSweep(settings.NodeId, settings.NodeName, SessionCluster.Agents.AgentTree.KillLeftover, settings.AskTimeout);
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
@@ -126,6 +128,7 @@ try
     app.MapHealthEndpoints();
     app.MapSessionEndpoints();
     app.MapEventLogEndpoints();
+    app.MapEventStreamEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using SessionCluster.Agents.EventLog;
 
@@ -7,8 +8,16 @@ namespace SessionCluster.Actors.EventLog;
 /// <summary>
 /// The node's one event log writer: agents hand it entries without waiting (a bounded queue), and one task numbers
 /// them per session (1, 2, 3..., after the last number stored, so a restarted node goes on) and writes them in
-/// batches, one transaction per batch, every <see cref="EventLogSettings.FlushInterval"/> or as soon as a full batch waits.
+/// batches, one transaction per batch, then hands what it committed to the live followers (<see cref="EventLogFeed"/>).
 /// </summary>
+/// <remarks>
+/// When a batch is written: an entry reaching a writer that wrote nothing for <see cref="EventLogSettings.FlushInterval"/>
+/// is written at once (a follower sees it within a millisecond or two, not after a fixed gathering delay). After a
+/// write, the next one waits until the interval has passed since it, so under load the entries arriving meanwhile
+/// gather into one batch: at most one transaction per interval (200 a second at the default 5 ms), never one per
+/// event, and as soon as <see cref="EventLogSettings.MaxBatch"/> entries wait they are written without waiting.
+/// <see cref="FlushedAsync"/> is a barrier in the queue: it completes once everything queued before it is committed.
+/// </remarks>
 public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
 {
     /// <summary>Sessions whose last number is remembered; beyond it the numbers are read again (once per session).</summary>
@@ -17,19 +26,22 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
     private readonly IEventLogStore store;
     private readonly EventLogSettings settings;
     private readonly Action<Exception> onFailure;
-    private readonly Channel<Pending> queue;
+    private readonly EventLogFeed? feed;
+    private readonly Channel<Queued> queue;
     // Entries that never got a number: the queue was full, or their batch could not be written.
     private readonly ConcurrentDictionary<string, long> lost = new(StringComparer.Ordinal);
     // The writer task's own: the last number given per session.
     private readonly Dictionary<string, long> lastSeq = new(StringComparer.Ordinal);
     private readonly Task loop;
 
-    public EventLogWriter(IEventLogStore store, EventLogSettings settings, Action<Exception> onFailure)
+    /// <param name="feed">Where committed entries go to live followers; null: nobody follows.</param>
+    public EventLogWriter(IEventLogStore store, EventLogSettings settings, Action<Exception> onFailure, EventLogFeed? feed = null)
     {
         this.store = store;
+        this.feed = feed;
         this.settings = settings;
         this.onFailure = onFailure;
-        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(settings.Capacity)
+        queue = Channel.CreateBounded<Queued>(new BoundedChannelOptions(settings.Capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite says false when full: counted, never waited on
@@ -45,6 +57,27 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once every entry queued before this call is committed (or counted as dropped) and handed to the
+    /// followers. Waits for room in a full queue (the caller is a follower, never an agent).
+    /// </summary>
+    public async Task FlushedAsync(CancellationToken ct = default)
+    {
+        var barrier = new Barrier(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await queue.Writer.WriteAsync(barrier, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopping: the loop writes what is queued, then ends.
+            await loop.WaitAsync(ct);
+            return;
+        }
+
+        await barrier.Done.Task.WaitAsync(ct);
+    }
+
     /// <summary>Writes what is queued, then stops taking entries.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -56,27 +89,49 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
     {
         var reader = queue.Reader;
         var batch = new List<Pending>(settings.MaxBatch);
+        var barriers = new List<Barrier>();
+        long? lastWrite = null;
         while (await reader.WaitToReadAsync())
         {
-            if (reader.Count < settings.MaxBatch)
+            if (lastWrite is { } last && reader.Count < settings.MaxBatch
+                && settings.FlushInterval - Stopwatch.GetElapsedTime(last) is { Ticks: > 0 } wait)
             {
-                // Let a batch gather; under load a full batch is written at once.
-                await Task.Delay(settings.FlushInterval);
+                // Busy: let the next batch gather until the interval since the last write has passed.
+                await Task.Delay(wait);
             }
 
             batch.Clear();
-            while (batch.Count < settings.MaxBatch && reader.TryRead(out var pending))
+            barriers.Clear();
+            while (batch.Count < settings.MaxBatch && reader.TryRead(out var queued))
             {
-                batch.Add(pending);
+                switch (queued)
+                {
+                    case Pending pending:
+                        batch.Add(pending);
+                        break;
+                    case Barrier barrier:
+                        barriers.Add(barrier);
+                        break;
+                }
             }
 
-            Write(batch);
+            if (batch.Count > 0)
+            {
+                lastWrite = Stopwatch.GetTimestamp();
+                Write(batch);
+            }
+
+            foreach (var barrier in barriers)
+            {
+                barrier.Done.TrySetResult();
+            }
         }
     }
 
     private void Write(List<Pending> batch)
     {
         var dropped = TakeLost();
+        IReadOnlyList<EventLogRecord>? committed = null;
         try
         {
             if (lastSeq.Count > MaxRememberedSessions)
@@ -97,6 +152,7 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
             }
 
             store.Append(records, dropped, settings.MaxEventsPerSession);
+            committed = records;
         }
         catch (Exception ex)
         {
@@ -112,6 +168,11 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
             {
                 Lose(pending.SessionId, 1);
             }
+        }
+
+        if (committed is not null)
+        {
+            feed?.Publish(committed);
         }
     }
 
@@ -131,5 +192,9 @@ public sealed class EventLogWriter : IEventLogSink, IAsyncDisposable
 
     private void Lose(string sessionId, long count) => lost.AddOrUpdate(sessionId, count, (_, n) => n + count);
 
-    private sealed record Pending(string SessionId, string Agent, DateTimeOffset At, EventLogEntry Entry);
+    private abstract record Queued;
+
+    private sealed record Pending(string SessionId, string Agent, DateTimeOffset At, EventLogEntry Entry) : Queued;
+
+    private sealed record Barrier(TaskCompletionSource Done) : Queued;
 }

@@ -7,7 +7,8 @@ namespace SessionCluster.Cli.Commands;
 
 /// <summary>
 /// <c>output</c>: what a session's agent did, from its event log (GET /api/sessions/{id}/events), one line per event:
-/// sequence number, time, type, summary.
+/// sequence number, time, type, summary. With <c>--follow</c>, the stored lines and then the live ones
+/// (<see cref="OutputFollow"/>) until the session reaches a final status.
 /// </summary>
 internal static class OutputCommand
 {
@@ -30,12 +31,23 @@ internal static class OutputCommand
             CustomParser = NumberParsing.WholeNumber("--since", 0),
         };
 
-        var command = new Command("output", "Show what a session's agent did: its text, tool calls, commands and errors") { id, type, tail, since };
+        var follow = new Option<bool>("--follow", "-f")
+        {
+            Description = "Keep printing the session's events as they come, until it reaches a final status (completed, failed, killed, interrupted); --json prints one object per line",
+        };
+
+        var command = new Command("output", "Show what a session's agent did: its text, tool calls, commands and errors") { id, type, tail, since, follow };
 
         command.SetBody(globals, context, async (run, ct) =>
         {
             var types = EventTypeOption.Values(run.Parse, type);
             using var client = run.CreateClient();
+            if (run.Parse.GetValue(follow))
+            {
+                return await new OutputFollow(client, context, run.Json).RunAsync(
+                    run.Parse.GetValue(id)!, types, run.Parse.GetValue(since), run.Parse.GetValue(tail), ct);
+            }
+
             var log = await Read(client, run.Parse.GetValue(id)!, types, run.Parse.GetValue(since), run.Parse.GetValue(tail), ct);
             if (run.Json)
             {
@@ -91,9 +103,12 @@ internal static class OutputCommand
         var width = log.Events[^1].Seq.ToString(CultureInfo.InvariantCulture).Length;
         foreach (var e in log.Events)
         {
-            output.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{e.Seq.ToString(CultureInfo.InvariantCulture).PadLeft(width)}  {e.At.ToLocalTime():HH:mm:ss.fff}  {e.Type,-14}  {e.Summary}"));
+            output.WriteLine(Line(e, width));
         }
     }
+
+    /// <summary>One event's line: its number right-aligned to <paramref name="width"/>, local time, type, summary.</summary>
+    internal static string Line(SessionEventDto e, int width) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{e.Seq.ToString(CultureInfo.InvariantCulture).PadLeft(width)}  {e.At.ToLocalTime():HH:mm:ss.fff}  {e.Type,-14}  {e.Summary}");
 }

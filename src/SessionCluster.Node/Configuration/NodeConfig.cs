@@ -69,14 +69,29 @@ public static class NodeConfig
         };
     }
 
-    /// <summary>sessioncluster.event-log; a bound below 1 is a config error.</summary>
+    /// <summary>sessioncluster.event-log; a bound below 1, or a flush interval below 0 or over 1 s, is a config error.</summary>
     private static Actors.EventLog.EventLogSettings EventLogSettings(Config s)
     {
-        const string key = "event-log.max-events-per-session";
-        var max = s.HasPath(key) ? s.GetInt(key) : Actors.EventLog.EventLogSettings.DefaultMaxEventsPerSession;
-        return max >= 1
-            ? Actors.EventLog.EventLogSettings.Default with { MaxEventsPerSession = max }
-            : throw new FormatException($"sessioncluster.{key} is {max}; it must be at least 1");
+        var defaults = Actors.EventLog.EventLogSettings.Default;
+        int AtLeastOne(string key, int fallback)
+        {
+            var value = s.HasPath(key) ? s.GetInt(key) : fallback;
+            return value >= 1 ? value : throw new FormatException($"sessioncluster.{key} is {value}; it must be at least 1");
+        }
+
+        const string interval = "event-log.flush-interval";
+        var flush = s.HasPath(interval) ? s.GetTimeSpan(interval) : defaults.FlushInterval;
+        if (flush < TimeSpan.Zero || flush > TimeSpan.FromSeconds(1))
+        {
+            throw new FormatException($"sessioncluster.{interval} is {s.GetString(interval)}; it must be from 0ms to 1s");
+        }
+
+        return defaults with
+        {
+            MaxEventsPerSession = AtLeastOne("event-log.max-events-per-session", Actors.EventLog.EventLogSettings.DefaultMaxEventsPerSession),
+            FlushInterval = flush,
+            FollowBuffer = AtLeastOne("event-log.follow-buffer", Actors.EventLog.EventLogSettings.DefaultFollowBuffer),
+        };
     }
 
     /// <summary>sessioncluster.agents.codex; an empty seed-home is the node's own $CODEX_HOME, else ~/.codex.</summary>

@@ -43,4 +43,24 @@ public sealed class EventLogConfigTests : IDisposable
         var error = Assert.Throws<FormatException>(() => Load(config));
         Assert.Contains("sessioncluster.event-log.max-events-per-session is 0; it must be at least 1", error.Message);
     }
+
+    [Fact]
+    public void The_flush_interval_and_the_follow_buffer_are_configurable_with_defaults_of_5ms_and_1000()
+    {
+        Assert.Equal((TimeSpan.FromMilliseconds(5), 1000), (Load().EventLog.FlushInterval, Load().EventLog.FollowBuffer));
+
+        var config = temp.File("follow.hocon", "sessioncluster.event-log { flush-interval = 20ms, follow-buffer = 50 }");
+
+        Assert.Equal((TimeSpan.FromMilliseconds(20), 50), (Load(config).EventLog.FlushInterval, Load(config).EventLog.FollowBuffer));
+    }
+
+    [Theory]
+    [InlineData("follow-buffer = 0", "sessioncluster.event-log.follow-buffer is 0; it must be at least 1")]
+    [InlineData("flush-interval = 2s", "sessioncluster.event-log.flush-interval is 2s; it must be from 0ms to 1s")]
+    public void A_bad_follow_setting_stops_the_start_with_the_key(string line, string says)
+    {
+        var config = temp.File("bad.hocon", "sessioncluster.event-log." + line);
+
+        Assert.Contains(says, Assert.Throws<FormatException>(() => Load(config)).Message);
+    }
 }
