@@ -16,6 +16,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(SessionEventsDto))]
 [JsonSerializable(typeof(EventSearchDto))]
+[JsonSerializable(typeof(PruneDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

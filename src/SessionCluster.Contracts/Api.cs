@@ -20,6 +20,9 @@ public static class Api
     /// <summary>A session's event log (GET, with type, since and tail).</summary>
     public static string SessionEvents(string id) => SessionVerb(id, "events");
 
+    /// <summary>Remove finished sessions now (POST, <see cref="PruneRequest"/>).</summary>
+    public const string Prune = "/api/sessions/prune";
+
     /// <summary>Search across every session's event log (GET, with q, type, agent and limit).</summary>
     public const string EventSearch = "/api/events/search";
 
