@@ -11,9 +11,10 @@ namespace SessionCluster.Actors.Retention;
 /// in the background every <see cref="RetentionSettings.Interval"/> once the list is complete, and on demand
 /// (<see cref="PruneSessions"/>). One session at a time, each a <see cref="Prune"/> to its entity (which deletes its
 /// journal and snapshots, and refuses when live), then its node-local data (<c>eraseLocal</c>: event log, codex home)
-/// and its place in the directory. One run at a time: a run holds the mailbox until it is done.
+/// and its place in the directory. One run at a time: a run holds the mailbox until it is done. Nothing is judged before
+/// the directory has read the whole journal: an on-demand run waits for it.
 /// </summary>
-public sealed class SessionRetention : ReceiveActor, IWithTimers
+public sealed class SessionRetention : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public const string Name = "session-retention";
 
@@ -26,6 +27,8 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers
     private bool listReady;
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
 
     /// <param name="directory">The node's <see cref="SessionDirectory"/>.</param>
     /// <param name="sessions">The session shard region.</param>
@@ -46,6 +49,7 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers
             }
 
             listReady = true;
+            Stash.UnstashAll();
             if (settings.Interval > TimeSpan.Zero)
             {
                 Self.Tell(RunRetention.Instance);
@@ -67,14 +71,11 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers
                 log.Warning(e, "Retention could not run; trying again in {0}", this.settings.Interval);
             }
         });
+        // Judged on a partial list, a run could prune a session whose live resume is not read yet.
+        Receive<PruneSessions>(_ => !listReady, _ => Stash.Stash());
         ReceiveAsync<PruneSessions>(async prune =>
         {
             var asker = Sender;
-            if (!listReady)
-            {
-                asker.Tell(new Status.Failure(new SessionListNotReadyException()));
-                return;
-            }
 
             try
             {

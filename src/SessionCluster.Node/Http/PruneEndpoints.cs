@@ -55,10 +55,6 @@ public static class PruneEndpoints
                     p.Session.Id, p.Session.Name, p.Session.Agent, p.Session.Status.ToWire(), p.Session.FinishedAt, p.Reason)).ToList(),
                 report.Refused.Select(r => new PruneRefusalDto(r.SessionId, r.Reason)).ToList()));
         }
-        catch (SessionListNotReadyException e)
-        {
-            return Problems.Unavailable(e.Message).WithHeader("Retry-After", "1");
-        }
         catch (AskTimeoutException)
         {
             return Problems.Unavailable("retention did not finish in time; it goes on in the background, ask again to see what is left")
