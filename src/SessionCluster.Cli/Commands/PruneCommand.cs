@@ -16,6 +16,16 @@ internal static class PruneCommand
         {
             Description = "Finished chains older than this (7d, 12h, 30m, 0s) [default: the node's sessioncluster.retention.max-age]",
             HelpName = "age",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (RetentionAge.Parse(text) is null)
+                {
+                    result.AddError($"--older-than expects {RetentionAge.Accepted}, got '{text}'");
+                }
+
+                return text;
+            },
         };
         var keep = new Option<int?>("--keep")
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace SessionCluster.Node.Http;
+namespace SessionCluster.Contracts;
 
 /// <summary>An age as people write it for retention: a whole number and one unit, s, m, h or d ("7d", "12h", "0s").</summary>
 public static partial class RetentionAge
