@@ -9,12 +9,14 @@ public sealed record RetentionPolicy(TimeSpan MaxAge, int MaxFinishedSessions)
 }
 
 /// <summary>A session retention removes, and why.</summary>
-public sealed record PruneCandidate(SessionState Session, string Reason);
+/// <param name="Chain">The ids of its resume chain, removed with it (<see cref="Prune.Chain"/>).</param>
+public sealed record PruneCandidate(SessionState Session, string Reason, IReadOnlyList<string> Chain);
 
 /// <summary>
 /// Which finished sessions retention removes. Resume chains (A, resumed as B, resumed as C) are judged whole, by their
 /// newest session: a chain is pruned only when every session in it is finished and owes no resume a launch, and then
-/// all of it, so no kept session ever points at a pruned one and nothing in an unfinished chain is touched.
+/// all of it, so no kept session ever points at a pruned one and nothing in an unfinished chain is touched. A resume a
+/// session recorded whose new session is not among <c>sessions</c> (the list lags the journal) makes its chain unfinished.
 /// </summary>
 public static class Retention
 {
@@ -22,11 +24,12 @@ public static class Retention
     public static IReadOnlyList<PruneCandidate> Select(IReadOnlyCollection<SessionState> sessions, DateTimeOffset now, RetentionPolicy policy)
     {
         var candidates = new List<PruneCandidate>();
+        var known = sessions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var keptFinished = 0;
         foreach (var chain in Chains(sessions).OrderByDescending(LastActivity).ThenByDescending(c => c[0].Id, StringComparer.Ordinal))
         {
             var finished = chain.Count(s => s.IsFinished);
-            if (!chain.TrueForAll(s => s.IsFinished && s.UnlaunchedResumes.IsEmpty))
+            if (!chain.TrueForAll(s => s.IsFinished && s.UnlaunchedResumes.IsEmpty && s.ResumedAs.TrueForAll(known.Contains)))
             {
                 keptFinished += finished; // kept whole, and its finished sessions count among those kept
                 continue;
@@ -43,7 +46,8 @@ public static class Retention
                 continue;
             }
 
-            candidates.AddRange(chain.OrderByDescending(s => s.FinishedAt ?? s.UpdatedAt).ThenByDescending(s => s.CreatedAt).Select(s => new PruneCandidate(s, reason)));
+            var ids = chain.Select(s => s.Id).ToList();
+            candidates.AddRange(chain.OrderByDescending(s => s.FinishedAt ?? s.UpdatedAt).ThenByDescending(s => s.CreatedAt).Select(s => new PruneCandidate(s, reason, ids)));
         }
 
         return candidates;

@@ -245,6 +245,8 @@ public static partial class Session
                 $"cannot prune session {state.Id}: it is {state.Status.ToWire()}; interrupt or kill it first")
             : !state.UnlaunchedResumes.IsEmpty ? Decision.Reject(RejectionCode.IllegalTransition,
                 $"cannot prune session {state.Id}: its resume {state.UnlaunchedResumes[0].NewSessionId} is still being launched")
+            : c.Chain is { } chain && state.ResumedAs.Find(id => !chain.Contains(id)) is { } resumed ? Decision.Reject(RejectionCode.IllegalTransition,
+                $"cannot prune session {state.Id}: it was resumed as {resumed}, which is not pruned with it")
             : Decision.Accept(new SessionPruned(c.At));
 
     private static Decision DecideResume(SessionState state, Resume c)

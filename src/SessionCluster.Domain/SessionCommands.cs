@@ -75,7 +75,9 @@ public sealed record Resume(string NewSessionId, DateTimeOffset At, string? Prom
 /// Remove this finished session for good (retention, <see cref="Retention"/>): its journal, snapshots and event log.
 /// Refused while it is live or still owes a resume its launch.
 /// </summary>
-public sealed record Prune(DateTimeOffset At) : SessionCommand(At);
+/// <param name="Chain">The ids removed with it (its resume chain as retention saw it), or null for no check. A session
+/// resumed as an id not among them is refused: the list retention judged by lags the journal, and that resume may be live.</param>
+public sealed record Prune(DateTimeOffset At, IReadOnlyList<string>? Chain = null) : SessionCommand(At);
 
 /// <summary>The node that ran this session's agent is gone (restarted, crashed, left the cluster).</summary>
 /// <param name="Node">The lost node's name.</param>

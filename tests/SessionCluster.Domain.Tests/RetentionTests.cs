@@ -96,6 +96,36 @@ public class RetentionTests
     }
 
     [Fact]
+    public void A_resume_the_list_does_not_hold_yet_keeps_the_chain_and_the_entity_refuses_a_prune_without_it()
+    {
+        // The list lags the journal: "a" recorded its resume "b", whose launch is answered, but "b" is not listed yet.
+        var a = Killed("a");
+        a.Accept(at => new RecordAgentSessionId("conv-a", null, at));
+        a.Accept(at => new Resume("b", at));
+        var launched = Session.DecideResumedLaunch(a.S, "b", null, a.Tick());
+        var state = Session.Apply(a.S, Assert.Single(launched.Events));
+
+        Assert.Empty(Retention.Select([state], SessionDriver.T0.AddYears(1), new RetentionPolicy(TimeSpan.Zero, 0)));
+        var refused = Session.Decide(state, new Prune(SessionDriver.T0, ["a"]));
+        Assert.Equal("cannot prune session a: it was resumed as b, which is not pruned with it", refused.Rejection?.Reason);
+        Assert.True(Session.Decide(state, new Prune(SessionDriver.T0, ["a", "b"])).IsAccepted);
+    }
+
+    [Fact]
+    public void Each_candidate_names_the_chain_it_goes_with()
+    {
+        var a = Killed("a");
+        var b = ResumedFrom(a, "b", minutesLater: 10);
+        a.Accept(at => new Resume("b", at));
+        var aResumed = Session.Apply(a.S, Assert.Single(Session.DecideResumedLaunch(a.S, "b", null, a.Tick()).Events));
+
+        var candidates = Retention.Select([aResumed, b.S], SessionDriver.T0.AddYears(1), KeepMany);
+
+        Assert.Equal(["b", "a"], candidates.Select(c => c.Session.Id));
+        Assert.All(candidates, c => Assert.Equal(["a", "b"], c.Chain.Order()));
+    }
+
+    [Fact]
     public void Prune_is_refused_for_a_live_session_or_an_owed_resume_and_unknown_for_none()
     {
         var live = SessionDriver.In(SessionStatus.WaitingForInput);

@@ -108,7 +108,7 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers, IWithUnbounded
         foreach (var candidate in selected)
         {
             var id = candidate.Session.Id;
-            var reply = await sessions.Ask<SessionReply>(new SessionCommandEnvelope(id, new Prune(now)), askTimeout);
+            var reply = await sessions.Ask<SessionReply>(new SessionCommandEnvelope(id, new Prune(now, candidate.Chain)), askTimeout);
             if (reply is SessionRejected { Rejection.Code: not RejectionCode.UnknownSession } rejected)
             {
                 refused.Add(new PruneRefusal(id, rejected.Rejection.Reason));

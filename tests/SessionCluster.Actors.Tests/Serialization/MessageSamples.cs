@@ -29,7 +29,7 @@ public static class MessageSamples
         new Respond("Yes, go ahead. ✓", true, At.AddSeconds(7)),
         new Interrupt(At.AddSeconds(8), StopAllAgents.NodeStopped),
         new Kill(At.AddSeconds(9)),
-        new Prune(At.AddSeconds(30)),
+        new Prune(At.AddSeconds(30), ["s-1", "s-2"]),
         new Resume("s-2", At.AddSeconds(10), "go on ✓"),
         new MarkNodeLost("node-c", At.AddSeconds(11), "node-id-c"),
         new RecordPermissionRequest("req-1", "Bash", "touch done.txt ✓", At.AddSeconds(12)),
