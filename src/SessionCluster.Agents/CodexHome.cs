@@ -31,6 +31,16 @@ public static class CodexHome
         return home;
     }
 
+    /// <summary>Deletes <paramref name="sessionId"/>'s home (a pruned session's), if it has one.</summary>
+    public static void Delete(string homesRoot, string sessionId)
+    {
+        var home = PathOf(homesRoot, sessionId);
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     /// <summary>Creates (or reuses) the home of <paramref name="request"/>'s session and returns its path.</summary>
     /// <exception cref="AgentStartException">The home cannot be made (no room, no permission).</exception>
     public static string Prepare(string homesRoot, string? seedHome, AgentLaunchRequest request)

@@ -100,6 +100,10 @@ public sealed partial class ApiClient : IDisposable
     public Task<ApiResponse<SessionDto>> ResumeAsync(string id, ResumeRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, Api.SessionVerb(id, "resume"), RequestJson.Resume(request), NewIdempotencyKey(), static () => WireJson.Default.SessionDto, ct);
 
+    /// <summary>Retention now (POST /api/sessions/prune); not retried after a 503, since a run may have pruned some already.</summary>
+    public Task<ApiResponse<PruneDto>> PruneAsync(PruneRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, Api.Prune, RequestJson.Prune(request), null, static () => WireJson.Default.PruneDto, ct);
+
     public void Dispose() => http.Dispose();
 
     private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");

@@ -63,6 +63,13 @@ public static class RequestJson
         json.WriteBoolean("remember", request.Remember);
     });
 
+    public static byte[] Prune(PruneRequest request) => Write(json =>
+    {
+        json.WriteString("olderThan", request.OlderThan);
+        WriteNumberOrNull(json, "keep", request.Keep);
+        json.WriteBoolean("dryRun", request.DryRun);
+    });
+
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
     {
         if (value is { } number)

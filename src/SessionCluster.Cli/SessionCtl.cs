@@ -71,6 +71,7 @@ public static class SessionCtl
         root.Subcommands.Add(WaitCommand.Create(globals, context));
         root.Subcommands.Add(OutputCommand.Create(globals, context));
         root.Subcommands.Add(SearchCommand.Create(globals, context));
+        root.Subcommands.Add(PruneCommand.Create(globals, context));
         return root;
     }
 

@@ -19,6 +19,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(SessionEventDto))]
 [JsonSerializable(typeof(EventStreamEndDto))]
 [JsonSerializable(typeof(EventStreamDroppedDto))]
+[JsonSerializable(typeof(PruneDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

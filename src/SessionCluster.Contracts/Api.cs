@@ -28,6 +28,8 @@ public static class Api
 
     /// <summary>The stream's last event when this client fell behind (or the node stops); its data is an <see cref="EventStreamDroppedDto"/>.</summary>
     public const string StreamDropped = "dropped";
+    /// <summary>Remove finished sessions now (POST, <see cref="PruneRequest"/>).</summary>
+    public const string Prune = "/api/sessions/prune";
 
     /// <summary>Search across every session's event log (GET, with q, type, agent and limit).</summary>
     public const string EventSearch = "/api/events/search";

@@ -44,3 +44,16 @@ public sealed record PermissionAnswerRequest
     /// <summary>Allow the same kind of request for the rest of the session, where the agent can (Claude's "always allow", Codex's "accept for session").</summary>
     public bool Remember { get; init; }
 }
+
+/// <summary>POST /api/sessions/prune: remove finished sessions now, as the background retention would.</summary>
+public sealed record PruneRequest
+{
+    /// <summary>A finished chain older than this goes ("7d", "12h", "30m", "90s"); the node's max-age when absent.</summary>
+    public string? OlderThan { get; init; }
+
+    /// <summary>At most this many finished sessions stay; the node's max-finished-sessions when absent.</summary>
+    public int? Keep { get; init; }
+
+    /// <summary>Only say what would be removed.</summary>
+    public bool DryRun { get; init; }
+}

@@ -45,6 +45,7 @@ public static partial class Session
             Interrupt c => Stop(state, "interrupt", new SessionInterrupted(c.At, c.Reason), SessionStatus.Interrupted),
             Kill c => Stop(state, "kill", new SessionKilled(c.At), SessionStatus.Killed),
             Resume c => DecideResume(state, c),
+            Prune c => DecidePrune(state, c),
             MarkNodeLost c => state.IsLive && RanOn(state, c.NodeId, c.Node)
                 ? Decision.Accept(new SessionFailed(FailureClassifier.NodeLost(state, c.Node), c.At))
                 : Decision.Accept(),
@@ -238,6 +239,15 @@ public static partial class Session
                       (state.WaitingReason == WaitingReason.None ? string.Empty : $" ({state.WaitingReason.ToWire()})");
         return Decision.Reject(RejectionCode.NoPendingPermission, reason);
     }
+
+    private static Decision DecidePrune(SessionState state, Prune c) =>
+        state.IsLive ? Decision.Reject(RejectionCode.IllegalTransition,
+                $"cannot prune session {state.Id}: it is {state.Status.ToWire()}; interrupt or kill it first")
+            : !state.UnlaunchedResumes.IsEmpty ? Decision.Reject(RejectionCode.IllegalTransition,
+                $"cannot prune session {state.Id}: its resume {state.UnlaunchedResumes[0].NewSessionId} is still being launched")
+            : c.Chain is { } chain && state.ResumedAs.Find(id => !chain.Contains(id)) is { } resumed ? Decision.Reject(RejectionCode.IllegalTransition,
+                $"cannot prune session {state.Id}: it was resumed as {resumed}, which is not pruned with it")
+            : Decision.Accept(new SessionPruned(c.At));
 
     private static Decision DecideResume(SessionState state, Resume c)
     {

@@ -71,6 +71,14 @@ public sealed record Kill(DateTimeOffset At) : SessionCommand(At);
 /// <param name="Prompt">The new session's first prompt; null or blank for <see cref="Session.DefaultResumePrompt"/>.</param>
 public sealed record Resume(string NewSessionId, DateTimeOffset At, string? Prompt = null) : SessionCommand(At);
 
+/// <summary>
+/// Remove this finished session for good (retention, <see cref="Retention"/>): its journal, snapshots and event log.
+/// Refused while it is live or still owes a resume its launch.
+/// </summary>
+/// <param name="Chain">The ids removed with it (its resume chain as retention saw it), or null for no check. A session
+/// resumed as an id not among them is refused: the list retention judged by lags the journal, and that resume may be live.</param>
+public sealed record Prune(DateTimeOffset At, IReadOnlyList<string>? Chain = null) : SessionCommand(At);
+
 /// <summary>The node that ran this session's agent is gone (restarted, crashed, left the cluster).</summary>
 /// <param name="Node">The lost node's name.</param>
 /// <param name="NodeId">Its stable id; sessions that recorded one are matched by it alone.</param>

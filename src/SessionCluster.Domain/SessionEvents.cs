@@ -75,5 +75,12 @@ public sealed record SessionResumedAs(string NewSessionId, DateTimeOffset At, st
 /// </summary>
 public sealed record ResumedSessionLaunched(string NewSessionId, DateTimeOffset At, string? Refused = null) : SessionEvent(At);
 
+/// <summary>
+/// The session is removed by retention: the shells forget it (the entity deletes its journal and snapshots, the directory
+/// drops it), and this event, the journal's last, is all that stays, marked deleted, to keep the sequence number.
+/// <see cref="Session.Apply"/> leaves the state as it is; nothing follows it.
+/// </summary>
+public sealed record SessionPruned(DateTimeOffset At) : SessionEvent(At);
+
 /// <summary>The agent host's fact number <paramref name="Seq"/> has been applied: a redelivery of it (or of any earlier one) changes nothing.</summary>
 public sealed record AgentFactApplied(long Seq, DateTimeOffset At) : SessionEvent(At);

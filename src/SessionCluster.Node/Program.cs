@@ -117,7 +117,15 @@ try
     using var reaper = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Log.Warning("{Reaper}", message));
     Akka.Actor.ActorSystem? actorSystem = null;
     builder.Services.AddAkka(AkkaWiring.SystemName, akka => akka
-        .AddSessionCluster(settings, drivers, sweep, redactor, reaper, eventLog)
+        .AddSessionCluster(settings, drivers, sweep, redactor, reaper, eventLog, erasePrunedSession: id =>
+        {
+            // What the node keeps of a session outside the journal: its event log and, for codex, its CODEX_HOME.
+            eventLogStore.Delete(id);
+            if (settings.Codex.HomesRoot is { } homes)
+            {
+                SessionCluster.Agents.CodexHome.Delete(homes, id);
+            }
+        })
         .WithActors((system, _) => actorSystem = system));
 
     var app = builder.Build();
@@ -129,6 +137,7 @@ try
     app.MapSessionEndpoints();
     app.MapEventLogEndpoints();
     app.MapEventStreamEndpoints();
+    app.MapPruneEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

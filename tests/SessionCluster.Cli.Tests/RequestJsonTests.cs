@@ -43,6 +43,7 @@ public sealed class RequestJsonTests
     {
         AssertSameAsContract(new RespondRequest { Message = "yes", Auto = true }, RequestJson.Respond(new RespondRequest { Message = "yes", Auto = true }));
         AssertSameAsContract(new ResumeRequest { Prompt = "go on" }, RequestJson.Resume(new ResumeRequest { Prompt = "go on" }));
+        AssertSameAsContract(new PruneRequest { OlderThan = "7d", Keep = 3, DryRun = true }, RequestJson.Prune(new PruneRequest { OlderThan = "7d", Keep = 3, DryRun = true }));
         AssertSameAsContract(new ResumeRequest(), RequestJson.Resume(new ResumeRequest()));
     }
 

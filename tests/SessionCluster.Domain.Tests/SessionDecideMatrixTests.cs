@@ -24,6 +24,7 @@ public class SessionDecideMatrixTests
         "interrupt" => new Interrupt(at),
         "kill" => new Kill(at),
         "resume" => new Resume("s-2", at),
+        "prune" => new Prune(at),
         "node-lost" => new MarkNodeLost(SessionDriver.Node, at),
         "node-lost-other" => new MarkNodeLost("node-z", at),
         "permission-request" => new RecordPermissionRequest("req-1", "Bash", "touch x", at),
@@ -101,6 +102,12 @@ public class SessionDecideMatrixTests
         [
             Illegal, Illegal, Illegal, "SessionResumedAs => completed", "SessionResumedAs => failed",
             "SessionResumedAs => killed", "SessionResumedAs => interrupted",
+        ],
+        // Retention removes only finished sessions; the shells forget the session once the tombstone is persisted.
+        ["prune"] =
+        [
+            Illegal, Illegal, Illegal, "SessionPruned => completed", "SessionPruned => failed",
+            "SessionPruned => killed", "SessionPruned => interrupted",
         ],
         // Starting has no node yet: a lost node may have been the one starting it.
         ["node-lost"] = ["SessionFailed => failed", "SessionFailed => failed", "SessionFailed => failed", None, None, None, None],

@@ -12,8 +12,11 @@ public interface IDirectoryProjectionStore
     /// <summary>The saved projection, or null when there is none that can be trusted (the caller then rebuilds it).</summary>
     DirectoryProjection? Load();
 
-    /// <summary>Records <paramref name="changed"/> sessions and the offset they are complete to, in one transaction.</summary>
-    void Save(IReadOnlyCollection<SessionState> changed, long offset);
+    /// <summary>
+    /// Records <paramref name="changed"/> sessions, forgets the <paramref name="removed"/> ones (pruned), and the offset
+    /// they are complete to, in one transaction.
+    /// </summary>
+    void Save(IReadOnlyCollection<SessionState> changed, long offset, IReadOnlyCollection<string>? removed = null);
 
     /// <summary>Forgets everything saved, before a rebuild from the journal's first event.</summary>
     void Clear();

@@ -28,6 +28,9 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     private readonly IDirectoryProjectionStore? store;
     private readonly TimeSpan saveEvery;
     private readonly HashSet<string> changed = new();
+    // Pruned sessions still in the saved projection: deleted from it with the next save.
+    private readonly HashSet<string> removed = new();
+    private readonly List<IActorRef> waitingForList = new();
     private Offset offset = Offset.NoOffset();
     private long savedOffset;
     private bool saving;
@@ -66,6 +69,8 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
                 caughtUp = true;
                 log.Info("Session directory: {0} session(s), read to offset {1}", sessions.Count, OffsetValue);
                 this.onCaughtUp(sessions.Values);
+                waitingForList.ForEach(waiting => waiting.Tell(SessionListReady.Instance));
+                waitingForList.Clear();
                 SaveChanges();
                 if (store is not null)
                 {
@@ -79,6 +84,26 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         Receive<FollowJournal>(_ => Follow());
         Receive<ListSessions>(query => Sender.Tell(query.Answer(sessions.Values)));
         Receive<GetResumeChain>(query => Sender.Tell(query.Answer(sessions)));
+        Receive<WhenSessionListReady>(_ =>
+        {
+            if (caughtUp)
+            {
+                Sender.Tell(SessionListReady.Instance);
+            }
+            else
+            {
+                waitingForList.Add(Sender);
+            }
+        });
+        Receive<ForgetSessions>(forget =>
+        {
+            foreach (var id in forget.Ids)
+            {
+                Forget(id);
+            }
+
+            SaveChanges();
+        });
         Receive<SaveProjection>(_ => SaveChanges());
         Receive<ProjectionSaved>(saved =>
         {
@@ -91,7 +116,8 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
             // Saved again at the next tick: the journal still has every event, so nothing is lost meanwhile.
             log.Warning(saved.Failure, "Saving the session directory's projection failed; trying again in {0}", this.saveEvery);
-            changed.UnionWith(saved.Ids);
+            changed.UnionWith(saved.Ids.Where(sessions.ContainsKey));
+            removed.UnionWith(saved.Removed.Where(id => !sessions.ContainsKey(id)));
         });
     }
 
@@ -125,11 +151,11 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Best effort: what is not saved here is read from the journal at the next start.
-        if (store is not null && !saving && caughtUp && (changed.Count > 0 || OffsetValue > savedOffset))
+        if (store is not null && !saving && caughtUp && (changed.Count > 0 || removed.Count > 0 || OffsetValue > savedOffset))
         {
             try
             {
-                store.Save(changed.Select(id => sessions[id]).ToList(), OffsetValue);
+                store.Save(changed.Select(id => sessions[id]).ToList(), OffsetValue, removed);
             }
             catch (Exception e)
             {
@@ -183,20 +209,22 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     /// <summary>Saves the sessions changed since the last save and the offset, off this actor's thread; one save at a time.</summary>
     private void SaveChanges()
     {
-        if (store is null || saving || (changed.Count == 0 && OffsetValue <= savedOffset))
+        if (store is null || saving || (changed.Count == 0 && removed.Count == 0 && OffsetValue <= savedOffset))
         {
             return;
         }
 
         var ids = changed.ToList();
         var states = ids.Select(id => sessions[id]).ToList();
+        var gone = removed.ToList();
         var at = OffsetValue;
         changed.Clear();
+        removed.Clear();
         saving = true;
         var self = Self;
         var target = store;
-        Task.Run(() => target.Save(states, at))
-            .ContinueWith(task => self.Tell(new ProjectionSaved(at, ids, task.Exception?.GetBaseException())), TaskScheduler.Default);
+        Task.Run(() => target.Save(states, at, gone))
+            .ContinueWith(task => self.Tell(new ProjectionSaved(at, ids, gone, task.Exception?.GetBaseException())), TaskScheduler.Default);
     }
 
     private void Project(EventEnvelope envelope)
@@ -216,6 +244,12 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         }
 
         var id = envelope.PersistenceId["session-".Length..];
+        if (@event is SessionPruned)
+        {
+            Forget(id); // seen only when read before the entity deleted its journal; usually ForgetSessions says it
+            return;
+        }
+
         sessions.TryGetValue(id, out var state);
         try
         {
@@ -227,6 +261,13 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
             // A session whose first events were deleted: it cannot be listed, but it must not stop the others.
             log.Warning(ex, "Session {0} cannot be projected", id);
         }
+    }
+
+    private void Forget(string id)
+    {
+        sessions.Remove(id);
+        changed.Remove(id);
+        removed.Add(id);
     }
 
     /// <summary>Reads the journal to its current end first (so callers can tell when the view is complete), then follows it live.</summary>
@@ -241,7 +282,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
     private sealed record StreamEnded(Exception? Failure);
 
-    private sealed record ProjectionSaved(long Offset, IReadOnlyList<string> Ids, Exception? Failure);
+    private sealed record ProjectionSaved(long Offset, IReadOnlyList<string> Ids, IReadOnlyList<string> Removed, Exception? Failure);
 
     private sealed record CaughtUp
     {

@@ -35,3 +35,18 @@ public sealed record ListPosition(DateTimeOffset CreatedAt, string Id)
 }
 
 public sealed record SessionList(IReadOnlyList<SessionState> Sessions, bool HasMore = false);
+
+/// <summary>Drops pruned sessions from the list and from its saved projection (their journals are deleted).</summary>
+public sealed record ForgetSessions(IReadOnlyCollection<string> Ids);
+
+/// <summary>Asks the directory to answer <see cref="SessionListReady"/> once it has read the journal to its end (at once if it has).</summary>
+public sealed record WhenSessionListReady
+{
+    public static readonly WhenSessionListReady Instance = new();
+}
+
+/// <summary>The directory has read the journal to its end: its list is complete.</summary>
+public sealed record SessionListReady
+{
+    public static readonly SessionListReady Instance = new();
+}

@@ -87,10 +87,20 @@ public sealed class SqliteDirectoryProjectionStore : IDirectoryProjectionStore
         return new DirectoryProjection(sessions, offset, (long)end.ExecuteScalar()!);
     }
 
-    public void Save(IReadOnlyCollection<SessionState> changed, long offset)
+    public void Save(IReadOnlyCollection<SessionState> changed, long offset, IReadOnlyCollection<string>? removed = null)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM session_directory WHERE session_id = $id;";
+        var deleted = delete.Parameters.Add("$id", SqliteType.Text);
+        foreach (var sessionId in removed ?? [])
+        {
+            deleted.Value = sessionId;
+            delete.ExecuteNonQuery();
+        }
+
         using var upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = """

@@ -19,6 +19,9 @@ public interface IEventLogStore
     /// <summary>What <paramref name="query"/> asks for, or null when the session has no log.</summary>
     EventLogPage? Read(EventLogQuery query);
 
+    /// <summary>Deletes the session's log: its entries (and their search index rows) and its head. Pruned sessions only.</summary>
+    void Delete(string sessionId);
+
     /// <summary>The entries that match <paramref name="query"/> across sessions, best match first.</summary>
     IReadOnlyList<EventSearchHit> Search(EventSearchQuery query);
 }

@@ -12,7 +12,7 @@ internal static class SessionCommandProto
     [
         typeof(LaunchSession), typeof(RecordProcessStarted), typeof(RecordAgentSessionId), typeof(RecordTurnResult),
         typeof(RecordProcessExit), typeof(RecordLaunchFailure), typeof(RecordAgentFact), typeof(Respond),
-        typeof(Interrupt), typeof(Kill), typeof(Resume), typeof(MarkNodeLost), typeof(RecordPermissionRequest),
+        typeof(Interrupt), typeof(Kill), typeof(Prune), typeof(Resume), typeof(MarkNodeLost), typeof(RecordPermissionRequest),
         typeof(AnswerPermission), typeof(RecordPermissionAnswered), typeof(RecordQuestion), typeof(RecordApiRetry),
     ];
 
@@ -48,6 +48,7 @@ internal static class SessionCommandProto
         Respond c => new P.SessionCommand { Respond = new P.Respond { At = Time(c.At), Message = c.Message, Auto = c.Auto } },
         Interrupt c => new P.SessionCommand { Interrupt = ToProto(c) },
         Kill c => new P.SessionCommand { Kill = new P.Kill { At = Time(c.At) } },
+        Prune c => new P.SessionCommand { Prune = ToProto(c) },
         Resume c => new P.SessionCommand { Resume = ToProto(c) },
         MarkNodeLost c => new P.SessionCommand { MarkNodeLost = new P.MarkNodeLost { At = Time(c.At), Node = c.Node, NodeId = c.NodeId } },
         _ => throw new ArgumentException(
@@ -86,6 +87,7 @@ internal static class SessionCommandProto
             Time(p.Interrupt.At, "Interrupt.at"),
             p.Interrupt.HasReason ? p.Interrupt.Reason : null),
         P.SessionCommand.CommandOneofCase.Kill => new Kill(Time(p.Kill.At, "Kill.at")),
+        P.SessionCommand.CommandOneofCase.Prune => new Prune(Time(p.Prune.At, "Prune.at"), p.Prune.CheckChain ? p.Prune.Chain.ToList() : null),
         P.SessionCommand.CommandOneofCase.Resume => new Resume(
             p.Resume.NewSessionId,
             Time(p.Resume.At, "Resume.at"),
@@ -276,4 +278,11 @@ internal static class SessionCommandProto
         p.OutputTail,
         p.HasObservedFailure ? ErrorKindFrom(p.ObservedFailure, "AgentExit.observed_failure") : null,
         p.HasObservedFailureMessage ? p.ObservedFailureMessage : null);
+
+    private static P.Prune ToProto(Prune c)
+    {
+        var p = new P.Prune { At = Time(c.At), CheckChain = c.Chain is not null };
+        p.Chain.AddRange(c.Chain ?? []);
+        return p;
+    }
 }

@@ -42,6 +42,7 @@ namespace SessionCluster.Actors.Serialization;
 /// PDC       PermissionDecided        PermissionDecided
 /// PAD       PermissionAnswerDelivered PermissionAnswerDelivered
 /// ARY       ApiRetrying              ApiRetrying
+/// SP        SessionPruned            SessionPruned
 /// SS        SessionState (snapshot)  SessionStateSnapshot
 /// </code>
 /// <para>What the domain gets back: every value equal to what was written, with two definitions.
@@ -81,6 +82,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     public const string PermissionDecidedManifest = "PDC";
     public const string PermissionAnswerDeliveredManifest = "PAD";
     public const string ApiRetryingManifest = "ARY";
+    public const string SessionPrunedManifest = "SP";
 
     /// <summary>The domain types this serializer is bound to (every event through their base type, and the snapshot).</summary>
     public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(SessionEvent), typeof(SessionState)];
@@ -98,6 +100,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         [typeof(SessionCompleted)] = SessionCompletedManifest,
         [typeof(SessionInterrupted)] = SessionInterruptedManifest,
         [typeof(SessionKilled)] = SessionKilledManifest,
+        [typeof(SessionPruned)] = SessionPrunedManifest,
         [typeof(SessionFailed)] = SessionFailedManifest,
         [typeof(SessionResumedAs)] = SessionResumedAsManifest,
         [typeof(ResumedSessionLaunched)] = ResumedSessionLaunchedManifest,
@@ -175,6 +178,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 SessionCompletedManifest => new SessionCompleted(Time(P.SessionCompleted.Parser.ParseFrom(bytes).At, "SessionCompleted.at")),
                 SessionInterruptedManifest => FromProto(P.SessionInterrupted.Parser.ParseFrom(bytes)),
                 SessionKilledManifest => new SessionKilled(Time(P.SessionKilled.Parser.ParseFrom(bytes).At, "SessionKilled.at")),
+                SessionPrunedManifest => new SessionPruned(Time(P.SessionPruned.Parser.ParseFrom(bytes).At, "SessionPruned.at")),
                 SessionFailedManifest => FromProto(P.SessionFailed.Parser.ParseFrom(bytes)),
                 SessionResumedAsManifest => FromProto(P.SessionResumedAs.Parser.ParseFrom(bytes)),
                 ResumedSessionLaunchedManifest => FromProto(P.ResumedSessionLaunched.Parser.ParseFrom(bytes)),
@@ -224,6 +228,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionCompleted e => new P.SessionCompleted { At = Time(e.At) },
         SessionInterrupted e => ToProto(e),
         SessionKilled e => new P.SessionKilled { At = Time(e.At) },
+        SessionPruned e => new P.SessionPruned { At = Time(e.At) },
         SessionFailed e => new P.SessionFailed { At = Time(e.At), Error = ToProto(e.Error) },
         SessionResumedAs e => ToProto(e),
         ResumedSessionLaunched e => ToProto(e),

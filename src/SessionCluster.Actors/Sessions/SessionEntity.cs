@@ -44,6 +44,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private int eventsSinceSnapshot;
     private UnreadableJournal? unreadable;
     private string? timedRequestId;
+    // The journal ends with SessionPruned: the session is gone, and its deletion is (re)done at recovery.
+    private bool pruned;
 
     // Who waits for the answer of each resume's new session, by new id: the resume's askers, and whether each one's
     // command recorded the resume (a retry with the same new id did not).
@@ -75,6 +77,12 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         Recover<Tagged>(tagged => Recovered((SessionEvent)tagged.Payload));
         Recover<RecoveryCompleted>(_ =>
         {
+            if (pruned)
+            {
+                Erase(null, null);
+                return;
+            }
+
             if (unreadable is not null)
             {
                 RefuseEverything(unreadable);
@@ -98,6 +106,12 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             if (envelope.Command is Resume resume)
             {
                 HandleResume(resume, Sender);
+                return;
+            }
+
+            if (envelope.Command is Prune prune)
+            {
+                HandlePrune(prune, Sender);
                 return;
             }
 
@@ -170,6 +184,13 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
             return; // the state already misses an event: folding more onto it would only mislead
         }
 
+        if (@event is SessionPruned)
+        {
+            state = null;
+            pruned = true;
+            return;
+        }
+
         state = Session.Apply(state, @event);
         eventsSinceSnapshot++;
     }
@@ -198,6 +219,65 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
         askers.Add((asker, decision.Events.Count > 0));
         Act(decision, null, null, then: () => LaunchResumed(resume.NewSessionId));
+    }
+
+    /// <summary>
+    /// Retention removes the session: the tombstone (<see cref="SessionPruned"/>) is persisted first, so a crash midway
+    /// is finished at the next recovery; then <see cref="Erase"/>. The asker gets the session as it was when pruned.
+    /// </summary>
+    private void HandlePrune(Prune prune, IActorRef asker)
+    {
+        var decision = Session.Decide(state, prune);
+        if (decision.Rejection is not null)
+        {
+            Act(decision, asker, null);
+            return;
+        }
+
+        var last = state!;
+        Persist(new Tagged(decision.Events[0], Tags), _ =>
+        {
+            log.Info("Session {SessionId} ({SessionName}, {Agent}): {FromStatus} -> pruned on node {Node}",
+                last.Id, last.Name, last.Agent, last.Status.ToWire(), last.Node ?? "-");
+            Erase(last, asker);
+        });
+    }
+
+    /// <summary>
+    /// Deletes the journal (Akka.Persistence.Sql keeps only the last row, the tombstone, marked deleted, for its sequence
+    /// number; the tag rows go too) and every snapshot, then leaves memory. Meanwhile the session answers as unknown.
+    /// </summary>
+    private void Erase(SessionState? last, IActorRef? asker)
+    {
+        state = null;
+        pruned = true;
+        Timers.CancelAll();
+        Context.SetReceiveTimeout(null);
+        void Failed(Exception cause, string what)
+        {
+            // The tombstone stays: the next recovery of this id deletes again.
+            log.Warning(cause, "Deleting the {0} of pruned session {1} failed; retried at its next recovery", what, sessionId);
+            asker?.Tell(new SessionRejected(sessionId, new Rejection(RejectionCode.IllegalTransition,
+                $"session {sessionId} is pruned, but deleting its {what} failed ({cause.Message}); it is retried")));
+            Passivate();
+        }
+
+        Become(() =>
+        {
+            Command<DeleteMessagesSuccess>(_ => DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue, DateTime.MaxValue)));
+            Command<DeleteMessagesFailure>(failure => Failed(failure.Cause, "journal"));
+            Command<DeleteSnapshotsSuccess>(_ =>
+            {
+                asker?.Tell(last is null ? Reply() : new SessionAccepted(sessionId, last));
+                Passivate();
+            });
+            Command<DeleteSnapshotsFailure>(failure => Failed(failure.Cause, "snapshots"));
+            Command<ConsumerController.Delivery<SessionFact>>(delivery => delivery.ConfirmTo.Tell(ConsumerController.Confirmed.Instance));
+            Command<SessionCommandEnvelope>(_ => Sender.Tell(Reply()));
+            Command<GetSession>(_ => Sender.Tell(Reply()));
+            CommandAny(_ => { }); // the host's answers, timers: nothing is left to act on
+        });
+        DeleteMessages(LastSequenceNr);
     }
 
     /// <summary>Launches the resumed session while the launch is owed; asks for it once launched (for a retried resume's answer).</summary>

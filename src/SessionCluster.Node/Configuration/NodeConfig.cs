@@ -61,6 +61,7 @@ public static class NodeConfig
             PermissionModes = PermissionModes(s),
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
             EventLog = EventLogSettings(s),
+            Retention = RetentionSettings(s),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
                 s.GetDouble("http.min-request-body-rate"),
@@ -92,6 +93,18 @@ public static class NodeConfig
             FlushInterval = flush,
             FollowBuffer = AtLeastOne("event-log.follow-buffer", Actors.EventLog.EventLogSettings.DefaultFollowBuffer),
         };
+    }
+
+    /// <summary>sessioncluster.retention; a negative age, count or interval is a config error.</summary>
+    private static Actors.Retention.RetentionSettings RetentionSettings(Config s)
+    {
+        var maxAge = s.GetTimeSpan("retention.max-age");
+        var maxFinished = s.GetInt("retention.max-finished-sessions");
+        var interval = s.GetTimeSpan("retention.interval");
+        return maxAge < TimeSpan.Zero ? throw new FormatException($"sessioncluster.retention.max-age is {maxAge}; it must not be negative")
+            : maxFinished < 0 ? throw new FormatException($"sessioncluster.retention.max-finished-sessions is {maxFinished}; it must not be negative")
+            : interval < TimeSpan.Zero ? throw new FormatException($"sessioncluster.retention.interval is {interval}; it must not be negative (0 turns the background run off)")
+            : new Actors.Retention.RetentionSettings(new Domain.RetentionPolicy(maxAge, maxFinished), interval);
     }
 
     /// <summary>sessioncluster.agents.codex; an empty seed-home is the node's own $CODEX_HOME, else ~/.codex.</summary>

@@ -47,6 +47,9 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.event-log: how many events a session keeps, and how they are written.</summary>
     public Actors.EventLog.EventLogSettings EventLog { get; init; } = Actors.EventLog.EventLogSettings.Default;
 
+    /// <summary>sessioncluster.retention: which finished sessions are removed, and how often.</summary>
+    public Actors.Retention.RetentionSettings Retention { get; init; } = Actors.Retention.RetentionSettings.Default;
+
     /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
     public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 

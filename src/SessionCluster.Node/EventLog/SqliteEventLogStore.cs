@@ -271,4 +271,19 @@ public sealed class SqliteEventLogStore : IEventLogStore
         command.Parameters.AddWithValue("$upTo", upTo);
         command.ExecuteNonQuery();
     }
+
+    public void Delete(string sessionId)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM session_events WHERE session_id = $session;
+            DELETE FROM session_event_logs WHERE session_id = $session;
+            """;
+        command.Parameters.AddWithValue("$session", sessionId);
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
 }

@@ -12,6 +12,7 @@ using LinqToDB;
 using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Directory;
+using SessionCluster.Actors.Retention;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
@@ -40,7 +41,8 @@ public static class AkkaWiring
         NodeLostSweep sweep,
         SecretRedactor redactor,
         IAgentTreeRegistry trees,
-        IEventLogSink? eventLog = null)
+        IEventLogSink? eventLog = null,
+        Action<string>? erasePrunedSession = null)
     {
         var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor) { Trees = trees };
 
@@ -109,7 +111,7 @@ public static class AkkaWiring
                 var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
                 var catchUp = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization);
-                registry.Register<SessionDirectory>(system.ActorOf(
+                var directory = system.ActorOf(
                     SessionDirectory.Props(
                         journal,
                         catchUp,
@@ -120,7 +122,11 @@ public static class AkkaWiring
                         },
                         projection,
                         SessionDirectory.DefaultSaveEvery),
-                    SessionDirectory.Name));
+                    SessionDirectory.Name);
+                registry.Register<SessionDirectory>(directory);
+                registry.Register<SessionRetention>(system.ActorOf(
+                    SessionRetention.Props(directory, region, settings.Retention, erasePrunedSession ?? (_ => { }), settings.AskTimeout),
+                    SessionRetention.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)

@@ -313,7 +313,7 @@ public static class SessionEndpoints
 
     private static IResult Created(SessionDto session) => Results.Created(Api.Session(session.Id), session);
 
-    private static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpRequest request, NodeSettings settings) where T : class
+    internal static async Task<(T? Body, IResult? Problem)> ReadBody<T>(HttpRequest request, NodeSettings settings) where T : class
     {
         try
         {

@@ -58,6 +58,20 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Empty(settings.Claude.ExtraArguments);
         Assert.Equal(1, settings.Hocon.GetInt("akka.persistence.journal.sql.parallelism"));
         Assert.Equal("ddata", settings.Hocon.GetString("akka.cluster.sharding.state-store-mode"));
+        Assert.Equal(new Actors.Retention.RetentionSettings(new Domain.RetentionPolicy(TimeSpan.FromDays(30), 10_000), TimeSpan.FromHours(1)), settings.Retention);
+    }
+
+    [Fact]
+    public void Retention_reads_its_keys_and_refuses_a_negative_one()
+    {
+        var config = temp.File("retention.hocon", "sessioncluster.retention { max-age = 7d, max-finished-sessions = 50, interval = 0s }");
+        Assert.Equal(
+            new Actors.Retention.RetentionSettings(new Domain.RetentionPolicy(TimeSpan.FromDays(7), 50), TimeSpan.Zero),
+            Load(configFiles: config).Retention);
+
+        var negative = temp.File("negative.hocon", "sessioncluster.retention.max-finished-sessions = -1");
+        var refused = Assert.Throws<FormatException>(() => Load(configFiles: negative));
+        Assert.Equal("sessioncluster.retention.max-finished-sessions is -1; it must not be negative", refused.Message);
     }
 
     [Fact]

@@ -51,6 +51,21 @@ public sealed class SqliteEventLogStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_deleted_log_is_gone_from_reads_and_search_and_the_others_stay()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append([Record("pruned", 1) with { Entry = Entry(EventLogTypes.Command, "rm -rf build") }, Record("kept", 1) with { Entry = Entry(EventLogTypes.Command, "rm -rf dist") }],
+            new Dictionary<string, long>(), 100);
+
+        store.Delete("pruned");
+
+        Assert.Null(store.Read(All("pruned")));
+        Assert.Null(store.Head("pruned"));
+        Assert.Equal(["kept"], store.Search(new EventSearchQuery("rm -rf", null, null, 10)).Select(h => h.SessionId));
+        Assert.Single(store.Read(All("kept"))!.Events);
+    }
+
+    [Fact]
     public void Type_since_and_tail_filter_and_the_tail_is_the_newest_oldest_first()
     {
         var store = SqliteEventLogStore.Create(connectionString);
@@ -230,6 +245,8 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         }
 
         public EventLogPage? Read(EventLogQuery query) => inner.Read(query);
+
+        public void Delete(string sessionId) => inner.Delete(sessionId);
 
         public IReadOnlyList<EventSearchHit> Search(EventSearchQuery query) => inner.Search(query);
     }
