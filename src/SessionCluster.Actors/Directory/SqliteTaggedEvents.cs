@@ -7,29 +7,62 @@ using AkkaSerialization = Akka.Serialization.Serialization;
 namespace SessionCluster.Actors.Directory;
 
 /// <summary>
-/// <c>CurrentEventsByTag</c> read straight from the SQLite journal's tables (as Akka.Persistence.Sql lays them out:
-/// <c>journal</c>, and <c>tags</c> in TagTable mode), in pages by offset: linear in the events read. The plugin's own
-/// query computes each returned event's tags with a scan of the whole tag table, which makes a full read quadratic in
-/// the journal's length (561 s for 100,000 events). SQLite commits one writer at a time, so offsets become visible in
-/// order and no gap can be passed over. Used for the directory's catch-up; following live stays with the plugin.
+/// <c>CurrentEventsByTag</c> and <c>EventsByTag</c> read straight from the SQLite journal's tables (as
+/// Akka.Persistence.Sql lays them out: <c>journal</c>, and <c>tags</c> in TagTable mode), in pages by offset on the
+/// journal's primary key: linear in the events read. The plugin's own query computes each returned event's tags with a
+/// scan of the whole tag table, which makes a full read quadratic in the journal's length (561 s for 100,000 events),
+/// and its live query costs a new stream, a linq2db query build and a journal-sequence actor's polls every second even
+/// when nothing changed. SQLite commits one writer at a time and the plugin writes an event and its tag rows in one
+/// transaction, so offsets become visible in order and no gap can be passed over.
 /// </summary>
-public sealed class SqliteTaggedEvents(string connectionString, AkkaSerialization serialization, int pageSize = 1000) : ICurrentEventsByTagQuery
+/// <param name="pollInterval">How long the live query waits after finding nothing new before it looks again.</param>
+public sealed class SqliteTaggedEvents(string connectionString, AkkaSerialization serialization, int pageSize = 1000, TimeSpan? pollInterval = null)
+    : ICurrentEventsByTagQuery, IEventsByTagQuery
 {
+    /// <summary>How often the live query looks for new events by default: a change is listed within about a second.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TimeSpan pollInterval = pollInterval ?? DefaultPollInterval;
+
     public Source<EventEnvelope, NotUsed> CurrentEventsByTag(string tag, Offset offset)
     {
-        var from = offset is Sequence sequence ? sequence.Value : 0;
+        var from = OffsetOf(offset);
         return Source.Single(NotUsed.Instance)
             .SelectAsync(1, _ => Task.Run(End))
             .ConcatMany(end => Source.UnfoldAsync(from, after => Task.Run(() => Page(tag, after, end))))
             .SelectMany(page => page);
     }
 
+    /// <summary>
+    /// Every event of <paramref name="tag"/> after <paramref name="offset"/>, then each new one as it is committed: one
+    /// indexed query per <c>pollInterval</c> while nothing changes (the journal's last offset, by its primary key; no
+    /// stream, actor or query plan is built per poll), and pages back to back while there is more to read. Never completes.
+    /// </summary>
+    public Source<EventEnvelope, NotUsed> EventsByTag(string tag, Offset offset) =>
+        Source.UnfoldAsync(OffsetOf(offset), async after =>
+            {
+                while (true)
+                {
+                    var end = await Task.Run(End);
+                    var page = Page(tag, after, end);
+                    if (page.HasValue && page.Value.Item2.Count > 0)
+                    {
+                        return page;
+                    }
+
+                    // Read past untagged rows too, so they are not scanned again at every poll.
+                    after = Math.Max(after, end);
+                    await Task.Delay(pollInterval);
+                }
+            })
+            .SelectMany(page => page);
+
+    private static long OffsetOf(Offset offset) => offset is Sequence sequence ? sequence.Value : 0;
+
     private long End()
     {
         using var connection = Open();
-        using var exists = connection.CreateCommand();
-        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags');";
-        if ((long)exists.ExecuteScalar()! < 2)
+        if (!TablesExist(connection))
         {
             return 0; // A new data dir: the plugin creates its tables when it first starts; nothing to read yet.
         }
@@ -39,6 +72,17 @@ public sealed class SqliteTaggedEvents(string connectionString, AkkaSerializatio
         return (long)command.ExecuteScalar()!;
     }
 
+    private static bool TablesExist(SqliteConnection connection)
+    {
+        using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tags');";
+        return (long)exists.ExecuteScalar()! == 2;
+    }
+
+    /// <summary>
+    /// The next page of events of <paramref name="tag"/> after <paramref name="after"/> up to <paramref name="end"/> (an
+    /// offset already committed: every row up to it is visible); None at the end.
+    /// </summary>
     private Akka.Util.Option<(long, IReadOnlyList<EventEnvelope>)> Page(string tag, long after, long end)
     {
         if (after >= end)

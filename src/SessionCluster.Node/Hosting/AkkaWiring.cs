@@ -4,9 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
-using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Hosting;
-using Akka.Persistence.Sql.Query;
 using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors.AgentHosting;
@@ -105,14 +103,16 @@ public static class AkkaWiring
                 });
 
                 // The directory starts from its projection saved in the journal's file, catches up on the events after
-                // it straight from the journal's tables (linear, unlike the plugin's tag query), then follows live.
-                var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                // it straight from the journal's tables, then follows them live the same way: one indexed query a
+                // second while idle. The plugin's read journal is never started: its tag query scans the tag table for
+                // every event it returns, and its live query costs a stream, a linq2db query build and a journal-sequence
+                // actor's polls every second even when nothing changed (docs/BENCHMARKS.md, section 9).
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
-                var catchUp = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization);
+                var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval);
                 registry.Register<SessionDirectory>(system.ActorOf(
                     SessionDirectory.Props(
                         journal,
-                        catchUp,
+                        journal,
                         sessions =>
                         {
                             sweep.Run(sessions, region);
