@@ -156,7 +156,9 @@ public static class IdleBenchmark
     /// <summary>Launches a claude session in mode ask whose model asks for Bash; returns once its entity waits for the answer.</summary>
     private static async Task<string> WaitingSessionAsync(HttpClient http, ScriptedModelServer model, string workdir, Lags? lags)
     {
-        model.Enqueue(ModelReply.ToolUse("Bash", new { command = "true", description = "do nothing" }), ModelReply.Text("Did nothing."));
+        // Only the tool use: the reply after the answer is the default one, so a session still waiting (the live case's)
+        // leaves nothing in the queue for the next one to take.
+        model.Enqueue(ModelReply.ToolUse("Bash", new { command = "date > idle-marker.txt", description = "write the time" }));
         using var response = await http.PostAsJsonAsync(Api.Sessions, new LaunchSessionRequest
         {
             Agent = "claude",
