@@ -103,12 +103,12 @@ public static class AkkaWiring
                 });
 
                 // The directory starts from its projection saved in the journal's file, catches up on the events after
-                // it straight from the journal's tables, then follows them live the same way: one indexed query a
-                // second while idle. The plugin's read journal is never started: its tag query scans the tag table for
+                // it straight from the journal's tables, then follows them live the same way, woken by writes to the
+                // file (at most one look per refresh interval; one every 5 s while nothing is written). The plugin's read journal is never started: its tag query scans the tag table for
                 // every event it returns, and its live query costs a stream, a linq2db query build and a journal-sequence
                 // actor's polls every second even when nothing changed (docs/BENCHMARKS.md, section 9).
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
-                var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval);
+                var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
                 registry.Register<SessionDirectory>(system.ActorOf(
                     SessionDirectory.Props(
                         journal,

@@ -87,6 +87,28 @@ public sealed class DirectoryLiveFollowTests : IDisposable
     }
 
     [Fact]
+    public void A_follower_woken_by_writes_sees_a_new_event_without_waiting_for_its_safety_poll()
+    {
+        using var kit = new TestKit(journal.Config());
+        Write(kit, "w1", Launch("w1"));
+        var events = new SqliteTaggedEvents(
+            journal.ConnectionString, kit.Sys.Serialization, pollInterval: PollInterval, wakeOnWrite: true, safetyPollInterval: TimeSpan.FromHours(1));
+        var probe = kit.CreateTestProbe();
+        events.EventsByTag(SessionRegion.Tag, Offset.NoOffset())
+            .RunForeach(e => probe.Ref.Tell(e), kit.Sys.Materializer());
+        Assert.Equal("session-w1", probe.ExpectMsg<EventEnvelope>(Wait).PersistenceId);
+        Assert.True(events.WokenByWrites);
+        probe.ExpectNoMsg(PollInterval * 3);
+
+        // Only a wake-up can bring these within the wait: the next look without one is an hour away.
+        Write(kit, "w2", Launch("w2"));
+        Assert.Equal("session-w2", probe.ExpectMsg<EventEnvelope>(Wait).PersistenceId);
+        Write(kit, "w3", Launch("w3"));
+        Write(kit, "w1", Started("w1"));
+        Assert.Equal(["session-w3", "session-w1"], new[] { probe.ExpectMsg<EventEnvelope>(Wait), probe.ExpectMsg<EventEnvelope>(Wait) }.Select(e => e.PersistenceId));
+    }
+
+    [Fact]
     public void The_directory_lists_new_sessions_and_changes_live_and_again_after_a_restart_from_its_saved_projection()
     {
         using var kit = new TestKit(journal.Config());
@@ -127,14 +149,14 @@ public sealed class DirectoryLiveFollowTests : IDisposable
         return runs;
     }
 
-    private SqliteTaggedEvents Events(TestKit kit) =>
-        new(journal.ConnectionString, kit.Sys.Serialization, pageSize: 2, pollInterval: PollInterval);
+    private SqliteTaggedEvents Events(TestKit kit, bool wakeOnWrite = false) =>
+        new(journal.ConnectionString, kit.Sys.Serialization, pageSize: 2, pollInterval: PollInterval, wakeOnWrite: wakeOnWrite);
 
     /// <summary>Wired as the node wires it: the same <see cref="SqliteTaggedEvents"/> for catch-up and live.</summary>
     private IActorRef StartDirectory(TestKit kit, IDirectoryProjectionStore store, out List<SessionState> caughtUp)
     {
         var probe = kit.CreateTestProbe();
-        var events = Events(kit);
+        var events = Events(kit, wakeOnWrite: true);
         var directory = kit.Sys.ActorOf(SessionDirectory.Props(
             events, events, sessions => probe.Ref.Tell(sessions.ToList()), store, TimeSpan.FromMilliseconds(100)));
         caughtUp = probe.ExpectMsg<List<SessionState>>(Wait);
