@@ -107,6 +107,9 @@ public static class AkkaWiring
                 // file (at most one look per refresh interval; one every 5 s while nothing is written). The plugin's read journal is never started: its tag query scans the tag table for
                 // every event it returns, and its live query costs a stream, a linq2db query build and a journal-sequence
                 // actor's polls every second even when nothing changed (docs/BENCHMARKS.md, section 9).
+                // Start the journal now, so its tables exist from the first start on (the directory reads them
+                // directly; the plugin's read journal, which used to start the journal early, is no longer started).
+                Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
                 var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
                 registry.Register<SessionDirectory>(system.ActorOf(
