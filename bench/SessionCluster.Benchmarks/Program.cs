@@ -1,6 +1,6 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [chain] [sse]
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [chain] [sse] [idle]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -12,6 +12,7 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["restart"] = RestartBenchmark.RunAsync,
     ["chain"] = ChainBenchmark.RunAsync,
     ["sse"] = SseBenchmark.RunAsync,
+    ["idle"] = IdleBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;

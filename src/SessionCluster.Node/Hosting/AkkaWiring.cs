@@ -4,9 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
-using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Hosting;
-using Akka.Persistence.Sql.Query;
 using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors.AgentHosting;
@@ -107,14 +105,19 @@ public static class AkkaWiring
                 });
 
                 // The directory starts from its projection saved in the journal's file, catches up on the events after
-                // it straight from the journal's tables (linear, unlike the plugin's tag query), then follows live.
-                var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                // it straight from the journal's tables, then follows them live the same way, woken by writes to the
+                // file (at most one look per refresh interval; one every 5 s while nothing is written). The plugin's read
+                // journal is never started: its tag query scans the tag table for every event it returns, and its live query costs a stream, a linq2db query build and a journal-sequence
+                // actor's polls every second even when nothing changed (docs/BENCHMARKS.md, section 9).
+                // Start the journal now, so its tables exist from the first start on (the directory reads them
+                // directly; the plugin's read journal, which used to start the journal early, is no longer started).
+                Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
-                var catchUp = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization);
+                var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
                 var directory = system.ActorOf(
                     SessionDirectory.Props(
                         journal,
-                        catchUp,
+                        journal,
                         sessions =>
                         {
                             sweep.Run(sessions, region);

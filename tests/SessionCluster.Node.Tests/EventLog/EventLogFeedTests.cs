@@ -149,6 +149,8 @@ public sealed class EventLogFeedTests : IDisposable
 
         public EventLogPage? Read(EventLogQuery query) => inner.Read(query);
 
+        public void Delete(string sessionId) => inner.Delete(sessionId);
+
         public IReadOnlyList<EventSearchHit> Search(EventSearchQuery query) => inner.Search(query);
     }
 }
