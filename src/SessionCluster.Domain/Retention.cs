@@ -20,7 +20,11 @@ public sealed record PruneCandidate(SessionState Session, string Reason, IReadOn
 /// </summary>
 public static class Retention
 {
-    /// <summary>The sessions to prune, newest chain first and, within a chain, newest session first.</summary>
+    /// <summary>
+    /// The sessions to prune, newest chain first and, within a chain, oldest session first: a run stopped midway leaves
+    /// a resume whose first session is gone (judged again next time), never a session that names a resume no longer
+    /// there (which reads as a resume not yet listed, and would keep its chain for good).
+    /// </summary>
     public static IReadOnlyList<PruneCandidate> Select(IReadOnlyCollection<SessionState> sessions, DateTimeOffset now, RetentionPolicy policy)
     {
         var candidates = new List<PruneCandidate>();
@@ -47,7 +51,7 @@ public static class Retention
             }
 
             var ids = chain.Select(s => s.Id).ToList();
-            candidates.AddRange(chain.OrderByDescending(s => s.FinishedAt ?? s.UpdatedAt).ThenByDescending(s => s.CreatedAt).Select(s => new PruneCandidate(s, reason, ids)));
+            candidates.AddRange(chain.OrderBy(s => s.FinishedAt ?? s.UpdatedAt).ThenBy(s => s.CreatedAt).Select(s => new PruneCandidate(s, reason, ids)));
         }
 
         return candidates;

@@ -74,7 +74,7 @@ public class RetentionTests
     }
 
     [Fact]
-    public void A_finished_chain_is_judged_by_its_newest_session_and_pruned_whole_newest_first()
+    public void A_finished_chain_is_judged_by_its_newest_session_and_pruned_whole_oldest_first()
     {
         var a = Killed("a");
         var b = ResumedFrom(a, "b", minutesLater: 60);
@@ -82,7 +82,7 @@ public class RetentionTests
         var justAfterC = c.S.FinishedAt!.Value.AddMinutes(1);
 
         Assert.Empty(Pruned(justAfterC, KeepMany with { MaxAge = TimeSpan.FromMinutes(30) }, a, b, c));
-        Assert.Equal(["c", "b", "a"], Pruned(justAfterC.AddHours(1), KeepMany with { MaxAge = TimeSpan.FromMinutes(30) }, a, b, c));
+        Assert.Equal(["a", "b", "c"], Pruned(justAfterC.AddHours(1), KeepMany with { MaxAge = TimeSpan.FromMinutes(30) }, a, b, c));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class RetentionTests
 
         var candidates = Retention.Select([aResumed, b.S], SessionDriver.T0.AddYears(1), KeepMany);
 
-        Assert.Equal(["b", "a"], candidates.Select(c => c.Session.Id));
+        Assert.Equal(["a", "b"], candidates.Select(c => c.Session.Id));
         Assert.All(candidates, c => Assert.Equal(["a", "b"], c.Chain.Order()));
     }
 

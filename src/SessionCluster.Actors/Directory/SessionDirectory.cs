@@ -246,7 +246,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         var id = envelope.PersistenceId["session-".Length..];
         if (@event is SessionPruned)
         {
-            Forget(id); // seen only when read before the entity deleted its journal; usually ForgetSessions says it
+            Forget(id); // the tombstone: on this node ForgetSessions usually said it first, on others this is how they learn
             return;
         }
 

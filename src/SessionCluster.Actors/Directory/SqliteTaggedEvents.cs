@@ -2,6 +2,7 @@ using Akka;
 using Akka.Persistence.Query;
 using Akka.Streams.Dsl;
 using Microsoft.Data.Sqlite;
+using SessionCluster.Actors.Serialization;
 using AkkaSerialization = Akka.Serialization.Serialization;
 
 namespace SessionCluster.Actors.Directory;
@@ -13,7 +14,9 @@ namespace SessionCluster.Actors.Directory;
 /// scan of the whole tag table, which makes a full read quadratic in the journal's length (561 s for 100,000 events),
 /// and its live query costs a new stream, a linq2db query build and a journal-sequence actor's polls every second even
 /// when nothing changed. SQLite commits one writer at a time and the plugin writes an event and its tag rows in one
-/// transaction, so offsets become visible in order and no gap can be passed over.
+/// transaction, so offsets become visible in order and no gap can be passed over. Rows marked deleted are skipped, but
+/// for a pruned session's tombstone (<see cref="SessionCluster.Domain.SessionPruned"/>, the one row its deleted journal
+/// keeps): every directory, on every node and after any restart, learns from it that the session is gone.
 /// </summary>
 /// <param name="pollInterval">How long the live query waits after finding nothing new before it looks again.</param>
 /// <param name="wakeOnWrite">Follow live by watching the database's files for writes instead of polling each interval.</param>
@@ -233,14 +236,17 @@ public sealed class SqliteTaggedEvents(
         command.CommandText = """
             SELECT j.ordering, j.persistence_id, j.sequence_number, j.message, j.manifest, j.identifier, j.created
             FROM journal j
-            WHERE j.ordering > $after AND j.ordering <= $end AND j.deleted = 0
-              AND EXISTS (SELECT 1 FROM tags t WHERE t.ordering_id = j.ordering AND t.tag = $tag)
+            WHERE j.ordering > $after AND j.ordering <= $end
+              AND ((j.deleted = 0 AND EXISTS (SELECT 1 FROM tags t WHERE t.ordering_id = j.ordering AND t.tag = $tag))
+                   OR (j.deleted = 1 AND j.identifier = $serializer AND j.manifest = $pruned))
             ORDER BY j.ordering
             LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$end", end);
         command.Parameters.AddWithValue("$tag", tag);
+        command.Parameters.AddWithValue("$serializer", SessionEventSerializer.SerializerId);
+        command.Parameters.AddWithValue("$pruned", SessionEventSerializer.SessionPrunedManifest);
         command.Parameters.AddWithValue("$limit", pageSize);
         var envelopes = new List<EventEnvelope>();
         var last = after;

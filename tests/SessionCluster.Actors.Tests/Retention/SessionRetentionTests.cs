@@ -32,6 +32,9 @@ public sealed class SessionRetentionTests : IDisposable
         Send(kit, entity, Launch("p1"), Started("p1"), Turn("p1", 0.1m), new SessionCommandEnvelope("p1", new Domain.Kill(At)));
         var live = Entity(kit, "p2");
         Send(kit, live, Launch("p2"));
+        // A directory nobody tells of the prune (another node's, say) learns of it from the journal's tombstone.
+        var follower = Follow(kit);
+        kit.AwaitAssert(() => Assert.Equal(["p1", "p2"], Listed(kit, follower)), Wait);
 
         live.Tell(new SessionCommandEnvelope("p2", new Prune(At)), kit.TestActor);
         var refused = kit.ExpectMsg<SessionRejected>(Wait);
@@ -41,6 +44,7 @@ public sealed class SessionRetentionTests : IDisposable
         entity.Tell(new SessionCommandEnvelope("p1", new Prune(At)), kit.TestActor);
         Assert.Equal(SessionStatus.Killed, kit.ExpectMsg<SessionAccepted>(Wait).State.Status);
 
+        // The tombstone stays, marked deleted (the plugin keeps the last row for its sequence number): no event of the session does.
         Assert.Equal([("SP", 1L)], Rows("SELECT manifest, deleted FROM journal WHERE persistence_id = 'session-p1'", r => (r.GetString(0), r.GetInt64(1))));
         // The tombstone keeps its tag row (Akka.Persistence.Sql 1.5.73 deletes those of the rows it removes); no other is left.
         Assert.Equal(
@@ -49,6 +53,7 @@ public sealed class SessionRetentionTests : IDisposable
         Assert.Empty(Rows("SELECT sequence_number FROM snapshot WHERE persistence_id = 'session-p1'", r => r.GetInt64(0)));
         entity.Tell(new GetSession("p1"), kit.TestActor);
         Assert.Equal(RejectionCode.UnknownSession, kit.ExpectMsg<SessionRejected>(Wait).Rejection.Code);
+        kit.AwaitAssert(() => Assert.Equal(["p2"], Listed(kit, follower)), Wait);
 
         // Recovered anew, the id is unknown: nothing of it is read back, and it can be launched again only as new.
         var again = Entity(kit, "p1");
@@ -170,6 +175,17 @@ public sealed class SessionRetentionTests : IDisposable
         var directory = kit.Sys.ActorOf(store is null
             ? SessionDirectory.Props(readJournal, current, _ => { })
             : SessionDirectory.Props(readJournal, current, _ => { }, store, TimeSpan.FromMilliseconds(100)));
+        directory.Tell(WhenSessionListReady.Instance, ready.Ref);
+        ready.ExpectMsg<SessionListReady>(Wait);
+        return directory;
+    }
+
+    /// <summary>A directory as the node wires it: the journal read and followed straight from its tables.</summary>
+    private IActorRef Follow(TestKit kit)
+    {
+        var ready = kit.CreateTestProbe();
+        var tagged = new SqliteTaggedEvents(journal.ConnectionString, kit.Sys.Serialization, pollInterval: TimeSpan.FromMilliseconds(100));
+        var directory = kit.Sys.ActorOf(SessionDirectory.Props(tagged, tagged, _ => { }));
         directory.Tell(WhenSessionListReady.Instance, ready.Ref);
         ready.ExpectMsg<SessionListReady>(Wait);
         return directory;
