@@ -1,6 +1,6 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart]
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [event-log] [event-log-read]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -10,6 +10,8 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["concurrency"] = ConcurrencyBenchmark.RunAsync,
     ["permission"] = PermissionBenchmark.RunAsync,
     ["restart"] = RestartBenchmark.RunAsync,
+    ["event-log"] = EventLogBenchmark.RunAsync,
+    ["event-log-read"] = EventLogReadBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;
