@@ -37,6 +37,9 @@ public sealed class SqliteEventLogStore : IEventLogStore
         END;
         """;
 
+    /// <summary>Most matches a search ranks: the newest ones (as many as one session keeps by default).</summary>
+    public const int RankedMatches = 10_000;
+
     private readonly string connectionString;
 
     private SqliteEventLogStore(string connectionString) => this.connectionString = connectionString;
@@ -99,14 +102,47 @@ public sealed class SqliteEventLogStore : IEventLogStore
             last[e.SessionId] = Math.Max(e.Seq, last.GetValueOrDefault(e.SessionId));
         }
 
+        // Per session once per batch, each statement prepared once.
+        using var head = connection.CreateCommand();
+        head.Transaction = transaction;
+        head.CommandText = """
+            INSERT INTO session_event_logs (session_id, agent, last_seq, dropped) VALUES ($session, $agent, $last, $dropped)
+            ON CONFLICT (session_id) DO UPDATE SET
+                agent = coalesce(excluded.agent, agent),
+                last_seq = max(last_seq, excluded.last_seq),
+                dropped = dropped + excluded.dropped
+            """;
+        var headSession = head.Parameters.Add("$session", SqliteType.Text);
+        var headAgent = head.Parameters.Add("$agent", SqliteType.Text);
+        var headLast = head.Parameters.Add("$last", SqliteType.Integer);
+        var headDropped = head.Parameters.Add("$dropped", SqliteType.Integer);
+        head.Prepare();
         foreach (var sessionId in last.Keys.Union(dropped.Keys))
         {
-            UpdateHead(connection, transaction, sessionId, agents.GetValueOrDefault(sessionId), last.GetValueOrDefault(sessionId), dropped.GetValueOrDefault(sessionId));
+            headSession.Value = sessionId;
+            headAgent.Value = (object?)agents.GetValueOrDefault(sessionId) ?? DBNull.Value;
+            headLast.Value = last.GetValueOrDefault(sessionId);
+            headDropped.Value = dropped.GetValueOrDefault(sessionId);
+            head.ExecuteNonQuery();
         }
 
+        // Deletes the entries beyond the bound and counts them as dropped; a session within its bound is not touched.
+        using var trim = connection.CreateCommand();
+        trim.Transaction = transaction;
+        trim.CommandText = """
+            DELETE FROM session_events WHERE session_id = $session AND seq <= $upTo;
+            UPDATE session_event_logs SET dropped = dropped + changes() WHERE session_id = $session;
+            """;
+        var trimSession = trim.Parameters.Add("$session", SqliteType.Text);
+        var trimUpTo = trim.Parameters.Add("$upTo", SqliteType.Integer);
         foreach (var (sessionId, lastSeq) in last)
         {
-            Trim(connection, transaction, sessionId, lastSeq - maxPerSession);
+            if (lastSeq - maxPerSession > 0)
+            {
+                trimSession.Value = sessionId;
+                trimUpTo.Value = lastSeq - maxPerSession;
+                trim.ExecuteNonQuery();
+            }
         }
 
         transaction.Commit();
@@ -168,34 +204,49 @@ public sealed class SqliteEventLogStore : IEventLogStore
     public IReadOnlyList<EventSearchHit> Search(EventSearchQuery query)
     {
         using var connection = Open();
-        using var select = connection.CreateCommand();
+        // One snapshot: the window and the ranking see the same entries.
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var join = "JOIN session_events e ON e.rowid = session_events_fts.rowid";
         var where = "session_events_fts MATCH $match";
+        var parameters = new List<(string Name, object Value)> { ("$match", Phrase(query.Text)) };
         if (query.Types is { Count: > 0 } types)
         {
             var names = types.Select((t, i) => (Name: $"$t{i}", Type: t)).ToList();
             where += $" AND e.type IN ({string.Join(", ", names.Select(n => n.Name))})";
-            foreach (var (name, t) in names)
-            {
-                select.Parameters.AddWithValue(name, t);
-            }
+            parameters.AddRange(names.Select(n => (n.Name, (object)n.Type)));
         }
 
         if (query.Agent is { } agent)
         {
+            join += " JOIN session_event_logs h ON h.session_id = e.session_id";
             where += " AND h.agent = $agent";
-            select.Parameters.AddWithValue("$agent", agent);
+            parameters.Add(("$agent", agent));
         }
 
+        // Ranking costs per match (bm25 reads each match's sizes): a word in most entries would be ranked across all
+        // of them. Only the newest RankedMatches are ranked; a search with fewer matches ranks them all.
+        using (var window = Command(connection, transaction, parameters))
+        {
+            var filtered = query.Types is { Count: > 0 } || query.Agent is not null;
+            window.CommandText = $"""
+                SELECT session_events_fts.rowid FROM session_events_fts {(filtered ? join : "")}
+                WHERE {where} ORDER BY session_events_fts.rowid DESC LIMIT 1 OFFSET {RankedMatches - 1}
+                """;
+            if (window.ExecuteScalar() is long floor)
+            {
+                where += " AND session_events_fts.rowid >= $floor";
+                parameters.Add(("$floor", floor));
+            }
+        }
+
+        using var select = Command(connection, transaction, parameters);
         select.CommandText = $"""
             SELECT e.session_id, e.seq, e.at, e.type, e.summary, snippet(session_events_fts, -1, '[', ']', '…', 16)
-            FROM session_events_fts
-            JOIN session_events e ON e.rowid = session_events_fts.rowid
-            LEFT JOIN session_event_logs h ON h.session_id = e.session_id
+            FROM session_events_fts {join}
             WHERE {where}
             ORDER BY bm25(session_events_fts), e.session_id, e.seq
             LIMIT $limit
             """;
-        select.Parameters.AddWithValue("$match", Phrase(query.Text));
         select.Parameters.AddWithValue("$limit", query.Limit);
 
         var hits = new List<EventSearchHit>();
@@ -212,6 +263,18 @@ public sealed class SqliteEventLogStore : IEventLogStore
         }
 
         return hits;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<(string Name, object Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
     }
 
     /// <summary>The text as one FTS5 phrase: its words in this order, whatever characters it holds (no query syntax).</summary>
@@ -232,43 +295,5 @@ public sealed class SqliteEventLogStore : IEventLogStore
         command.Parameters.AddWithValue("$session", sessionId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new EventLogHead(reader.GetInt64(0), reader.GetInt64(1)) : null;
-    }
-
-    private static void UpdateHead(
-        SqliteConnection connection, SqliteTransaction transaction, string sessionId, string? agent, long lastSeq, long dropped)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO session_event_logs (session_id, agent, last_seq, dropped) VALUES ($session, $agent, $last, $dropped)
-            ON CONFLICT (session_id) DO UPDATE SET
-                agent = coalesce(excluded.agent, agent),
-                last_seq = max(last_seq, excluded.last_seq),
-                dropped = dropped + excluded.dropped
-            """;
-        command.Parameters.AddWithValue("$session", sessionId);
-        command.Parameters.AddWithValue("$agent", (object?)agent ?? DBNull.Value);
-        command.Parameters.AddWithValue("$last", lastSeq);
-        command.Parameters.AddWithValue("$dropped", dropped);
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>Deletes the session's entries numbered up to <paramref name="upTo"/> and counts them as dropped.</summary>
-    private static void Trim(SqliteConnection connection, SqliteTransaction transaction, string sessionId, long upTo)
-    {
-        if (upTo <= 0)
-        {
-            return;
-        }
-
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            DELETE FROM session_events WHERE session_id = $session AND seq <= $upTo;
-            UPDATE session_event_logs SET dropped = dropped + changes() WHERE session_id = $session;
-            """;
-        command.Parameters.AddWithValue("$session", sessionId);
-        command.Parameters.AddWithValue("$upTo", upTo);
-        command.ExecuteNonQuery();
     }
 }
