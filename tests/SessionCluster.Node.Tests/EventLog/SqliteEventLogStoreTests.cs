@@ -191,6 +191,27 @@ public sealed class SqliteEventLogStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_word_in_more_entries_than_a_search_ranks_is_ranked_among_the_newest_matches()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        // The best match (short, the word twice) is the oldest entry.
+        store.Append([new("old", 1, T0, Entry(EventLogTypes.Text, "needle needle"))], new Dictionary<string, long>(), 100_000);
+        var newer = Enumerable.Range(1, SqliteEventLogStore.RankedMatches - 1)
+            .Select(i => new EventLogRecord("new", i, T0, Entry(EventLogTypes.Text, $"a needle in a long haystack of many other words {i}")))
+            .ToList();
+        store.Append(newer, new Dictionary<string, long>(), 100_000);
+
+        // As many matches as are ranked: all of them, the best first.
+        Assert.Equal("old", store.Search(new EventSearchQuery("needle", null, null, 1)).Single().SessionId);
+
+        store.Append([new("new", SqliteEventLogStore.RankedMatches, T0, Entry(EventLogTypes.Text, "one more needle among words"))], new Dictionary<string, long>(), 100_000);
+
+        // One more: the oldest is beyond the newest ranked matches; a rarer phrase still finds it.
+        Assert.Equal("new", store.Search(new EventSearchQuery("needle", null, null, 1)).Single().SessionId);
+        Assert.Equal("old", store.Search(new EventSearchQuery("needle needle", null, null, 1)).Single().SessionId);
+    }
+
+    [Fact]
     public void Entries_dropped_beyond_the_bound_are_no_longer_found()
     {
         var store = SqliteEventLogStore.Create(connectionString);
