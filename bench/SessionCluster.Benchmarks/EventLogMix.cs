@@ -44,6 +44,19 @@ public static class EventLogMix
         "sed -n 1,80p src/App/Program.cs", "make check",
     ];
 
+    /// <summary>The recorded claude transcripts' events alone, described: to compare the pool's sizes with.</summary>
+    public static IReadOnlyList<EventLogEntry> CorpusEntries()
+    {
+        var events = new List<AgentEvent>();
+        var parser = new ClaudeStreamJsonParser();
+        foreach (var line in Corpus.Lines("claude-*.jsonl"))
+        {
+            parser.Parse(line, events);
+        }
+
+        return [.. events.Select(e => AgentEventLog.Describe(e, SecretRedactor.None))];
+    }
+
     /// <summary>The pool: <paramref name="count"/> entries in turn order (agents' events as they come).</summary>
     public static IReadOnlyList<EventLogEntry> Entries(int count = 4_000)
     {
