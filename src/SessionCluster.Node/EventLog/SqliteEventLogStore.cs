@@ -7,11 +7,17 @@ namespace SessionCluster.Node.EventLog;
 /// <summary>
 /// Session event logs in the node's SQLite file (the journal's, already in WAL mode): <c>session_events</c> holds the
 /// entries, <c>session_event_logs</c> one row per session with its agent, last sequence number and dropped count;
-/// <c>session_events_fts</c> (FTS5, kept by triggers) indexes their summary and raw JSON for search.
+/// <c>session_events_fts</c> (FTS5, kept by triggers) indexes each entry's search body for search.
 /// </summary>
+/// <remarks>
+/// The search body is an entry's summary, and for the types that hold the agent's own words (text, thinking, question,
+/// plan, error) also its raw JSON. The raw JSON of tool results, tool uses, commands, file changes and metadata is
+/// most of the bytes and rarely what is searched; tokenizing it capped writes at about 10,000 entries per CPU-second
+/// (docs/BENCHMARKS.md, section 8). Their summaries (the command, the paths) are still indexed.
+/// </remarks>
 public sealed class SqliteEventLogStore : IEventLogStore
 {
-    private const string Schema = """
+    private const string Tables = """
         CREATE TABLE IF NOT EXISTS session_events (
             session_id TEXT NOT NULL,
             seq INTEGER NOT NULL,
@@ -27,15 +33,41 @@ public sealed class SqliteEventLogStore : IEventLogStore
             agent TEXT,
             last_seq INTEGER NOT NULL,
             dropped INTEGER NOT NULL);
-        CREATE VIRTUAL TABLE IF NOT EXISTS session_events_fts USING fts5(
-            summary, raw, content = 'session_events', content_rowid = 'rowid');
-        CREATE TRIGGER IF NOT EXISTS session_events_fts_insert AFTER INSERT ON session_events BEGIN
-            INSERT INTO session_events_fts (rowid, summary, raw) VALUES (new.rowid, new.summary, new.raw);
+        """;
+
+    /// <summary>The types whose raw JSON is searched as well as their summary.</summary>
+    public static readonly IReadOnlyList<string> RawSearchedTypes =
+        [EventLogTypes.Text, EventLogTypes.Thinking, EventLogTypes.Question, EventLogTypes.Plan, EventLogTypes.Error];
+
+    /// <summary>The view the index is made from. Its text marks the index's schema: a file whose view differs (or has
+    /// none, as before the view) gets the index made again from <c>session_events</c>.</summary>
+    private static readonly string SearchView =
+        $"CREATE VIEW session_events_search AS SELECT rowid AS rowid, {Body("")} AS body FROM session_events";
+
+    // The triggers index and unindex the same body as the view computes: an external-content delete must be given
+    // exactly the text that was indexed. Deleting rows (trimming, deleting a session) goes through the delete trigger.
+    private static readonly string Index = $"""
+        CREATE VIRTUAL TABLE session_events_fts USING fts5(
+            body, content = 'session_events_search', content_rowid = 'rowid');
+        CREATE TRIGGER session_events_fts_insert AFTER INSERT ON session_events BEGIN
+            INSERT INTO session_events_fts (rowid, body) VALUES (new.rowid, {Body("new.")});
         END;
-        CREATE TRIGGER IF NOT EXISTS session_events_fts_delete AFTER DELETE ON session_events BEGIN
-            INSERT INTO session_events_fts (session_events_fts, rowid, summary, raw) VALUES ('delete', old.rowid, old.summary, old.raw);
+        CREATE TRIGGER session_events_fts_delete AFTER DELETE ON session_events BEGIN
+            INSERT INTO session_events_fts (session_events_fts, rowid, body) VALUES ('delete', old.rowid, {Body("old.")});
         END;
         """;
+
+    // Drops the index of any earlier schema, the one that indexed summary and raw of every entry included.
+    private const string DropIndex = """
+        DROP TRIGGER IF EXISTS session_events_fts_insert;
+        DROP TRIGGER IF EXISTS session_events_fts_delete;
+        DROP TABLE IF EXISTS session_events_fts;
+        DROP VIEW IF EXISTS session_events_search;
+        """;
+
+    private static string Body(string row) =>
+        $"CASE WHEN {row}type IN ({string.Join(", ", RawSearchedTypes.Select(t => $"'{t}'"))}) " +
+        $"THEN {row}summary || ' ' || {row}raw ELSE {row}summary END";
 
     /// <summary>Most matches a search ranks: the newest ones (as many as one session keeps by default).</summary>
     public const int RankedMatches = 10_000;
@@ -49,9 +81,21 @@ public sealed class SqliteEventLogStore : IEventLogStore
     {
         var store = new SqliteEventLogStore(connectionString);
         using var connection = store.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, Tables);
+        using (var view = connection.CreateCommand())
+        {
+            view.Transaction = transaction;
+            view.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'session_events_search'";
+            if (view.ExecuteScalar() as string != SearchView)
+            {
+                // Once per schema change: a new file, or one whose index was made by an earlier version.
+                Execute(connection, transaction, DropIndex + SearchView + ";\n" + Index);
+                Execute(connection, transaction, "INSERT INTO session_events_fts (session_events_fts) VALUES ('rebuild')");
+            }
+        }
+
+        transaction.Commit();
         return store;
     }
 
@@ -263,6 +307,14 @@ public sealed class SqliteEventLogStore : IEventLogStore
         }
 
         return hits;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<(string Name, object Value)> parameters)
