@@ -57,7 +57,7 @@ public sealed class SqliteEventLogStore : IEventLogStore
         END;
         """;
 
-    // Drops the index of any earlier schema, the one that indexed summary and raw of every entry included.
+    // Drops the index of an earlier schema, including the first one, which indexed summary and raw of every entry.
     private const string DropIndex = """
         DROP TRIGGER IF EXISTS session_events_fts_insert;
         DROP TRIGGER IF EXISTS session_events_fts_delete;
