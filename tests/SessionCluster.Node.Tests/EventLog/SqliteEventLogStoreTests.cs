@@ -319,6 +319,24 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         Assert.Equal("kept", store.Search(new EventSearchQuery("migration", null, null, 10)).Single().SessionId);
         Assert.Empty(store.Search(new EventSearchQuery("rm -rf", null, null, 10)));
         AssertIndexIntact();
+
+        // The newest rows were deleted, so new rows may take their rowids again: they are indexed as new rows.
+        store.Append([new("gone", 1, T0, Entry(EventLogTypes.Command, "rm -rf again -> exit 0"))], new Dictionary<string, long>(), 100);
+        Assert.Equal("gone", store.Search(new EventSearchQuery("rm -rf", null, null, 10)).Single().SessionId);
+        AssertIndexIntact();
+    }
+
+    [Fact]
+    public void A_batch_longer_than_the_bound_leaves_only_its_kept_entries_in_the_index()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append(
+            Enumerable.Range(1, 5).Select(i => new EventLogRecord("s", i, T0, Entry(EventLogTypes.Text, $"migration step {i}"))).ToList(),
+            new Dictionary<string, long>(),
+            2);
+
+        Assert.Equal([4L, 5L], store.Search(new EventSearchQuery("migration", null, null, 10)).Select(h => h.Seq).Order());
+        AssertIndexIntact();
     }
 
     /// <summary>FTS5's own check: the index holds exactly what the search view computes for the rows there are.</summary>
