@@ -1,6 +1,7 @@
 using SessionCluster.Benchmarks;
 
-// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart] [chain] [sse] [idle]
+// dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart]
+//     [chain] [sse] [idle] [event-log] [event-log-read]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -13,6 +14,8 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["chain"] = ChainBenchmark.RunAsync,
     ["sse"] = SseBenchmark.RunAsync,
     ["idle"] = IdleBenchmark.RunAsync,
+    ["event-log"] = EventLogBenchmark.RunAsync,
+    ["event-log-read"] = EventLogReadBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;

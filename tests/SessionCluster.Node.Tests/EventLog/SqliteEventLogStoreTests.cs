@@ -206,6 +206,27 @@ public sealed class SqliteEventLogStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_word_in_more_entries_than_a_search_ranks_is_ranked_among_the_newest_matches()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        // The best match (short, the word twice) is the oldest entry.
+        store.Append([new("old", 1, T0, Entry(EventLogTypes.Text, "needle needle"))], new Dictionary<string, long>(), 100_000);
+        var newer = Enumerable.Range(1, SqliteEventLogStore.RankedMatches - 1)
+            .Select(i => new EventLogRecord("new", i, T0, Entry(EventLogTypes.Text, $"a needle in a long haystack of many other words {i}")))
+            .ToList();
+        store.Append(newer, new Dictionary<string, long>(), 100_000);
+
+        // As many matches as are ranked: all of them, the best first.
+        Assert.Equal("old", store.Search(new EventSearchQuery("needle", null, null, 1)).Single().SessionId);
+
+        store.Append([new("new", SqliteEventLogStore.RankedMatches, T0, Entry(EventLogTypes.Text, "one more needle among words"))], new Dictionary<string, long>(), 100_000);
+
+        // One more: the oldest is beyond the newest ranked matches; a rarer phrase still finds it.
+        Assert.Equal("new", store.Search(new EventSearchQuery("needle", null, null, 1)).Single().SessionId);
+        Assert.Equal("old", store.Search(new EventSearchQuery("needle needle", null, null, 1)).Single().SessionId);
+    }
+
+    [Fact]
     public void Entries_dropped_beyond_the_bound_are_no_longer_found()
     {
         var store = SqliteEventLogStore.Create(connectionString);
@@ -215,6 +236,132 @@ public sealed class SqliteEventLogStoreTests : IDisposable
         store.Append([new("s", 2, T0, Entry(EventLogTypes.Text, "all done"))], new Dictionary<string, long>(), 1);
 
         Assert.Empty(store.Search(new EventSearchQuery("migration", null, null, 10)));
+        AssertIndexIntact();
+    }
+
+    [Fact]
+    public void Search_reads_every_summary_and_the_raw_json_only_of_the_agents_own_words()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        EventLogRecord With(long seq, string type, string summary, string raw) => new("s", seq, T0, new EventLogEntry(type, summary, raw, false));
+        var wordTypes = new[] { EventLogTypes.Text, EventLogTypes.Thinking, EventLogTypes.Question, EventLogTypes.Plan, EventLogTypes.Error };
+        var otherTypes = new[]
+        {
+            EventLogTypes.ToolResult, EventLogTypes.ToolUse, EventLogTypes.Command, EventLogTypes.FileChange, EventLogTypes.TurnStarted,
+            EventLogTypes.TurnCompleted, EventLogTypes.ApiRetry, EventLogTypes.Unknown,
+        };
+        var all = wordTypes.Concat(otherTypes).ToList();
+        store.Append(
+            all.Select((t, i) => With(i + 1, t, $"summary of {t.Replace('_', ' ')}", $$"""{"words":"beyond the summary {{t.Replace('_', ' ')}} quokka"}""")).ToList(),
+            new Dictionary<string, long>(),
+            100);
+
+        Assert.Equal(wordTypes.Order(), store.Search(new EventSearchQuery("quokka", null, null, 50)).Select(h => h.Type).Order());
+        Assert.Equal(all.Order(), store.Search(new EventSearchQuery("summary of", null, null, 50)).Select(h => h.Type).Order());
+        var plan = store.Search(new EventSearchQuery("plan quokka", null, null, 50)).Single();
+        Assert.Equal("summary of plan {\"words\":\"beyond the summary [plan quokka]\"}", plan.Snippet);
+        AssertIndexIntact();
+    }
+
+    [Fact]
+    public void A_file_with_the_earlier_index_of_all_raw_json_is_indexed_again_on_open_and_stays_searchable()
+    {
+        // The schema before the search view: summary and raw of every entry indexed, rows written through its triggers.
+        using (var connection = new SqliteConnection(connectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE session_events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, type TEXT NOT NULL,
+                    summary TEXT NOT NULL, raw TEXT NOT NULL, truncated INTEGER NOT NULL, PRIMARY KEY (session_id, seq));
+                CREATE INDEX session_events_by_type ON session_events (session_id, type, seq);
+                CREATE TABLE session_event_logs (session_id TEXT NOT NULL PRIMARY KEY, agent TEXT, last_seq INTEGER NOT NULL, dropped INTEGER NOT NULL);
+                CREATE VIRTUAL TABLE session_events_fts USING fts5(summary, raw, content = 'session_events', content_rowid = 'rowid');
+                CREATE TRIGGER session_events_fts_insert AFTER INSERT ON session_events BEGIN
+                    INSERT INTO session_events_fts (rowid, summary, raw) VALUES (new.rowid, new.summary, new.raw);
+                END;
+                CREATE TRIGGER session_events_fts_delete AFTER DELETE ON session_events BEGIN
+                    INSERT INTO session_events_fts (session_events_fts, rowid, summary, raw) VALUES ('delete', old.rowid, old.summary, old.raw);
+                END;
+                INSERT INTO session_event_logs VALUES ('old', 'claude', 3, 0), ('other', 'codex', 1, 0);
+                INSERT INTO session_events VALUES
+                    ('old', 1, 0, 'text', 'I will run the migration', '{"text":"I will run the migration now, then the seeds"}', 0),
+                    ('old', 2, 0, 'tool_use', 'Bash: rm -rf build', '{"input":{"command":"rm -rf build"}}', 0),
+                    ('old', 3, 0, 'tool_result', 'ok', '{"content":"removed Program.cs"}', 0),
+                    ('other', 1, 0, 'text', 'the migration is done', '{"text":"the migration is done"}', 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = SqliteEventLogStore.Create(connectionString);
+
+        Assert.Equal([("old", 1L), ("other", 1L)], store.Search(new EventSearchQuery("migration", null, null, 10)).Select(h => (h.SessionId, h.Seq)).Order());
+        Assert.Equal(("old", 1L), store.Search(new EventSearchQuery("then the seeds", null, null, 10)).Select(h => (h.SessionId, h.Seq)).Single());
+        Assert.Equal(2L, store.Search(new EventSearchQuery("rm -rf", null, null, 10)).Single().Seq);
+        Assert.Empty(store.Search(new EventSearchQuery("Program.cs", null, null, 10))); // a tool result's raw JSON
+        AssertIndexIntact();
+
+        // Opened again: the index is kept, not made again; entries written since are found.
+        store = SqliteEventLogStore.Create(connectionString);
+        store.Append([new("old", 4, T0, Entry(EventLogTypes.FileChange, "completed: src/Program.cs"))], new Dictionary<string, long>(), 100);
+        Assert.Equal(4L, store.Search(new EventSearchQuery("Program.cs", null, null, 10)).Single().Seq);
+        Assert.Equal(2, store.Search(new EventSearchQuery("migration", null, null, 10)).Count);
+        AssertIndexIntact();
+    }
+
+    [Fact]
+    public void Deleting_a_session_s_rows_removes_them_from_the_index()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append(
+            [
+                new("gone", 1, T0, new EventLogEntry(EventLogTypes.Thinking, "about the migration", """{"thinking":"about the migration of rows"}""", false)),
+                new("gone", 2, T0, Entry(EventLogTypes.Command, "rm -rf build -> exit 0")),
+                new("kept", 1, T0, Entry(EventLogTypes.Text, "the migration stays")),
+            ],
+            new Dictionary<string, long>(),
+            100);
+
+        // As a session's deletion does: its rows go, and the delete trigger takes them out of the index.
+        using (var connection = new SqliteConnection(connectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM session_events WHERE session_id = 'gone'; DELETE FROM session_event_logs WHERE session_id = 'gone';";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal("kept", store.Search(new EventSearchQuery("migration", null, null, 10)).Single().SessionId);
+        Assert.Empty(store.Search(new EventSearchQuery("rm -rf", null, null, 10)));
+        AssertIndexIntact();
+
+        // The newest rows were deleted, so new rows may take their rowids again: they are indexed as new rows.
+        store.Append([new("gone", 1, T0, Entry(EventLogTypes.Command, "rm -rf again -> exit 0"))], new Dictionary<string, long>(), 100);
+        Assert.Equal("gone", store.Search(new EventSearchQuery("rm -rf", null, null, 10)).Single().SessionId);
+        AssertIndexIntact();
+    }
+
+    [Fact]
+    public void A_batch_longer_than_the_bound_leaves_only_its_kept_entries_in_the_index()
+    {
+        var store = SqliteEventLogStore.Create(connectionString);
+        store.Append(
+            Enumerable.Range(1, 5).Select(i => new EventLogRecord("s", i, T0, Entry(EventLogTypes.Text, $"migration step {i}"))).ToList(),
+            new Dictionary<string, long>(),
+            2);
+
+        Assert.Equal([4L, 5L], store.Search(new EventSearchQuery("migration", null, null, 10)).Select(h => h.Seq).Order());
+        AssertIndexIntact();
+    }
+
+    /// <summary>FTS5's own check: the index holds exactly what the search view computes for the rows there are.</summary>
+    private void AssertIndexIntact()
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO session_events_fts (session_events_fts, rank) VALUES ('integrity-check', 1)";
+        command.ExecuteNonQuery();
     }
 
     private static async Task WaitUntil(Func<bool> condition)
