@@ -25,23 +25,7 @@ public sealed partial class ApiClient
         string id, IReadOnlyCollection<string> types, long? since, int? tail, long? lastEventId, Action? opened,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var query = new List<string>();
-        if (types.Count > 0)
-        {
-            query.Add("type=" + Uri.EscapeDataString(string.Join(',', types)));
-        }
-
-        if (since is { } after)
-        {
-            query.Add("since=" + after.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (tail is { } n)
-        {
-            query.Add("tail=" + n.ToString(CultureInfo.InvariantCulture));
-        }
-
-        var path = Api.SessionEventStream(id) + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
+        var path = Api.SessionEventStream(id) + EventsQuery(types, since, tail);
         using var request = new HttpRequestMessage(HttpMethod.Get, Address(path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is { } resume)

@@ -9,6 +9,13 @@ public sealed partial class ApiClient
     public Task<ApiResponse<SessionEventsDto>> EventsAsync(
         string id, IReadOnlyCollection<string> types, long? since, int? tail, CancellationToken ct)
     {
+        var path = Api.SessionEvents(id) + EventsQuery(types, since, tail);
+        return SendAsync(HttpMethod.Get, path, null, null, static () => WireJson.Default.SessionEventsDto, ct);
+    }
+
+    /// <summary>The query of the events route and its stream: "?type=...&amp;since=...&amp;tail=...", or empty.</summary>
+    private static string EventsQuery(IReadOnlyCollection<string> types, long? since, int? tail)
+    {
         var query = new List<string>();
         if (types.Count > 0)
         {
@@ -25,8 +32,7 @@ public sealed partial class ApiClient
             query.Add("tail=" + n.ToString(CultureInfo.InvariantCulture));
         }
 
-        var path = Api.SessionEvents(id) + (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
-        return SendAsync(HttpMethod.Get, path, null, null, static () => WireJson.Default.SessionEventsDto, ct);
+        return query.Count > 0 ? "?" + string.Join('&', query) : string.Empty;
     }
 
     /// <summary>Entries of every session that hold <paramref name="text"/> (GET /api/events/search), best first.</summary>

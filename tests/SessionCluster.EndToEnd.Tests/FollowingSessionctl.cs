@@ -32,23 +32,7 @@ public sealed class FollowingSessionctl : IAsyncDisposable
 
     public static FollowingSessionctl Start(NodeProcess node, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(BuiltPrograms.SessionctlDll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["SESSIONCLUSTER_URL"] = node.Url;
-        info.Environment["SESSIONCLUSTER_DATA_DIR"] = node.DataDir;
-        info.Environment.Remove("SESSIONCLUSTER_TOKEN");
-        var process = Process.Start(info)!;
+        var process = Process.Start(SessionctlProcess.StartInfo(node, args))!;
         process.StandardInput.Close();
         return new FollowingSessionctl(process);
     }

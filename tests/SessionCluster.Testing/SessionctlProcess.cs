@@ -10,7 +10,8 @@ public static class SessionctlProcess
         public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    public static async Task<Result> RunAsync(NodeProcess node, params string[] args)
+    /// <summary>sessionctl with <paramref name="args"/> against <paramref name="node"/>, all three streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(NodeProcess node, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +30,12 @@ public static class SessionctlProcess
         info.Environment["SESSIONCLUSTER_URL"] = node.Url;
         info.Environment["SESSIONCLUSTER_DATA_DIR"] = node.DataDir;
         info.Environment.Remove("SESSIONCLUSTER_TOKEN");
+        return info;
+    }
+
+    public static async Task<Result> RunAsync(NodeProcess node, params string[] args)
+    {
+        var info = StartInfo(node, args);
         var startedAt = Stopwatch.GetTimestamp();
         using var process = Process.Start(info)!;
         process.StandardInput.Close();

@@ -27,16 +27,16 @@ public sealed class DirectoryLiveFollowTests : IDisposable
     public void The_live_query_returns_every_tagged_event_in_the_journals_order_also_those_written_after_it_started()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "l1", Launch("l1"), Started("l1"));
+        JournalWrites.Write(kit, "l1", Launch("l1"), Started("l1"));
         var events = Events(kit);
         var seen = new List<EventEnvelope>();
         var probe = kit.CreateTestProbe();
         events.EventsByTag(SessionRegion.Tag, Offset.NoOffset())
             .RunForeach(e => probe.Ref.Tell(e), kit.Sys.Materializer());
 
-        Write(kit, "l2", Launch("l2"));
-        Write(kit, "l1", Turn("l1", 0.1m));
-        Write(kit, "l3", Launch("l3"), Started("l3"));
+        JournalWrites.Write(kit, "l2", Launch("l2"));
+        JournalWrites.Write(kit, "l1", Turn("l1", 0.1m));
+        JournalWrites.Write(kit, "l3", Launch("l3"), Started("l3"));
         var expected = Tagged();
         kit.AwaitAssert(() =>
         {
@@ -58,7 +58,7 @@ public sealed class DirectoryLiveFollowTests : IDisposable
     public void The_live_query_after_an_offset_starts_after_it()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "o1", Launch("o1"), Started("o1"), Turn("o1", 0.1m));
+        JournalWrites.Write(kit, "o1", Launch("o1"), Started("o1"), Turn("o1", 0.1m));
         var after = Tagged()[1].Ordering;
         var probe = kit.CreateTestProbe();
         Events(kit).EventsByTag(SessionRegion.Tag, Offset.Sequence(after))
@@ -69,7 +69,7 @@ public sealed class DirectoryLiveFollowTests : IDisposable
             Assert.Equal(ordering, ((Sequence)probe.ExpectMsg<EventEnvelope>(Wait).Offset).Value);
         }
 
-        Write(kit, "o2", Launch("o2"));
+        JournalWrites.Write(kit, "o2", Launch("o2"));
         Assert.Equal("session-o2", probe.ExpectMsg<EventEnvelope>(Wait).PersistenceId);
     }
 
@@ -82,7 +82,7 @@ public sealed class DirectoryLiveFollowTests : IDisposable
             .RunForeach(e => probe.Ref.Tell(e), kit.Sys.Materializer());
         probe.ExpectNoMsg(PollInterval * 3); // polls a file without the tables meanwhile, without failing
 
-        Write(kit, "n1", Launch("n1"));
+        JournalWrites.Write(kit, "n1", Launch("n1"));
         Assert.Equal("session-n1", probe.ExpectMsg<EventEnvelope>(Wait).PersistenceId);
     }
 
@@ -90,7 +90,7 @@ public sealed class DirectoryLiveFollowTests : IDisposable
     public void A_follower_woken_by_writes_sees_a_new_event_without_waiting_for_its_safety_poll()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "w1", Launch("w1"));
+        JournalWrites.Write(kit, "w1", Launch("w1"));
         var events = new SqliteTaggedEvents(
             journal.ConnectionString, kit.Sys.Serialization, pollInterval: PollInterval, wakeOnWrite: true, safetyPollInterval: TimeSpan.FromHours(1));
         var probe = kit.CreateTestProbe();
@@ -101,10 +101,10 @@ public sealed class DirectoryLiveFollowTests : IDisposable
         probe.ExpectNoMsg(PollInterval * 3);
 
         // Only a wake-up can bring these within the wait: the next look without one is an hour away.
-        Write(kit, "w2", Launch("w2"));
+        JournalWrites.Write(kit, "w2", Launch("w2"));
         Assert.Equal("session-w2", probe.ExpectMsg<EventEnvelope>(Wait).PersistenceId);
-        Write(kit, "w3", Launch("w3"));
-        Write(kit, "w1", Started("w1"));
+        JournalWrites.Write(kit, "w3", Launch("w3"));
+        JournalWrites.Write(kit, "w1", Started("w1"));
         Assert.Equal(["session-w3", "session-w1"], new[] { probe.ExpectMsg<EventEnvelope>(Wait), probe.ExpectMsg<EventEnvelope>(Wait) }.Select(e => e.PersistenceId));
     }
 
@@ -112,25 +112,25 @@ public sealed class DirectoryLiveFollowTests : IDisposable
     public void The_directory_lists_new_sessions_and_changes_live_and_again_after_a_restart_from_its_saved_projection()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "r1", Launch("r1"));
+        JournalWrites.Write(kit, "r1", Launch("r1"));
         var store = new SqliteDirectoryProjectionStore(journal.ConnectionString, kit.Sys.Serialization);
         var first = StartDirectory(kit, store, out var atStart);
         Assert.Equal(["r1"], atStart.Select(s => s.Id));
 
-        Write(kit, "r2", Launch("r2"));
-        Write(kit, "r1", Started("r1"));
+        JournalWrites.Write(kit, "r2", Launch("r2"));
+        JournalWrites.Write(kit, "r1", Started("r1"));
         AwaitListed(kit, first, ["r1 Running", "r2 Starting"]);
         kit.AwaitAssert(() => Assert.Equal(["r1", "r2"], store.Load()?.Sessions.Select(s => s.Id).Order().ToArray() ?? []), Wait);
 
         kit.Watch(first);
         kit.Sys.Stop(first);
         kit.ExpectTerminated(first, Wait);
-        Write(kit, "r3", Launch("r3"));
+        JournalWrites.Write(kit, "r3", Launch("r3"));
 
         var second = StartDirectory(kit, store, out var afterRestart);
         Assert.Equal(["r1", "r2", "r3"], afterRestart.Select(s => s.Id).Order());
-        Write(kit, "r2", Started("r2"));
-        Write(kit, "r4", Launch("r4"));
+        JournalWrites.Write(kit, "r2", Started("r2"));
+        JournalWrites.Write(kit, "r4", Launch("r4"));
         AwaitListed(kit, second, ["r1 Running", "r2 Running", "r3 Starting", "r4 Starting"]);
     }
 
@@ -186,21 +186,5 @@ public sealed class DirectoryLiveFollowTests : IDisposable
         }
 
         return orderings;
-    }
-
-    /// <summary>Each command through a session entity (its events persisted and tagged by the real plugin), then the entity stops.</summary>
-    private static void Write(TestKit kit, string id, params SessionCommandEnvelope[] commands)
-    {
-        var host = kit.CreateTestProbe();
-        var entity = kit.Sys.ActorOf(SessionEntity.Props(id, host.Ref, ActorRefs.Nobody, SessionEntitySettings.Default));
-        foreach (var command in commands)
-        {
-            entity.Tell(command, kit.TestActor);
-            kit.ExpectMsg<SessionAccepted>(Wait);
-        }
-
-        kit.Watch(entity);
-        kit.Sys.Stop(entity);
-        kit.ExpectTerminated(entity, Wait);
     }
 }

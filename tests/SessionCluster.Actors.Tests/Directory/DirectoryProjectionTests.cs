@@ -26,8 +26,8 @@ public sealed class DirectoryProjectionTests : IDisposable
     public void A_start_from_the_saved_projection_lists_what_a_full_replay_lists_and_reads_only_later_events()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "p1", Launch("p1"), Started("p1"), Turn("p1", 0.1m));
-        Write(kit, "p2", Launch("p2"));
+        JournalWrites.Write(kit, "p1", Launch("p1"), Started("p1"), Turn("p1", 0.1m));
+        JournalWrites.Write(kit, "p2", Launch("p2"));
 
         var store = Store(kit);
         var first = StartDirectory(kit, store, out var firstCaughtUp);
@@ -36,8 +36,8 @@ public sealed class DirectoryProjectionTests : IDisposable
         StopDirectory(kit, first);
 
         // After the save: one more event for p2 and a new session, which the next start must read from the journal.
-        Write(kit, "p2", Started("p2"));
-        Write(kit, "p3", Launch("p3"));
+        JournalWrites.Write(kit, "p2", Started("p2"));
+        JournalWrites.Write(kit, "p3", Launch("p3"));
         var saved = store.Load()!;
         var afterSave = Store(kit);
         var replayed = Replay(kit);
@@ -53,7 +53,7 @@ public sealed class DirectoryProjectionTests : IDisposable
     public void A_projection_only_the_store_has_is_listed_so_the_start_did_not_replay_the_journal_from_its_first_event()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "q1", Launch("q1"));
+        JournalWrites.Write(kit, "q1", Launch("q1"));
         var store = Store(kit);
         var first = StartDirectory(kit, store, out _);
         AwaitSaved(kit, store, ["q1"]);
@@ -75,8 +75,8 @@ public sealed class DirectoryProjectionTests : IDisposable
     public void A_missing_or_unreadable_projection_falls_back_to_a_full_replay(string damage)
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "r1", Launch("r1"), Started("r1"), Turn("r1", 0.2m));
-        Write(kit, "r2", Launch("r2"));
+        JournalWrites.Write(kit, "r1", Launch("r1"), Started("r1"), Turn("r1", 0.2m));
+        JournalWrites.Write(kit, "r2", Launch("r2"));
         var store = Store(kit);
         var first = StartDirectory(kit, store, out _);
         AwaitSaved(kit, store, ["r1", "r2"]);
@@ -97,9 +97,9 @@ public sealed class DirectoryProjectionTests : IDisposable
     public void The_catch_up_read_from_the_journal_tables_returns_what_the_plugins_tag_query_returns()
     {
         using var kit = new TestKit(journal.Config());
-        Write(kit, "s1", Launch("s1"), Started("s1"), Turn("s1", 0.1m));
-        Write(kit, "s2", Launch("s2"), Started("s2"));
-        Write(kit, "s3", Launch("s3"));
+        JournalWrites.Write(kit, "s1", Launch("s1"), Started("s1"), Turn("s1", 0.1m));
+        JournalWrites.Write(kit, "s2", Launch("s2"), Started("s2"));
+        JournalWrites.Write(kit, "s3", Launch("s3"));
         var readJournal = PersistenceQuery.Get(kit.Sys).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var direct = new SqliteTaggedEvents(journal.ConnectionString, kit.Sys.Serialization, pageSize: 2);
 
@@ -140,21 +140,6 @@ public sealed class DirectoryProjectionTests : IDisposable
     }
 
     private SqliteDirectoryProjectionStore Store(TestKit kit) => new(journal.ConnectionString, kit.Sys.Serialization);
-
-    private static void Write(TestKit kit, string id, params SessionCommandEnvelope[] commands)
-    {
-        var host = kit.CreateTestProbe();
-        var entity = kit.Sys.ActorOf(SessionEntity.Props(id, host.Ref, ActorRefs.Nobody, SessionEntitySettings.Default));
-        foreach (var command in commands)
-        {
-            entity.Tell(command, kit.TestActor);
-            kit.ExpectMsg<SessionAccepted>(Wait);
-        }
-
-        kit.Watch(entity);
-        kit.Sys.Stop(entity);
-        kit.ExpectTerminated(entity, Wait);
-    }
 
     /// <summary>With a store, wired as the node wires it: catch-up straight from the journal's tables, live through the plugin.</summary>
     private IActorRef StartDirectory(TestKit kit, IDirectoryProjectionStore? store, out List<SessionState> caughtUp)
