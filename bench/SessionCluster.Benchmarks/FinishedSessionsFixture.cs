@@ -22,7 +22,9 @@ namespace SessionCluster.Benchmarks;
 /// </summary>
 public static class FinishedSessionsFixture
 {
-    private static readonly DateTimeOffset Epoch = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    // Two days ago, to the second: well inside retention's default 30 days, so a started node keeps the sessions
+    // (a fixed date would age out and be pruned by the node's first retention run, measuring the pruning instead).
+    private static readonly DateTimeOffset Epoch = new(DateTimeOffset.UtcNow.AddDays(-2).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
     /// <summary>Appends sessions <paramref name="from"/> .. <paramref name="from"/>+<paramref name="count"/>-1 (ids <c>bench-000042</c>); returns the rows written.</summary>
     /// <param name="dataDir">A data dir a node has started on and stopped (schema and secrets.key exist).</param>
