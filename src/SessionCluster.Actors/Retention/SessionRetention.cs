@@ -18,6 +18,12 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers, IWithUnbounded
 {
     public const string Name = "session-retention";
 
+    /// <summary>After this many sessions a run pauses for <see cref="BatchPause"/>.</summary>
+    public const int BatchSize = 20;
+
+    /// <summary>How long a run pauses between batches (pruning 10,000 back to back held most of a core for over a minute).</summary>
+    public static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(100);
+
     private readonly IActorRef directory;
     private readonly IActorRef sessions;
     private readonly RetentionSettings settings;
@@ -107,6 +113,12 @@ public sealed class SessionRetention : ReceiveActor, IWithTimers, IWithUnbounded
         var refused = new List<PruneRefusal>();
         foreach (var candidate in selected)
         {
+            if (pruned.Count > 0 && pruned.Count % BatchSize == 0)
+            {
+                // A backlog (a node that was off for weeks) is worked off in the background, not in one burst.
+                await Task.Delay(BatchPause);
+            }
+
             var id = candidate.Session.Id;
             var reply = await sessions.Ask<SessionReply>(new SessionCommandEnvelope(id, new Prune(now, candidate.Chain)), askTimeout);
             if (reply is SessionRejected { Rejection.Code: not RejectionCode.UnknownSession } rejected)
