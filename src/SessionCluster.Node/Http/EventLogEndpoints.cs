@@ -148,8 +148,11 @@ public static class EventLogEndpoints
         return (new EventLogQuery(id, types, since, tail, Api.MaxEventsPerPage), null);
     }
 
+    /// <summary>One entry as the events route and its stream send it.</summary>
+    public static SessionEventDto ToDto(EventLogRecord e) => new(e.Seq, e.At, e.Entry.Type, e.Entry.Summary, e.Entry.Raw, e.Entry.Truncated);
+
     private static SessionEventsDto ToDto(EventLogPage page) => new(
-        page.Events.Select(e => new SessionEventDto(e.Seq, e.At, e.Entry.Type, e.Entry.Summary, e.Entry.Raw, e.Entry.Truncated)).ToList(),
+        page.Events.Select(ToDto).ToList(),
         page.Head.Dropped,
         page.Head.LastSeq);
 }

@@ -115,7 +115,7 @@ public static class EventStreamEndpoints
 
     private static string Frame(EventLogRecord e) => string.Create(
         CultureInfo.InvariantCulture,
-        $"id: {e.Seq}\nevent: {e.Entry.Type}\ndata: {JsonSerializer.Serialize(new SessionEventDto(e.Seq, e.At, e.Entry.Type, e.Entry.Summary, e.Entry.Raw, e.Entry.Truncated), OneLine)}\n\n");
+        $"id: {e.Seq}\nevent: {e.Entry.Type}\ndata: {JsonSerializer.Serialize(EventLogEndpoints.ToDto(e), OneLine)}\n\n");
 
     /// <summary>One client's stream: what it was sent (<see cref="cursor"/>), and when it last heard from the node.</summary>
     private sealed class Follow(
