@@ -84,3 +84,10 @@ public sealed record SessionPruned(DateTimeOffset At) : SessionEvent(At);
 
 /// <summary>The agent host's fact number <paramref name="Seq"/> has been applied: a redelivery of it (or of any earlier one) changes nothing.</summary>
 public sealed record AgentFactApplied(long Seq, DateTimeOffset At) : SessionEvent(At);
+
+/// <summary>
+/// A person must be told: journaled in the same write as the event that caused it (the journal is the outbox), and
+/// delivered at least once by the notifier with the id <see cref="Notifications.Notification.IdOf"/> this event's
+/// sequence number. <see cref="Session.Apply"/> leaves the state as it is.
+/// </summary>
+public sealed record NotificationRaised(Notifications.Notification Notification, DateTimeOffset At) : SessionEvent(At);
