@@ -45,6 +45,8 @@ public static partial class Session
                 CostUsd = Math.Max(state.CostUsd, e.TotalCostUsd),
                 Usage = state.Usage.Add(e.Usage),
                 LastTurnDenials = e.PermissionDenials,
+                // A turn that said nothing leaves the last words where they were.
+                LastText = e.LastText is null ? state.LastText : Tail.Of(e.LastText, SessionState.LastTextChars),
                 ApiRetry = null,
             },
             WaitingForInput e => Move(state, SessionStatus.WaitingForInput, e) with { WaitingReason = e.Reason, Question = e.Question },

@@ -132,7 +132,8 @@ public static partial class Session
             return Decision.Accept();
         }
 
-        var turn = new TurnCompleted(c.TotalCostUsd, c.Usage, c.At, c.PermissionDenials);
+        var lastText = c.LastText is null ? null : Tail.Of(c.LastText, SessionState.LastTextChars);
+        var turn = new TurnCompleted(c.TotalCostUsd, c.Usage, c.At, c.PermissionDenials, lastText);
         // A turn that has ended waits on no permission request (drivers once said so for a turn with refused tool uses).
         var reason = c.NextWaitingReason is WaitingReason.None or WaitingReason.Permission ? WaitingReason.NextTurn : c.NextWaitingReason;
         return state.MultiTurn

@@ -10,6 +10,8 @@ public sealed record RecordProcessStarted(string Node, int Pid, DateTimeOffset A
 public sealed record RecordAgentSessionId(string AgentSessionId, string? Model, DateTimeOffset At) : SessionCommand(At);
 
 /// <summary>The agent's end-of-turn report. An error result fails the session when its process exits.</summary>
+/// <param name="LastText">What the agent said last in the turn (its result text), at most its last
+/// <see cref="SessionState.LastTextChars"/> characters; null when it said nothing or the host did not say.</param>
 public sealed record RecordTurnResult(
     decimal TotalCostUsd,
     TokenUsage Usage,
@@ -17,7 +19,8 @@ public sealed record RecordTurnResult(
     WaitingReason NextWaitingReason,
     DateTimeOffset At,
     string? Question = null,
-    int PermissionDenials = 0) : SessionCommand(At);
+    int PermissionDenials = 0,
+    string? LastText = null) : SessionCommand(At);
 
 /// <summary>The agent asks before it uses a tool, and waits for the answer.</summary>
 public sealed record RecordPermissionRequest(string RequestId, string Tool, string Summary, DateTimeOffset At) : SessionCommand(At);

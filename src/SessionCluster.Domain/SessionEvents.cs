@@ -17,7 +17,10 @@ public sealed record AgentSessionIdentified(string AgentSessionId, string? Model
 
 /// <summary>The agent finished a turn. <paramref name="TotalCostUsd"/> is the session's cost so far as the agent reports it.</summary>
 /// <param name="PermissionDenials">How many tool uses the agent was refused in the turn (by its own rules or by an answer).</param>
-public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateTimeOffset At, int PermissionDenials = 0) : SessionEvent(At);
+/// <param name="LastText">What the agent said last in the turn, at most its last <see cref="SessionState.LastTextChars"/>
+/// characters (for notifications: the waiting text, the final message's preview); null in events written before it, or when it said nothing.</param>
+public sealed record TurnCompleted(decimal TotalCostUsd, TokenUsage Usage, DateTimeOffset At, int PermissionDenials = 0, string? LastText = null)
+    : SessionEvent(At);
 
 /// <summary>The agent waits for a person (or an auto-responder). Status: waiting-for-input.</summary>
 /// <param name="Question">What the agent asks, when <paramref name="Reason"/> is a question.</param>

@@ -102,6 +102,15 @@ public sealed record SessionState
     /// <summary>How many tool uses the agent was refused in its last completed turn.</summary>
     public int LastTurnDenials { get; init; }
 
+    /// <summary>
+    /// What the agent said last, at the end of its latest turn that said something: at most the last
+    /// <see cref="LastTextChars"/> characters. Null until a turn reports it (and in sessions recorded before it was kept).
+    /// </summary>
+    public string? LastText { get; init; }
+
+    /// <summary>The longest <see cref="LastText"/>: enough for a notification's preview, small enough to journal with every turn.</summary>
+    public const int LastTextChars = 500;
+
     /// <summary>The agent retries the model API now; null once a turn ends or the session finishes.</summary>
     public ApiRetry? ApiRetry { get; init; }
 

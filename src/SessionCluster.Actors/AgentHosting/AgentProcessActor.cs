@@ -22,6 +22,7 @@ public sealed class AgentProcessActor : ReceiveActor
     private readonly HashSet<string> answering = [];
     private readonly HashSet<string> answered = [];
     private AgentRun? run;
+    private SecretRedactor redactor = SecretRedactor.None;
     private bool exited;
     private long seq;
 
@@ -41,7 +42,8 @@ public sealed class AgentProcessActor : ReceiveActor
             m.Next,
             DateTimeOffset.UtcNow,
             Question: m.Next == WaitingReason.Question ? m.Result.ResultText : null,
-            PermissionDenials: m.Result.PermissionDenials)));
+            PermissionDenials: m.Result.PermissionDenials,
+            LastText: LastText(m.Result))));
         Receive<AgentPermissionRequest>(m => Record(new RecordPermissionRequest(
             m.RequestId, m.Tool, Bounded(m.Summary, AgentPermissionRequest.MaxSummaryChars), DateTimeOffset.UtcNow)));
         Receive<AgentQuestion>(m => Record(new RecordQuestion(m.Text, DateTimeOffset.UtcNow)));
@@ -103,6 +105,16 @@ public sealed class AgentProcessActor : ReceiveActor
             TaskScheduler.Default).PipeTo(Self);
     }
 
+    /// <summary>
+    /// The end of what the agent said in the turn (its result text: claude's result, codex's last agent message), masked
+    /// like the event log before it is journaled: the node's secrets too, which the session's notifications cannot know.
+    /// </summary>
+    private string? LastText(AgentTurnResult result) =>
+        string.IsNullOrWhiteSpace(result.ResultText)
+            ? null
+            // Masked before it is cut, so a secret at the edge is not left half visible.
+            : Tail.Of(redactor.Redact(result.ResultText), SessionState.LastTextChars);
+
     private static string Bounded(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
     private static string RetryMessage(AgentApiRetry retry)
@@ -127,6 +139,7 @@ public sealed class AgentProcessActor : ReceiveActor
         {
             // The session's own secrets are hidden as well as the node's.
             var options = settings.RunOptions with { Redactor = settings.RunOptions.Redactor.Including(start.Request.Launch.Env) };
+            redactor = options.Redactor;
             run = AgentRun.Start(driver, start.Request, options, new Listener(Self, start.SessionId, start.Agent, settings.EventLog, options.Redactor));
         }
         catch (AgentStartException ex)
