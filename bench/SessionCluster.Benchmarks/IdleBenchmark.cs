@@ -17,7 +17,7 @@ namespace SessionCluster.Benchmarks;
 /// waiting-for-input and one to completed (from <c>GET /api/sessions/{id}</c>, the entity itself, showing it; both polled
 /// every 10 ms).
 /// Knobs: SESSIONCLUSTER_BENCH_IDLE_RUNS (default 2 per case), SESSIONCLUSTER_BENCH_IDLE_WINDOWS (default 3 per run),
-/// SESSIONCLUSTER_BENCH_IDLE_WARMUP (seconds after ready, default 20), SESSIONCLUSTER_BENCH_IDLE_CASES
+/// SESSIONCLUSTER_BENCH_IDLE_WARMUP (seconds after ready, default 75: past the runtime's one-off tiered JIT, 20-60 s after ready), SESSIONCLUSTER_BENCH_IDLE_CASES
 /// (comma-separated of empty, finished, live; default all).
 /// </summary>
 public static class IdleBenchmark
@@ -34,7 +34,7 @@ public static class IdleBenchmark
     {
         var runs = Knob("RUNS", 2);
         var windows = Knob("WINDOWS", 3);
-        var warmup = TimeSpan.FromSeconds(Knob("WARMUP", 20));
+        var warmup = TimeSpan.FromSeconds(Knob("WARMUP", 75));
         var cases = (Environment.GetEnvironmentVariable("SESSIONCLUSTER_BENCH_IDLE_CASES") is { Length: > 0 } chosen
             ? chosen.Split(',').Select(c => c.Trim())
             : ["empty", "finished", "live"]).ToHashSet(StringComparer.OrdinalIgnoreCase);

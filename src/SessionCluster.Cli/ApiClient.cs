@@ -104,6 +104,30 @@ public sealed partial class ApiClient : IDisposable
     public Task<ApiResponse<PruneDto>> PruneAsync(PruneRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, Api.Prune, RequestJson.Prune(request), null, static () => WireJson.Default.PruneDto, ct);
 
+    public Task<ApiResponse<List<ChannelHealthDto>>> NotificationChannelsAsync(CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, Api.NotificationChannels, null, null, static () => WireJson.Default.ListChannelHealthDto, ct);
+
+    public Task<ApiResponse<List<NotificationDto>>> NotificationsAsync(string? sessionId, int? limit, CancellationToken ct)
+    {
+        var query = new List<string>();
+        if (sessionId is not null)
+        {
+            query.Add("session=" + Uri.EscapeDataString(sessionId));
+        }
+
+        if (limit is { } n)
+        {
+            query.Add("limit=" + n);
+        }
+
+        var path = query.Count == 0 ? Api.Notifications : $"{Api.Notifications}?{string.Join('&', query)}";
+        return SendAsync(HttpMethod.Get, path, null, null, static () => WireJson.Default.ListNotificationDto, ct);
+    }
+
+    public Task<ApiResponse<TestNotificationDto>> TestNotificationAsync(string channel, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, Api.NotificationTest, RequestJson.TestNotification(new TestNotificationRequest { Channel = channel }), null,
+            static () => WireJson.Default.TestNotificationDto, ct);
+
     public void Dispose() => http.Dispose();
 
     private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");

@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary><c>wait</c>: the session ended (completed, failed, killed, interrupted) in a status not waited for.</summary>
     public const int WaitEndedOtherwise = 5;
 
+    /// <summary><c>notify test</c>: the channel did not take the test notification (its error is printed).</summary>
+    public const int NotDelivered = 6;
+
     /// <summary>Ctrl+C.</summary>
     public const int Cancelled = 130;
 }

@@ -22,6 +22,7 @@ public static class RequestJson
         json.WriteString("name", request.Name);
         json.WriteString("model", request.Model);
         json.WriteString("permissionMode", request.PermissionMode);
+        json.WriteString("channel", request.Channel);
         WriteNumberOrNull(json, "maxAutoResponds", request.MaxAutoResponds);
         if (request.MultiTurn is { } multiTurn)
         {
@@ -69,6 +70,8 @@ public static class RequestJson
         WriteNumberOrNull(json, "keep", request.Keep);
         json.WriteBoolean("dryRun", request.DryRun);
     });
+
+    public static byte[] TestNotification(TestNotificationRequest request) => Write(json => json.WriteString("channel", request.Channel));
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
     {

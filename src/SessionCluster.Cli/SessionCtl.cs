@@ -72,6 +72,7 @@ public static class SessionCtl
         root.Subcommands.Add(OutputCommand.Create(globals, context));
         root.Subcommands.Add(SearchCommand.Create(globals, context));
         root.Subcommands.Add(PruneCommand.Create(globals, context));
+        root.Subcommands.Add(NotifyCommand.Create(globals, context));
         return root;
     }
 

@@ -20,6 +20,9 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(EventStreamEndDto))]
 [JsonSerializable(typeof(EventStreamDroppedDto))]
 [JsonSerializable(typeof(PruneDto))]
+[JsonSerializable(typeof(List<ChannelHealthDto>))]
+[JsonSerializable(typeof(List<NotificationDto>))]
+[JsonSerializable(typeof(TestNotificationDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

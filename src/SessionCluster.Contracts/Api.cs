@@ -28,6 +28,19 @@ public static class Api
 
     /// <summary>The stream's last event when this client fell behind (or the node stops); its data is an <see cref="EventStreamDroppedDto"/>.</summary>
     public const string StreamDropped = "dropped";
+    /// <summary>Each notification channel's health (GET).</summary>
+    public const string NotificationChannels = "/api/notifications/channels";
+
+    /// <summary>Notifications and their delivery state, newest first (GET, with session and limit).</summary>
+    public const string Notifications = "/api/notifications";
+
+    /// <summary>Send a test notification to a channel (POST, <see cref="TestNotificationRequest"/>).</summary>
+    public const string NotificationTest = "/api/notifications/test";
+
+    public const int DefaultNotifications = 50;
+
+    public const int MaxNotifications = 1000;
+
     /// <summary>Remove finished sessions now (POST, <see cref="PruneRequest"/>).</summary>
     public const string Prune = "/api/sessions/prune";
 

@@ -17,6 +17,9 @@ public sealed record LaunchSessionRequest
 
     /// <summary>One of <see cref="Api.PermissionModes"/>; the node's default for the agent when absent.</summary>
     public string? PermissionMode { get; init; }
+
+    /// <summary>The notification channel (sessioncluster.notifications.channels); the node's default channel when absent.</summary>
+    public string? Channel { get; init; }
 }
 
 /// <summary>POST /api/sessions/{id}/respond</summary>

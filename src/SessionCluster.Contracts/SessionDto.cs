@@ -16,6 +16,9 @@ public sealed record SessionDto
     public bool MultiTurn { get; init; }
     /// <summary>One of <see cref="Api.PermissionModes"/>.</summary>
     public string PermissionMode { get; init; } = "ask";
+
+    /// <summary>The notification channel the session named at launch; null: the node's default channel.</summary>
+    public string? Channel { get; init; }
     public required string Status { get; init; }
     public string? WaitingReason { get; init; }
 

@@ -138,6 +138,7 @@ try
     app.MapEventLogEndpoints();
     app.MapEventStreamEndpoints();
     app.MapPruneEndpoints();
+    app.MapNotificationEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

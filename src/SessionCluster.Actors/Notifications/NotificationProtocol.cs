@@ -65,3 +65,6 @@ public sealed record SendTestNotification(string Channel);
 
 /// <param name="Error">Why it was not delivered (unknown channel, or the channel's error); null when delivered.</param>
 public sealed record TestNotificationResult(string Channel, string Id, bool Delivered, string? Error);
+
+/// <summary>Retention pruned these sessions: what the notifier keeps of their notifications goes too.</summary>
+public sealed record ForgetNotifications(IReadOnlyCollection<string> SessionIds);

@@ -8,7 +8,9 @@ using Akka.Persistence.Journal;
 using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Actors.Serialization;
 using SessionCluster.Agents;
+using SessionCluster.Actors.Notifications;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Notifications;
 
 namespace SessionCluster.Actors.Sessions;
 
@@ -34,11 +36,15 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 {
     private static readonly string[] Tags = [SessionRegion.Tag];
 
+    // The notifier reads the journal by its own tag, so it never reads the other events.
+    private static readonly string[] NotificationTags = [SessionRegion.Tag, NotificationDispatcher.Tag];
+
     private readonly string sessionId;
     private readonly IActorRef agentHost;
     private readonly IActorRef sessions;
     private readonly SessionEntitySettings settings;
     private readonly IActorRef? consumerController;
+    private readonly IActorRef? notifier;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private SessionState? state;
     private int eventsSinceSnapshot;
@@ -53,8 +59,10 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     /// <param name="sessions">Where other sessions are reached: the session shard region (a resume launches its new session there).</param>
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
-    public SessionEntity(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController)
+    /// <param name="notifier">The node's <see cref="NotificationDispatcher"/>, told each notification once persisted (the fast path); null when none.</param>
+    public SessionEntity(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController, IActorRef? notifier = null)
     {
+        this.notifier = notifier;
         this.sessionId = sessionId;
         this.agentHost = agentHost;
         this.sessions = sessions;
@@ -159,16 +167,18 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController = null) =>
-        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, sessions, settings, consumerController));
+    public static Props Props(
+        string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController = null, IActorRef? notifier = null) =>
+        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, sessions, settings, consumerController, notifier));
 
     /// <summary>
     /// What the shard runs for a session: Akka.Delivery's consumer controller, with the entity as its child. Commands
     /// other than facts (HTTP, the sweep) bypass the controller to reach the entity.
     /// </summary>
-    public static Props Sharded(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, ActorSystem system) =>
+    public static Props Sharded(
+        string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, ActorSystem system, IActorRef? notifier = null) =>
         ShardingConsumerController.Create<SessionFact>(
-            consumerController => Props(sessionId, agentHost, sessions, settings, consumerController),
+            consumerController => Props(sessionId, agentHost, sessions, settings, consumerController, notifier),
             ShardingConsumerController.Settings.Create(system) with { AllowBypass = true });
 
     protected override void PreStart()
@@ -337,12 +347,19 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         }
 
         var before = Obligation();
-        var last = decision.Events[^1];
-        PersistAll(decision.Events.Select(e => new Tagged(e, Tags)), tagged =>
+        // Each notification is journaled with the event that raised it, in one write: the journal is the outbox.
+        var events = NotificationRules.WithNotifications(state, decision.Events, settings.NotificationKinds);
+        var last = events[^1];
+        PersistAll(events.Select(e => new Tagged(e, e is NotificationRaised ? NotificationTags : Tags)), tagged =>
         {
             var @event = (SessionEvent)tagged.Payload;
             var from = state?.Status;
             state = Session.Apply(state, @event);
+            if (@event is NotificationRaised raised)
+            {
+                notifier?.Tell(new NotificationPersisted(Notification.IdOf(sessionId, LastSequenceNr), raised.Notification));
+            }
+
             eventsSinceSnapshot++;
             if (from != state.Status)
             {

@@ -14,6 +14,9 @@ public sealed record SessionEntitySettings(
 
     public static readonly SessionEntitySettings Default = new(100, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5), DefaultPermissionTimeout);
 
+    /// <summary>The notification kinds the session raises (sessioncluster.notifications.kinds).</summary>
+    public IReadOnlySet<Domain.Notifications.NotificationKind> NotificationKinds { get; init; } = Domain.Notifications.NotificationKinds.Default;
+
     /// <summary><see cref="PermissionTimeout"/>, or the default of 30 minutes.</summary>
     public TimeSpan PermissionTimeoutOrDefault => PermissionTimeout ?? DefaultPermissionTimeout;
 }

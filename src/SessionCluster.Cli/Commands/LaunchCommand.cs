@@ -53,11 +53,16 @@ internal static class LaunchCommand
             Description = $"What the agent may do without asking: {string.Join(", ", Api.PermissionModes)} [default: the node's for the agent]",
             HelpName = "mode",
         };
+        var channel = new Option<string?>("--channel")
+        {
+            Description = "The notification channel for this session (one of the node's sessioncluster.notifications.channels) [default: the node's default channel]",
+            HelpName = "name",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
 
         var command = new Command("launch", "Start a session; prints its id on the first line")
         {
-            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, quiet,
+            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, channel, quiet,
         };
 
         command.SetBody(globals, context, async (run, ct) =>
@@ -75,6 +80,11 @@ internal static class LaunchCommand
             }
 
             var mode = ParsePermissionMode(parse.GetValue(permissionMode));
+            var channelName = parse.GetValue(channel);
+            if (channelName is not null && string.IsNullOrWhiteSpace(channelName))
+            {
+                throw CliFailure.Usage("--channel must not be empty");
+            }
 
             var request = new LaunchSessionRequest
             {
@@ -86,6 +96,7 @@ internal static class LaunchCommand
                 MultiTurn = !parse.GetValue(singleTurn),
                 MaxAutoResponds = parse.GetValue(maxAutoResponds),
                 PermissionMode = mode,
+                Channel = channelName?.Trim(),
                 Env = EnvAssignments.Parse(parse.GetValue(env) ?? [], context.Environment),
             };
 

@@ -62,6 +62,7 @@ public static class NodeConfig
             EnvPolicy = EnvPolicy.Create(s.GetStringList("sessions.env.deny").ToList(), s.GetStringList("sessions.env.allow").ToList()),
             EventLog = EventLogSettings(s),
             Retention = RetentionSettings(s),
+            Notifications = NotificationConfig.Parse(s.HasPath("notifications") ? s.GetConfig("notifications") : null),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
                 s.GetDouble("http.min-request-body-rate"),
@@ -171,7 +172,7 @@ public static class NodeConfig
                 }
 
                 // Checked with what came before it, so a file may refer to a default key.
-                ConfigurationFactory.ParseString(text + content);
+                ConfigurationFactory.ParseString(HoconEnvironment.Substitute(text + content, Environment.GetEnvironmentVariable));
             }
             catch (Exception ex)
             {
@@ -181,7 +182,7 @@ public static class NodeConfig
             text.AppendLine(content);
         }
 
-        return ConfigurationFactory.ParseString(text.AppendLine(overrides).ToString());
+        return ConfigurationFactory.ParseString(HoconEnvironment.Substitute(text.AppendLine(overrides).ToString(), Environment.GetEnvironmentVariable));
     }
 
     private static string FirstNonEmpty(params string?[] values) => values.First(v => !string.IsNullOrWhiteSpace(v))!;

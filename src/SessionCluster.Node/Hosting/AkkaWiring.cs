@@ -9,6 +9,8 @@ using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Actors.EventLog;
+using SessionCluster.Actors.Notifications;
+using SessionCluster.Actors.Notifications.Channels;
 using SessionCluster.Actors.Directory;
 using SessionCluster.Actors.Retention;
 using SessionCluster.Actors.Serialization;
@@ -77,7 +79,14 @@ public static class AkkaWiring
                 })
             .WithShardRegion<SessionRegion>(
                 SessionRegion.TypeName,
-                (system, registry, _) => sessionId => SessionEntity.Sharded(sessionId, registry.Get<AgentHost>(), registry.Get<SessionRegion>(), settings.Sessions, system),
+                (system, registry, _) =>
+                {
+                    var sessions = settings.Sessions with { NotificationKinds = settings.Notifications.Kinds };
+                    // The notifier is started with the node's actors, before the first session can be asked for.
+                    return sessionId => SessionEntity.Sharded(
+                        sessionId, registry.Get<AgentHost>(), registry.Get<SessionRegion>(), sessions, system,
+                        registry.TryGet<NotificationDispatcher>(out var notifier) ? notifier : null);
+                },
                 new SessionMessageExtractor(settings.Shards),
                 new ShardOptions
                 {
@@ -114,6 +123,18 @@ public static class AkkaWiring
                 Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
                 var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
                 var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
+                var notifier = system.ActorOf(
+                    NotificationDispatcher.Props(
+                        settings.Notifications,
+                        new SqliteNotificationStore(settings.JournalConnectionString),
+                        journal,
+                        async sessionId => await region.Ask<SessionReply>(new GetSession(sessionId), settings.AskTimeout)
+                            is SessionAccepted { State.Status: SessionStatus.WaitingForInput },
+                        (name, channel) => ChannelSupervision.Props(
+                            name, log => ChannelFactory.Create(name, channel, settings.DataDir, log), channel.Timeout),
+                        settings.NodeName),
+                    NotificationDispatcher.Name);
+                registry.Register<NotificationDispatcher>(notifier);
                 var directory = system.ActorOf(
                     SessionDirectory.Props(
                         journal,
@@ -128,7 +149,16 @@ public static class AkkaWiring
                     SessionDirectory.Name);
                 registry.Register<SessionDirectory>(directory);
                 registry.Register<SessionRetention>(system.ActorOf(
-                    SessionRetention.Props(directory, region, settings.Retention, erasePrunedSession ?? (_ => { }), settings.AskTimeout),
+                    SessionRetention.Props(
+                        directory,
+                        region,
+                        settings.Retention,
+                        id =>
+                        {
+                            erasePrunedSession?.Invoke(id);
+                            notifier.Tell(new ForgetNotifications([id]));
+                        },
+                        settings.AskTimeout),
                     SessionRetention.Name));
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).

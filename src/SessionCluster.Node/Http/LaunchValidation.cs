@@ -43,6 +43,7 @@ public static partial class LaunchValidation
             ?? CheckName(body.Name?.Trim())
             ?? CheckModel(body.Model)
             ?? CheckPermissionMode(body.PermissionMode)
+            ?? CheckChannel(body.Channel, settings)
             ?? CheckEnv(body.Env, settings);
     }
 
@@ -60,6 +61,13 @@ public static partial class LaunchValidation
         text is null || WireNames.TryParsePermissionMode(text, out _)
             ? null
             : Problems.BadRequest($"permissionMode {FieldText.Quote(text)} is not one of: {string.Join(", ", Api.PermissionModes)}");
+
+    /// <summary>A notification channel named at launch: one the node configures (400 listing them otherwise).</summary>
+    public static IResult? CheckChannel(string? channel, NodeSettings settings) =>
+        channel is null || settings.Notifications.Channels.ContainsKey(channel)
+            ? null
+            : Problems.BadRequest(
+                $"channel {FieldText.Quote(channel)} is not configured; the channels are: {string.Join(", ", settings.Notifications.Channels.Keys)}");
 
     /// <summary>A prompt or message: Unicode text within sessioncluster.sessions.max-prompt-bytes (413 beyond).</summary>
     public static IResult? CheckText(string field, string text, NodeSettings settings)

@@ -11,6 +11,8 @@ public static class Problems
 
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Unknown session", detail);
 
+    public static IResult UnknownChannel(string detail) => Problem(StatusCodes.Status404NotFound, "Unknown channel", detail);
+
     public static IResult TooLarge(string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail);
 
     /// <summary>An Idempotency-Key reused with a different request (the IETF idempotency-key draft's 422).</summary>

@@ -28,6 +28,7 @@ public static class SessionDtoMapper
         Model = s.Model,
         MultiTurn = s.MultiTurn,
         PermissionMode = s.PermissionMode.ToWire(),
+        Channel = s.Launch.Channel,
         Status = s.Status.ToWire(),
         WaitingReason = s.Status == SessionStatus.WaitingForInput ? s.WaitingReason.ToWire() : null,
         TurnsCompleted = s.TurnsCompleted,

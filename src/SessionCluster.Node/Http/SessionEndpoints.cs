@@ -113,7 +113,8 @@ public static class SessionEndpoints
                 body.MultiTurn ?? true,
                 body.MaxAutoResponds ?? settings.DefaultMaxAutoResponds,
                 (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
-                mode),
+                mode,
+                Channel: body.Channel),
             DateTimeOffset.UtcNow);
         return await Start(launch, key, gateway);
     }
