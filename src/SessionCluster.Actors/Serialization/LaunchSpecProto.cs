@@ -39,6 +39,11 @@ internal static class LaunchSpecProto
             p.ResumedFrom = new P.ResumeLink { FromSessionId = spec.ResumedFrom.FromSessionId, AgentSessionId = spec.ResumedFrom.AgentSessionId };
         }
 
+        if (spec.Channel is not null)
+        {
+            p.Channel = spec.Channel;
+        }
+
         return p;
     }
 
@@ -51,7 +56,8 @@ internal static class LaunchSpecProto
         p.MaxAutoResponds,
         env,
         ModeFrom(p.PermissionMode, $"{field}.permission_mode"),
-        ResumeLinkFrom(p.ResumedFrom));
+        ResumeLinkFrom(p.ResumedFrom),
+        p.HasChannel ? p.Channel : null);
 
     public static ResumeLink? ResumeLinkFrom(P.ResumeLink? p) => p is null ? null : new ResumeLink(p.FromSessionId, p.AgentSessionId);
 

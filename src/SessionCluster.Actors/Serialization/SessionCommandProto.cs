@@ -195,6 +195,11 @@ internal static class SessionCommandProto
             p.Question = c.Question;
         }
 
+        if (c.LastText is not null)
+        {
+            p.LastText = c.LastText;
+        }
+
         return p;
     }
 
@@ -232,7 +237,8 @@ internal static class SessionCommandProto
         WaitingReasonFrom(p.NextWaitingReason, "RecordTurnResult.next_waiting_reason"),
         Time(p.At, "RecordTurnResult.at"),
         p.HasQuestion ? p.Question : null,
-        p.PermissionDenials);
+        p.PermissionDenials,
+        p.HasLastText ? p.LastText : null);
 
     private static P.Interrupt ToProto(Interrupt c)
     {

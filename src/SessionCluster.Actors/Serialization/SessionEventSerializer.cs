@@ -8,6 +8,7 @@ using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Notifications;
 using static SessionCluster.Actors.Serialization.WireValues;
 using P = SessionCluster.Actors.Serialization.Proto;
 
@@ -43,6 +44,7 @@ namespace SessionCluster.Actors.Serialization;
 /// PAD       PermissionAnswerDelivered PermissionAnswerDelivered
 /// ARY       ApiRetrying              ApiRetrying
 /// SP        SessionPruned            SessionPruned
+/// NR        NotificationRaised       NotificationRaised
 /// SS        SessionState (snapshot)  SessionStateSnapshot
 /// </code>
 /// <para>What the domain gets back: every value equal to what was written, with two definitions.
@@ -83,6 +85,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     public const string PermissionAnswerDeliveredManifest = "PAD";
     public const string ApiRetryingManifest = "ARY";
     public const string SessionPrunedManifest = "SP";
+    public const string NotificationRaisedManifest = "NR";
 
     /// <summary>The domain types this serializer is bound to (every event through their base type, and the snapshot).</summary>
     public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(SessionEvent), typeof(SessionState)];
@@ -110,6 +113,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         [typeof(PermissionDecided)] = PermissionDecidedManifest,
         [typeof(PermissionAnswerDelivered)] = PermissionAnswerDeliveredManifest,
         [typeof(ApiRetrying)] = ApiRetryingManifest,
+        [typeof(NotificationRaised)] = NotificationRaisedManifest,
     }.ToImmutableDictionary();
 
     /// <summary>
@@ -188,6 +192,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 PermissionDecidedManifest => FromProto(P.PermissionDecided.Parser.ParseFrom(bytes)),
                 PermissionAnswerDeliveredManifest => FromProto(P.PermissionAnswerDelivered.Parser.ParseFrom(bytes)),
                 ApiRetryingManifest => FromProto(P.ApiRetrying.Parser.ParseFrom(bytes)),
+                NotificationRaisedManifest => FromProto(P.NotificationRaised.Parser.ParseFrom(bytes)),
                 _ => new UnreadableEvent(manifest,
                     $"{nameof(SessionEventSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
                     $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
@@ -214,10 +219,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionLaunched e => ToProto(e),
         AgentProcessStarted e => new P.AgentProcessStarted { At = Time(e.At), Node = e.Node, Pid = e.Pid, NodeId = e.NodeId, StartTime = e.StartTime },
         AgentSessionIdentified e => ToProto(e),
-        TurnCompleted e => new P.TurnCompleted
-        {
-            At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = Usage(e.Usage), PermissionDenials = e.PermissionDenials,
-        },
+        TurnCompleted e => ToProto(e),
         WaitingForInput e => ToProto(e),
         PermissionRequested e => new P.PermissionRequested { At = Time(e.At), RequestId = e.RequestId, Tool = e.Tool, Summary = e.Summary },
         PermissionDecided e => ToProto(e),
@@ -233,6 +235,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         SessionResumedAs e => ToProto(e),
         ResumedSessionLaunched e => ToProto(e),
         AgentFactApplied e => new P.AgentFactApplied { At = Time(e.At), Seq = e.Seq },
+        NotificationRaised e => new P.NotificationRaised { At = Time(e.At), Notification = ToProto(e.Notification) },
         SessionState s => ToProto(s),
         _ => throw new ArgumentException(
             $"{nameof(SessionEventSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
@@ -273,6 +276,74 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
     {
         var p = LaunchSpecProto.ToProto(spec);
         SealEnv(p.SealedEnv, sessionId, spec.Env);
+        return p;
+    }
+
+    private static P.TurnCompleted ToProto(TurnCompleted e)
+    {
+        var p = new P.TurnCompleted
+        {
+            At = Time(e.At), TotalCostUsd = Money(e.TotalCostUsd), Usage = Usage(e.Usage), PermissionDenials = e.PermissionDenials,
+        };
+        if (e.LastText is not null)
+        {
+            p.LastText = e.LastText;
+        }
+
+        return p;
+    }
+
+    private static P.Notification ToProto(Notification n)
+    {
+        var p = new P.Notification
+        {
+            Kind = n.Kind.ToWire(),
+            SessionId = n.SessionId,
+            SessionName = n.SessionName,
+            Agent = n.Agent,
+            Status = n.Status,
+            Text = n.Text,
+            Turns = n.Turns,
+            CostUsd = Money(n.CostUsd),
+            Usage = Usage(n.Usage),
+            At = Time(n.At),
+        };
+        p.Commands.AddRange(n.Commands);
+        if (n.Channel is not null)
+        {
+            p.Channel = n.Channel;
+        }
+
+        if (n.Error is not null)
+        {
+            p.Error = ToProto(n.Error);
+        }
+
+        if (n.Question is not null)
+        {
+            p.Question = n.Question;
+        }
+
+        if (n.Permission is not null)
+        {
+            p.Permission = ToProto(n.Permission);
+        }
+
+        if (n.LastOutput is not null)
+        {
+            p.LastOutput = n.LastOutput;
+        }
+
+        if (n.Node is not null)
+        {
+            p.Node = n.Node;
+        }
+
+        if (n.Duration is { } duration)
+        {
+            p.Duration = Duration.FromTimeSpan(duration);
+        }
+
         return p;
     }
 
@@ -473,6 +544,11 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.Question = s.Question;
         }
 
+        if (s.LastText is not null)
+        {
+            p.LastText = s.LastText;
+        }
+
         if (s.ApiRetry is { } retry)
         {
             p.ApiRetry = new P.ApiRetry { Attempt = retry.Attempt, Message = retry.Message, Since = Time(retry.Since) };
@@ -560,7 +636,44 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Money(p.TotalCostUsd, "TurnCompleted.total_cost_usd"),
         Usage(p.Usage, "TurnCompleted.usage"),
         Time(p.At, "TurnCompleted.at"),
-        p.PermissionDenials);
+        p.PermissionDenials,
+        p.HasLastText ? p.LastText : null);
+
+    private static NotificationRaised FromProto(P.NotificationRaised p) => new(
+        FromProto(p.Notification ?? throw Missing("NotificationRaised.notification")),
+        Time(p.At, "NotificationRaised.at"));
+
+    private static Notification FromProto(P.Notification p) => new(
+        NotificationKinds.FromWire(p.Kind) ?? throw new SerializationException($"Notification.kind: unknown notification kind '{p.Kind}'."),
+        p.SessionId,
+        p.SessionName,
+        p.Agent,
+        p.Status,
+        p.HasChannel ? p.Channel : null,
+        p.Text,
+        p.Error is null ? null : FromProto(p.Error),
+        p.HasQuestion ? p.Question : null,
+        p.Permission is null ? null : FromProto(p.Permission),
+        [.. p.Commands],
+        p.HasLastOutput ? p.LastOutput : null,
+        p.Turns,
+        Money(p.CostUsd, "Notification.cost_usd"),
+        Usage(p.Usage, "Notification.usage"),
+        p.HasNode ? p.Node : null,
+        p.Duration is null ? null : DurationOf(p.Duration, "Notification.duration"),
+        Time(p.At, "Notification.at"));
+
+    private static TimeSpan DurationOf(Duration p, string field)
+    {
+        try
+        {
+            return p.ToTimeSpan();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or OverflowException)
+        {
+            throw new SerializationException($"{field}: {p} is not a valid duration: {e.Message}", e);
+        }
+    }
 
     private static WaitingForInput FromProto(P.WaitingForInput p) =>
         new(WaitingReasonFrom(p.Reason, "WaitingForInput.reason"), Time(p.At, "WaitingForInput.at"), p.HasQuestion ? p.Question : null);
@@ -625,6 +738,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             d.RequestId, d.Tool, d.Summary, d.Allowed, d.HasMessage ? d.Message : null, d.By,
             Time(d.RequestedAt, "PermissionDecision.requested_at"), Time(d.DecidedAt, "PermissionDecision.decided_at")))],
         Question = p.HasQuestion ? p.Question : null,
+        LastText = p.HasLastText ? p.LastText : null,
         LastTurnDenials = p.LastTurnDenials,
         ApiRetry = p.ApiRetry is { } retry ? new ApiRetry(retry.Attempt, retry.Message, Time(retry.Since, "ApiRetry.since")) : null,
     };

@@ -40,6 +40,7 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
         var turn = Expect<RecordTurnResult>(region, "h1");
         Assert.False(turn.IsError);
         Assert.True(turn.TotalCostUsd > 0);
+        Assert.Equal("Hello there.", turn.LastText);
         var exit = Expect<RecordProcessExit>(region, "h1").Exit;
         Assert.Equal(0, exit.ExitCode);
         Assert.Null(exit.ObservedFailure);

@@ -126,6 +126,15 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     public void Golden_files_with_a_resume_launch_owed_match_the_sample_both_ways(string manifest) =>
         AssertGoldenBothWays("resume-launch", manifest, SerializationSamples.ResumeLaunch[manifest], "with a resume launch owed");
 
+    /// <summary>The manifests whose golden files pin the fields notifications added.</summary>
+    public static TheoryData<string> LastTextAndChannelManifests => ["SL", "SS", "TC"];
+
+    /// <summary>Golden/last-text-and-channel/ pins the launch's channel (LaunchSpec field 11) and the last text (TC field 5, SS field 47) both ways.</summary>
+    [Theory]
+    [MemberData(nameof(LastTextAndChannelManifests))]
+    public void Golden_files_with_the_last_text_and_the_channel_match_the_sample_both_ways(string manifest) =>
+        AssertGoldenBothWays("last-text-and-channel", manifest, SerializationSamples.LastTextAndChannel[manifest], "with the last text and the channel");
+
     /// <summary>Golden/<paramref name="folder"/>/<paramref name="manifest"/>.bin is what <paramref name="sample"/> serializes to, and reads back as it.</summary>
     private void AssertGoldenBothWays(string folder, string manifest, object sample, string what)
     {

@@ -17,11 +17,11 @@ public static class MessageSamples
     public static IReadOnlyDictionary<System.Type, SessionCommand> FullCommands { get; } = new SessionCommand[]
     {
         new LaunchSession("s-1", "fix-the-build", new LaunchSpec("claude", "Fix it.\nThen test.", "/work/repo", "claude-sonnet-4", true, 7, Env,
-            PermissionMode.Bypass, new ResumeLink("s-0", "6f1c2b7e-agent-conv")), At),
+            PermissionMode.Bypass, new ResumeLink("s-0", "6f1c2b7e-agent-conv"), "ops-webhook ✓"), At),
         new RecordProcessStarted("node-a.sessioncluster:4053", 41_234, At.AddSeconds(1), "node-id-a", 987_654_321),
         new RecordAgentSessionId("6f1c2b7e-agent-conv-2", "claude-opus-4", At.AddSeconds(2)),
         new RecordTurnResult(0.123456789012345678m, new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789), true,
-            WaitingReason.Question, At.AddSeconds(3), "Shall I push? ✓", 2),
+            WaitingReason.Question, At.AddSeconds(3), "Shall I push? ✓", 2, "Tests pass. Shall I push? ✓"),
         new RecordProcessExit(new AgentExit(-1, 9, "error: overloaded\n", "{\"type\":\"result\"}", ErrorKind.Auth, "authentication_failed"),
             At.AddSeconds(4)),
         new RecordLaunchFailure(ErrorKind.AgentBinaryMissing, "claude: not found", "node-b", At.AddSeconds(5)),
@@ -69,7 +69,7 @@ public static class MessageSamples
         ["FCT"] = new SessionFact("s-1", 3, FullCommands[typeof(RecordProcessExit)]),
         ["SA"] = new SessionAccepted("s-20250314-0001", (SessionState)SerializationSamples.Full["SS"]),
         ["SRJ"] = new SessionRejected("s-1", new Rejection(RejectionCode.AutoRespondCapReached, "cap of 7 auto-responds reached")),
-        ["STA"] = new StartAgent("s-1", "claude", new AgentLaunchRequest("s-1", new LaunchSpec("claude", "Fix it.", "/work/repo", "claude-sonnet-4", true, 4, Env, PermissionMode.Plan, new ResumeLink("s-0", "6f1c2b7e")))),
+        ["STA"] = new StartAgent("s-1", "claude", new AgentLaunchRequest("s-1", new LaunchSpec("claude", "Fix it.", "/work/repo", "claude-sonnet-4", true, 4, Env, PermissionMode.Plan, new ResumeLink("s-0", "6f1c2b7e"), "ops-webhook"))),
         ["SIN"] = new SendInput("s-1", "next please ✓"),
         ["AAP"] = new AnswerAgentPermission("s-1", "req-1", false, "not outside the repo ✓", true),
         ["STP"] = new StopAgent("s-1", StopMode.Kill, 41_234, 987_654_321),

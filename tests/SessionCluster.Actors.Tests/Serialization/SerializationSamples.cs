@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Notifications;
 
 namespace SessionCluster.Actors.Tests.Serialization;
 
@@ -31,6 +32,27 @@ public static class SerializationSamples
     public static readonly LaunchSpec Launch = new(
         "claude", "Fix the failing build.\nThen run the tests.", "/work/repo", "claude-sonnet-4", true, 7, Env, PermissionMode.Ask,
         new ResumeLink("s-20250313-0042", "6f1c2b7e-agent-conv"));
+
+    /// <summary>A notification with every optional field set (a failure's, with a question and a permission too: a sample, not a real one).</summary>
+    public static readonly Notification FullNotification = new(
+        NotificationKind.Failed,
+        "s-20250314-0001",
+        "fix-the-build ✓",
+        "claude",
+        "failed",
+        "ops-webhook",
+        "❌ Session fix-the-build ✓ (s-20250314-0001) failed: The model API answered 529 three times.\nResume: sessionctl resume s-20250314-0001",
+        Error,
+        "Shall I push to main? ✓",
+        new PermissionRequest("req-7", "Bash", "rm -rf build/ ✓", At.AddSeconds(9)),
+        ["sessionctl resume s-20250314-0001", "sessionctl respond s-20250314-0001 \"<your answer>\""],
+        "…and then the tests failed again. ✓",
+        3,
+        12.3450m,
+        new TokenUsage(1_234_567, 89_012, 3_456_789_012_345, 6_789),
+        "node-a.sessioncluster:4053",
+        TimeSpan.FromMinutes(6).Add(TimeSpan.FromTicks(5_897_932)),
+        At.AddSeconds(10));
 
     /// <summary>
     /// What Golden/before-launch-spec/*.bin (the files of the versions before the launch spec, permission modes and
@@ -113,6 +135,24 @@ public static class SerializationSamples
         ["PAD"] = new PermissionAnswerDelivered("req-7", At.AddSeconds(15)),
         ["ARY"] = new ApiRetrying(2, "HTTP 500; retry 2 of 10 in 1000 ms", At.AddSeconds(16)),
         ["RSL"] = new ResumedSessionLaunched("s-20250314-0002", At.AddSeconds(17), "session s-20250314-0002 already exists ✓"),
+        ["NR"] = new NotificationRaised(FullNotification, At.AddSeconds(10)),
+    };
+
+
+    /// <summary>
+    /// The fields written since notifications: the launch's channel (LaunchSpec field 11), the turn's last text
+    /// (TurnCompleted field 5) and the state's (snapshot field 47). Pinned in Golden/last-text-and-channel/;
+    /// Golden/SL.bin, TC.bin and SS.bin, unchanged, are the forms before them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> LastTextAndChannel { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = (SessionLaunched)Full["SL"] with { Spec = ((SessionLaunched)Full["SL"]).Spec with { Channel = "ops-webhook ✓" } },
+        ["TC"] = (TurnCompleted)Full["TC"] with { LastText = "All 42 tests pass now. Shall I push? ✓" },
+        ["SS"] = (SessionState)Full["SS"] with
+        {
+            Launch = ((SessionState)Full["SS"]).Launch with { Channel = "ops-webhook ✓" },
+            LastText = "All 42 tests pass now. Shall I push? ✓",
+        },
     };
 
     /// <summary>
@@ -176,6 +216,9 @@ public static class SerializationSamples
         ["PAD"] = new PermissionAnswerDelivered("", default),
         ["ARY"] = new ApiRetrying(0, "", default),
         ["RSL"] = new ResumedSessionLaunched("", default),
+        ["NR"] = new NotificationRaised(
+            new Notification(NotificationKind.WaitingForInput, "", "", "", "", null, "", null, null, null, [], null, 0, 0m, TokenUsage.Zero, null, null, default),
+            default),
     };
 
     /// <summary>Both sets, keyed "SL/full", "SL/minimal", ...</summary>

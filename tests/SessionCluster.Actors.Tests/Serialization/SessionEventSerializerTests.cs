@@ -36,7 +36,7 @@ public sealed class SessionEventSerializerTests(ITestOutputHelper output)
 
         Assert.IsType(original.GetType(), back);
         Assert.Equal(Canonical.Of(original), Canonical.Of(back));
-        if (original is not (SessionLaunched or SessionState))
+        if (original is not (SessionLaunched or SessionState or NotificationRaised))
         {
             // No collection inside: plain record equality holds too.
             Assert.Equal(original, back);
