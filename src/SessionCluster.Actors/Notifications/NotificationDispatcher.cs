@@ -102,6 +102,15 @@ public sealed class NotificationDispatcher : ReceiveActor, IWithTimers
         Receive<DebounceChecked>(SendHeld);
         Receive<SweepAnswers>(_ => SweepOverdue());
         Receive<Flush>(_ => FlushRecords());
+        Receive<ChannelStartFailed>(failed =>
+        {
+            // A channel that cannot be built answers nothing while it backs off: its health says why.
+            if (stats.TryGetValue(failed.Channel, out var channel))
+            {
+                channel.LastFailure = DateTimeOffset.UtcNow;
+                channel.LastError = failed.Error;
+            }
+        });
         Receive<GetChannelHealth>(_ => Sender.Tell(Health()));
         Receive<ListNotifications>(list =>
         {
@@ -131,6 +140,7 @@ public sealed class NotificationDispatcher : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         savedOffset = journalSeen = store.LoadOffset();
+        Context.System.EventStream.Subscribe(Self, typeof(ChannelStartFailed));
         Timers.StartPeriodicTimer(nameof(SweepAnswers), SweepAnswers.Instance, TimeSpan.FromSeconds(1));
         Timers.StartPeriodicTimer(nameof(Flush), Flush.Instance, FlushEvery);
         Follow();
