@@ -113,7 +113,7 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     {
         var refused = await Ctl.RunAsync("launch", "--workdir", fixture.Workdir, "--prompt", "hi", "--channel", "pager");
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("channel \"pager\" is not configured; the channels are: audit, down, ops", refused.Stderr);
+        Assert.Contains("channel 'pager' is not configured; the channels are: audit, down, log, ops", refused.Stderr);
 
         fixture.Model.Enqueue(ModelReply.Text("Finished."));
         var launched = await Ctl.SessionAsync(AgentUnderTest.Of("claude").Launch(fixture.Workdir, "finish", "--single-turn", "--channel", "down"));
@@ -152,6 +152,6 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
 
         var unknown = await Ctl.RunAsync("notify", "test", "pager");
         Assert.Equal(1, unknown.ExitCode);
-        Assert.Contains("the channels are: audit, down, ops", unknown.Stderr);
+        Assert.Contains("channel 'pager' is not configured; the channels are: audit, down, log, ops", unknown.Stderr);
     }
 }
