@@ -1,7 +1,7 @@
 using SessionCluster.Benchmarks;
 
 // dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart]
-//     [chain] [sse] [idle] [event-log] [event-log-read]
+//     [chain] [sse] [idle] [event-log] [event-log-read] [notify]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -16,6 +16,7 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["idle"] = IdleBenchmark.RunAsync,
     ["event-log"] = EventLogBenchmark.RunAsync,
     ["event-log-read"] = EventLogReadBenchmark.RunAsync,
+    ["notify"] = NotifyBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;
