@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using SessionCluster.Cli.Commands;
 
 namespace SessionCluster.Cli;
@@ -29,7 +30,7 @@ public static class SessionCtl
                 }
 
                 return Fail(context, ExitCodes.Usage,
-                    $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{Name} {verb.Name} --help')");
+                    $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{Name} {VerbPath(parse.CommandResult)} --help')");
             }
 
             var invocation = new InvocationConfiguration
@@ -80,6 +81,18 @@ public static class SessionCtl
     internal static void SetBody(
         this Command command, GlobalOptions globals, CliContext context, Func<VerbRun, CancellationToken, Task<int>> body) =>
         command.SetAction((parse, ct) => body(new VerbRun(parse, globals, context), ct));
+
+    /// <summary>The verb as typed, with its parents: "notify test".</summary>
+    private static string VerbPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? at = result; at is CommandResult { Command: not RootCommand } command; at = command.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
 
     private static int Fail(CliContext context, int exitCode, string message)
     {

@@ -116,6 +116,9 @@ public sealed class ArgumentTests
     [InlineData(new[] { "launch", "--max-auto-responds", "many", "hi" }, "sessionctl: --max-auto-responds expects a whole number of at least 0, got 'many' (see 'sessionctl launch --help')")]
     [InlineData(new[] { "wait", "s-1", "--until", "running", "--timeout", "-1" }, "sessionctl: --timeout expects a number of at least 0, got '-1' (see 'sessionctl wait --help')")]
     [InlineData(new[] { "show" }, "sessionctl: Required argument missing for command: 'show' (see 'sessionctl show --help')")]
+    [InlineData(new[] { "notify", "list", "--limit", "0" }, "sessionctl: --limit expects a whole number of at least 1, got '0' (see 'sessionctl notify list --help')")]
+    [InlineData(new[] { "notify", "test" }, "sessionctl: Required argument missing for command: 'test' (see 'sessionctl notify test --help')")]
+    [InlineData(new[] { "launch", "--channel", " ", "hi" }, "sessionctl: --channel must not be empty")]
     [InlineData(new[] { "frobnicate" }, "sessionctl: unknown verb 'frobnicate'; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify (see 'sessionctl --help')")]
     [InlineData(new string[0], "sessionctl: a verb is required; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify (see 'sessionctl --help')")]
     public async Task Bad_arguments_give_one_line_and_exit_2(string[] args, string message)
