@@ -23,7 +23,8 @@ namespace SessionCluster.Benchmarks;
 /// actor and HTTP are the real ones; completed is never debounced.
 /// (b) 1,000 notifications per second for 10 s into a notifier in this process (the real dispatcher, SQLite delivery
 /// store, channel supervisor and webhook channel, no sessions behind them): the rate the receiver takes them at, and
-/// the hand-over-to-receiver latency.
+/// the hand-over-to-receiver latency; and, for comparison, single notifications 0.3 s apart.
+/// <c>SESSIONCLUSTER_BENCH_NOTIFY_HOCON</c> adds node configuration to (a), e.g. another scheduler tick.
 /// </summary>
 public static class NotifyBenchmark
 {
@@ -69,6 +70,7 @@ public static class NotifyBenchmark
               default-channel = hook
               channels.hook { type = webhook, url = "{{receiver.Url}}", secret = "bench-secret", timeout = 5s }
             }
+            {{Environment.GetEnvironmentVariable("SESSIONCLUSTER_BENCH_NOTIFY_HOCON")}}
             """);
         var environment = TestNode.Environment("http://127.0.0.1:9", temp.CreateDirectory("home"));
         environment["SESSIONCLUSTER_CLAUDE_EXECUTABLE"] = script;
@@ -78,6 +80,7 @@ public static class NotifyBenchmark
         var workdir = temp.CreateDirectory("work");
 
         var latencies = new List<double>();
+        var parsed = new List<double>();
         for (var i = 0; i < WarmUp + Sessions; i++)
         {
             using var launched = await http.PostAsJsonAsync(Api.Sessions, new LaunchSessionRequest
@@ -90,9 +93,12 @@ public static class NotifyBenchmark
             var printed = request.Json().GetProperty("lastOutput").GetString()!;
             var printedNs = double.Parse(printed[(printed.IndexOf("printed-at ", StringComparison.Ordinal) + "printed-at ".Length)..].Trim(), CultureInfo.InvariantCulture);
             var receivedNs = (request.ReceivedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100.0;
+            // The notification's timestamp is when the node read the turn's result (ms precision): the split between the agent's pipe and the node.
+            var readNs = (DateTimeOffset.Parse(request.Json().GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100.0;
             if (i >= WarmUp)
             {
                 latencies.Add((receivedNs - printedNs) / 1_000_000.0);
+                parsed.Add((readNs - printedNs) / 1_000_000.0);
             }
         }
 
@@ -101,6 +107,7 @@ public static class NotifyBenchmark
         var p99 = Percentile(latencies, 0.99);
         Report.Line("(a) agent's turn end -> webhook receiver", Report.Spread(latencies));
         Report.Line("(a) p99 / max", $"{Report.Ms(p99)} / {Report.Ms(latencies[^1])}");
+        Report.Line("(a) of which: agent prints -> node has read the result", Report.Spread(parsed));
         return
         [
             Report.Print(new Verdict("notify", $"median turn end -> webhook ({latencies.Count} sessions)", Report.Ms(median), "< 50 ms", median < 50)),
@@ -140,6 +147,18 @@ public static class NotifyBenchmark
         // Warm-up: JIT, the connection pool, SQLite's pages.
         await SendPacedAsync(notifier, "warm", 200, TimeSpan.FromSeconds(1));
         await DrainAsync(receiver, 200);
+
+        // One at a time, 0.3 s apart (as the sessions of (a) come): the notifier, channel and HTTP alone.
+        var single = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            await SendPacedAsync(notifier, $"single{i}", 1, TimeSpan.FromMilliseconds(1));
+            var one = await receiver.NextAsync(TimeSpan.FromSeconds(30));
+            single.Add((one.ReceivedAt - DateTimeOffset.Parse(one.Json().GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture)).TotalMilliseconds);
+            await Task.Delay(300);
+        }
+
+        Report.Line("(b) one at a time, 0.3 s apart: hand-over -> receiver", Report.Spread(single));
 
         var total = (int)(Rate * Sustain.TotalSeconds);
         var started = DateTimeOffset.UtcNow;

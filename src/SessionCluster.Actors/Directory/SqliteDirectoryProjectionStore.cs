@@ -154,9 +154,7 @@ public sealed class SqliteDirectoryProjectionStore : IDirectoryProjectionStore
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
+        return SqliteBusyWait.Open(connectionString);
     }
 
     private static void Execute(SqliteConnection connection, string sql)

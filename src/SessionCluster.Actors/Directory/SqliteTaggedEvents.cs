@@ -268,8 +268,6 @@ public sealed class SqliteTaggedEvents(
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
+        return SqliteBusyWait.Open(connectionString);
     }
 }

@@ -175,8 +175,6 @@ public sealed class SqliteNotificationStore : INotificationStore
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
+        return SqliteBusyWait.Open(connectionString);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SessionCluster.Actors;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Agents.EventLog;
 
@@ -355,9 +356,7 @@ public sealed class SqliteEventLogStore : IEventLogStore
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
+        return SqliteBusyWait.Open(connectionString);
     }
 
     private static EventLogHead? Head(SqliteConnection connection, SqliteTransaction? transaction, string sessionId)

@@ -7,6 +7,7 @@ using Akka.Logger.Serilog;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using LinqToDB;
+using SessionCluster.Actors;
 using SessionCluster.Actors.AgentHosting;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Notifications;
@@ -33,6 +34,12 @@ public static class AkkaWiring
             ["claude"] = new ClaudeDriver(settings.Claude),
             ["codex"] = new CodexDriver(settings.Codex),
         };
+
+    /// <summary>The plugin's connections to the journal's file, each waiting for SQLite's write lock in SQLite itself (<see cref="SqliteBusyWait"/>).</summary>
+    private static DataOptions JournalConnections(NodeSettings settings) =>
+        new DataOptions()
+            .UseConnectionString(ProviderName.SQLiteMS, settings.JournalConnectionString)
+            .UseAfterConnectionOpened(SqliteBusyWait.Apply);
 
     public static AkkaConfigurationBuilder AddSessionCluster(
         this AkkaConfigurationBuilder builder,
@@ -68,6 +75,7 @@ public static class AkkaWiring
                 {
                     ConnectionString = settings.JournalConnectionString,
                     ProviderName = ProviderName.SQLiteMS,
+                    DataOptions = JournalConnections(settings),
                     AutoInitialize = true,
                     QueryRefreshInterval = settings.QueryRefreshInterval,
                 },
@@ -75,6 +83,7 @@ public static class AkkaWiring
                 {
                     ConnectionString = settings.JournalConnectionString,
                     ProviderName = ProviderName.SQLiteMS,
+                    DataOptions = JournalConnections(settings),
                     AutoInitialize = true,
                 })
             .WithShardRegion<SessionRegion>(
