@@ -9,7 +9,7 @@ using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors;
 using SessionCluster.Actors.AgentHosting;
-using SessionCluster.Actors.Cluster;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Notifications.Channels;

@@ -7,7 +7,7 @@ using AkkaCluster = Akka.Cluster.Cluster;
 using ClusterEvent = Akka.Cluster.ClusterEvent;
 using MemberStatus = Akka.Cluster.MemberStatus;
 
-namespace SessionCluster.Actors.Cluster;
+namespace SessionCluster.Actors.Membership;
 
 /// <summary>
 /// Node loss decided by cluster membership: when a member is removed (it left, or the split brain resolver downed it)

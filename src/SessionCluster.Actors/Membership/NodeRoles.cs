@@ -1,6 +1,6 @@
 using Akka.Cluster;
 
-namespace SessionCluster.Actors.Cluster;
+namespace SessionCluster.Actors.Membership;
 
 /// <summary>
 /// The roles a node joins the cluster with: <see cref="AgentHost"/> (it runs agents) and its stable node id, so a
