@@ -10,7 +10,8 @@ public static class NodeRoles
 {
     public const string AgentHost = "agent-host";
 
-    public const string NodeIdPrefix = "node-id:";
+    // Not "node-id:": Akka.Hosting writes the roles into HOCON unquoted, where a colon does not parse.
+    public const string NodeIdPrefix = "node-id-";
 
     public static IReadOnlyList<string> For(string nodeId) => [AgentHost, NodeIdPrefix + nodeId];
 

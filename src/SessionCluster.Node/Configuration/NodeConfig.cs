@@ -126,7 +126,7 @@ public static class NodeConfig
         {
             case "sqlite":
                 var others = seeds.Where(seed => !IsSelf(seed, hostname, port)).ToList();
-                return others.Count == 0
+                return others.Count == 0 || !s.GetBoolean("persistence.sqlite.refuse-other-nodes")
                     ? new PersistenceSettings(PersistenceProvider.Sqlite, null)
                     : throw new FormatException(
                         $"this node is configured to join other nodes ({string.Join(", ", others)}) but its journal is SQLite, " +
