@@ -15,11 +15,12 @@ namespace SessionCluster.Node.EventLog;
 /// Words are FTS5's: the body's ASCII punctuation becomes spaces before the 'simple' configuration (no stemming, no
 /// stop words) reads it, so <c>rm -rf</c> and <c>Program.cs</c> are found as in SQLite, inside <c>src/Program.cs</c>
 /// too (PostgreSQL's parser alone reads that as one file token). A search is a phrase (<c>phraseto_tsquery</c>), the
-/// newest <see cref="RankedMatches"/> matches ranked by <c>ts_rank</c>. The snippet is FTS5's, made here from the body
-/// (<see cref="SearchText"/>): <c>ts_headline</c> reads the body with PostgreSQL's parser, which does not find
-/// <c>Program.cs</c> in <c>src/Program.cs</c>, and brackets every word of the phrase wherever it stands.
-/// Every call is one statement (or one batch, which PostgreSQL runs as one transaction): one round trip.
-/// </remarks>
+/// newest <see cref="RankedMatches"/> matches ranked by <c>ts_rank</c> (normalized by the log of the entry's length,
+/// where SQLite's bm25 also weighs how rare each word is). The snippet is FTS5's, made here from the body of each hit
+/// (<see cref="SearchText"/>): <c>ts_headline</c> reads the body with PostgreSQL's own parser, which does not find
+/// <c>Program.cs</c> in <c>src/Program.cs</c>, and brackets each word of the phrase wherever it stands.
+/// Every call is one statement, or one batch, which PostgreSQL runs as one transaction: one round trip.
+/// /// </remarks>
 public sealed class PostgresEventLogStore : IEventLogStore
 {
     /// <summary>Most matches a search ranks: the newest ones (as in <see cref="SqliteEventLogStore.RankedMatches"/>).</summary>

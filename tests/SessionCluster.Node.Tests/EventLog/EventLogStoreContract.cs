@@ -272,14 +272,14 @@ public abstract class EventLogStoreContract
             new Dictionary<string, long>(),
             100);
 
-        // As a session's deletion does: its rows go, and the delete trigger takes them out of the index.
+        // Rows deleted past the store (SQLite: through the delete trigger; PostgreSQL: the generated column) leave the index.
         Execute("DELETE FROM session_events WHERE session_id = 'gone'; DELETE FROM session_event_logs WHERE session_id = 'gone';");
 
         Assert.Equal("kept", store.Search(new EventSearchQuery("migration", null, null, 10)).Single().SessionId);
         Assert.Empty(store.Search(new EventSearchQuery("rm -rf", null, null, 10)));
         AssertIndexIntact();
 
-        // The newest rows were deleted, so new rows may take their rowids again: they are indexed as new rows.
+        // The newest rows were deleted, so new rows may take their row ids again (SQLite): they are indexed as new rows.
         store.Append([new("gone", 1, T0, Entry(EventLogTypes.Command, "rm -rf again -> exit 0"))], new Dictionary<string, long>(), 100);
         Assert.Equal("gone", store.Search(new EventSearchQuery("rm -rf", null, null, 10)).Single().SessionId);
         AssertIndexIntact();
