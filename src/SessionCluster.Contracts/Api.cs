@@ -73,8 +73,10 @@ public static class Api
     /// <summary>Shards and entities per node of one region (GET, with region; <see cref="RegionStatsDto"/>).</summary>
     public const string ShardRegionStats = "/api/cluster/sharding/region-stats";
 
-    /// <summary>Where a session's entity lives (GET, <see cref="ShardEntityDto"/>).</summary>
-    public static string ShardEntity(string id) => $"/api/cluster/sharding/entity/{Uri.EscapeDataString(id)}";
+    /// <summary>Where a session's entity lives (GET, <see cref="ShardEntities"/>/{id}, <see cref="ShardEntityDto"/>).</summary>
+    public const string ShardEntities = "/api/cluster/sharding/entity";
+
+    public static string ShardEntity(string id) => $"{ShardEntities}/{Uri.EscapeDataString(id)}";
 
     /// <summary>The permission modes a launch may name, as the wire spells them.</summary>
     public static readonly IReadOnlyList<string> PermissionModes = ["ask", "accept-edits", "bypass", "plan"];

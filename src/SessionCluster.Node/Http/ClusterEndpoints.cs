@@ -28,7 +28,7 @@ public static class ClusterEndpoints
         app.MapPost(Api.ClusterDownUnreachable, DownUnreachable);
         app.MapGet(Api.ShardRegions, Regions);
         app.MapGet(Api.ShardRegionStats, RegionStats);
-        app.MapGet(Api.ShardEntity("{id}"), Entity);
+        app.MapGet(Api.ShardEntities + "/{id}", Entity);
     }
 
     private static IResult Show(ActorSystem system, NodeSettings settings)

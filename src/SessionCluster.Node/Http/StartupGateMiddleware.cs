@@ -17,5 +17,5 @@ public sealed class StartupGateMiddleware(RequestDelegate next, NodeLostSweep sw
                 .ExecuteAsync(context);
 
     private static bool IsClusterManagement(PathString path) =>
-        path.StartsWithSegments(Contracts.Api.Cluster) && !path.StartsWithSegments(Contracts.Api.ShardEntity("").TrimEnd('/'));
+        path.StartsWithSegments(Contracts.Api.Cluster) && !path.StartsWithSegments(Contracts.Api.ShardEntities);
 }
