@@ -73,6 +73,8 @@ public static class RequestJson
 
     public static byte[] TestNotification(TestNotificationRequest request) => Write(json => json.WriteString("channel", request.Channel));
 
+    public static byte[] ClusterAddress(ClusterAddressRequest request) => Write(json => json.WriteString("address", request.Address));
+
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
     {
         if (value is { } number)

@@ -74,6 +74,8 @@ public static class SessionCtl
         root.Subcommands.Add(SearchCommand.Create(globals, context));
         root.Subcommands.Add(PruneCommand.Create(globals, context));
         root.Subcommands.Add(NotifyCommand.Create(globals, context));
+        root.Subcommands.Add(ClusterCommand.Create(globals, context));
+        root.Subcommands.Add(ClusterShardingCommand.Create(globals, context));
         return root;
     }
 

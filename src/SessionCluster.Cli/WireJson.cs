@@ -23,6 +23,11 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(List<ChannelHealthDto>))]
 [JsonSerializable(typeof(List<NotificationDto>))]
 [JsonSerializable(typeof(TestNotificationDto))]
+[JsonSerializable(typeof(ClusterDto))]
+[JsonSerializable(typeof(ClusterActionDto))]
+[JsonSerializable(typeof(List<ShardRegionDto>))]
+[JsonSerializable(typeof(RegionStatsDto))]
+[JsonSerializable(typeof(ShardEntityDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

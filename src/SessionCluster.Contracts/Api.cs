@@ -55,6 +55,29 @@ public static class Api
     /// <summary>Most event log entries one GET answers with; the next page starts with since = the last seq it gave.</summary>
     public const int MaxEventsPerPage = 1000;
 
+    /// <summary>The cluster's members, leader and this node's own address (GET, <see cref="ClusterDto"/>).</summary>
+    public const string Cluster = "/api/cluster";
+
+    /// <summary>Ask a member to leave the cluster gracefully (POST, <see cref="ClusterAddressRequest"/>; no address: this node).</summary>
+    public const string ClusterLeave = "/api/cluster/leave";
+
+    /// <summary>Mark a member down (POST, <see cref="ClusterAddressRequest"/>).</summary>
+    public const string ClusterDown = "/api/cluster/down";
+
+    /// <summary>Mark every unreachable member down (POST, no body).</summary>
+    public const string ClusterDownUnreachable = "/api/cluster/down-unreachable";
+
+    /// <summary>The shard regions this node runs (GET, a list of <see cref="ShardRegionDto"/>).</summary>
+    public const string ShardRegions = "/api/cluster/sharding/regions";
+
+    /// <summary>Shards and entities per node of one region (GET, with region; <see cref="RegionStatsDto"/>).</summary>
+    public const string ShardRegionStats = "/api/cluster/sharding/region-stats";
+
+    /// <summary>Where a session's entity lives (GET, <see cref="ShardEntities"/>/{id}, <see cref="ShardEntityDto"/>).</summary>
+    public const string ShardEntities = "/api/cluster/sharding/entity";
+
+    public static string ShardEntity(string id) => $"{ShardEntities}/{Uri.EscapeDataString(id)}";
+
     /// <summary>The permission modes a launch may name, as the wire spells them.</summary>
     public static readonly IReadOnlyList<string> PermissionModes = ["ask", "accept-edits", "bypass", "plan"];
 

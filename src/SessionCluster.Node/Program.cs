@@ -145,6 +145,7 @@ try
     app.MapEventStreamEndpoints();
     app.MapPruneEndpoints();
     app.MapNotificationEndpoints();
+    app.MapClusterEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

@@ -45,6 +45,9 @@ public sealed class RequestJsonTests
         AssertSameAsContract(new ResumeRequest { Prompt = "go on" }, RequestJson.Resume(new ResumeRequest { Prompt = "go on" }));
         AssertSameAsContract(new PruneRequest { OlderThan = "7d", Keep = 3, DryRun = true }, RequestJson.Prune(new PruneRequest { OlderThan = "7d", Keep = 3, DryRun = true }));
         AssertSameAsContract(new ResumeRequest(), RequestJson.Resume(new ResumeRequest()));
+        AssertSameAsContract(new ClusterAddressRequest { Address = "akka.ssl.tcp://sessioncluster@10.0.0.1:4053" },
+            RequestJson.ClusterAddress(new ClusterAddressRequest { Address = "akka.ssl.tcp://sessioncluster@10.0.0.1:4053" }));
+        AssertSameAsContract(new ClusterAddressRequest(), RequestJson.ClusterAddress(new ClusterAddressRequest()));
     }
 
     [Fact]

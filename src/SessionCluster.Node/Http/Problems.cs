@@ -13,6 +13,10 @@ public static class Problems
 
     public static IResult UnknownChannel(string detail) => Problem(StatusCodes.Status404NotFound, "Unknown channel", detail);
 
+    public static IResult UnknownMember(string detail) => Problem(StatusCodes.Status404NotFound, "Unknown member", detail);
+
+    public static IResult UnknownRegion(string detail) => Problem(StatusCodes.Status404NotFound, "Unknown shard region", detail);
+
     public static IResult TooLarge(string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail);
 
     /// <summary>An Idempotency-Key reused with a different request (the IETF idempotency-key draft's 422).</summary>

@@ -30,6 +30,7 @@ public sealed class StartupGateMiddlewareTests
     [Theory]
     [InlineData("/api/sessions")]
     [InlineData("/api/sessions/abc/resume")]
+    [InlineData("/api/cluster/sharding/entity/abc")]
     public async Task Before_the_sweep_every_api_route_is_503_with_retry_after(string path)
     {
         var (passed, context) = await Send(Sweep(), path);
@@ -45,7 +46,10 @@ public sealed class StartupGateMiddlewareTests
     [Theory]
     [InlineData("/healthz/live")]
     [InlineData("/healthz/ready")]
-    public async Task Health_routes_are_not_held_back(string path)
+    [InlineData("/api/cluster")]
+    [InlineData("/api/cluster/down")]
+    [InlineData("/api/cluster/sharding/region-stats")]
+    public async Task Health_and_cluster_routes_are_not_held_back(string path)
     {
         Assert.True((await Send(Sweep(), path)).Passed);
     }

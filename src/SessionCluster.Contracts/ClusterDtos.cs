@@ -1,0 +1,53 @@
+namespace SessionCluster.Contracts;
+
+/// <summary>GET /api/cluster: the cluster as the answering node sees it. Addresses are Akka addresses (akka.ssl.tcp://sessioncluster@host:port).</summary>
+public sealed record ClusterDto(string Self, string? Leader, IReadOnlyList<ClusterMemberDto> Members);
+
+/// <summary>
+/// One member. <paramref name="Status"/> is Akka's member status in the API's spelling (joining, weakly-up, up, leaving,
+/// exiting, down, removed, preparing-for-shutdown, ready-for-shutdown); <paramref name="Reachable"/> is false while some
+/// member's failure detector marks it unreachable.
+/// </summary>
+public sealed record ClusterMemberDto(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable)
+{
+    /// <summary>The node's stable id, where the answering node knows it (itself).</summary>
+    public string? NodeId { get; init; }
+
+    /// <summary>The member's application version (akka.cluster.app-version), as it joined with.</summary>
+    public string? Version { get; init; }
+}
+
+/// <summary>POST /api/cluster/leave and /api/cluster/down: the member to act on. Leave without an address: the answering node itself.</summary>
+public sealed record ClusterAddressRequest
+{
+    public string? Address { get; init; }
+}
+
+/// <summary>What a leave or down asked of the cluster: <paramref name="Action"/> ("leave" or "down") and the members it named.</summary>
+public sealed record ClusterActionDto(string Action, IReadOnlyList<string> Addresses);
+
+/// <summary>GET /api/cluster/sharding/regions: a shard region this node runs, by its type name, and the other names it answers to.</summary>
+public sealed record ShardRegionDto(string Name, IReadOnlyList<string> Aliases);
+
+/// <summary>GET /api/cluster/sharding/region-stats: shards and entities per node of one region.</summary>
+public sealed record RegionStatsDto(string Region, IReadOnlyList<RegionNodeStatsDto> Nodes)
+{
+    public int ShardCount => Nodes.Sum(n => n.Shards.Count);
+
+    public int EntityCount => Nodes.Sum(n => n.EntityCount);
+}
+
+/// <summary>One node's part of a region: its shards with their live entities, and the shards that did not answer in time.</summary>
+public sealed record RegionNodeStatsDto(string Address, IReadOnlyList<ShardStatsDto> Shards, IReadOnlyList<string> Failed)
+{
+    public int EntityCount => Shards.Sum(s => s.Entities);
+}
+
+public sealed record ShardStatsDto(string Id, int Entities);
+
+/// <summary>
+/// GET /api/cluster/sharding/entity/{id}: where a session's entity lives. <paramref name="Node"/> is the member whose region
+/// hosts its shard (null while no node hosts it); <paramref name="ProcessNode"/> and <paramref name="ProcessNodeId"/> are the
+/// node the session records for its agent process.
+/// </summary>
+public sealed record ShardEntityDto(string Id, string Region, string Shard, string? Node, string? ProcessNode, string? ProcessNodeId);
