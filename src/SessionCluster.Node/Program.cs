@@ -32,23 +32,24 @@ if (commandLine is null)
 
 NodeSettings settings;
 DataDirectory dataDirectory;
-SqliteEventLogStore eventLogStore;
+SessionCluster.Actors.EventLog.IEventLogStore eventLogStore;
 try
 {
     settings = NodeConfig.Load(commandLine);
-    if (settings.Persistence.Provider == PersistenceProvider.Postgres)
-    {
-        // Refused until every store the node keeps (directory, notifications, event log) reads and writes PostgreSQL too.
-        throw new FormatException("sessioncluster.persistence.provider = postgres is not supported by this build yet; use sqlite (one node)");
-    }
-
     // Read now; agent processes inherit this environment and must never see the key.
     Environment.SetEnvironmentVariable(EnvironmentOverrides.SecretsKeyVariable, null);
     // Before anything opens a file there: checked, locked for this node, holding its id.
     dataDirectory = DataDirectory.Prepare(settings.DataDir);
     settings = settings with { NodeId = dataDirectory.NodeId, EnvCipher = SecretsKey.Load(settings) };
-    SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
-    eventLogStore = SqliteEventLogStore.Create(settings.JournalConnectionString);
+    if (settings.Persistence.Provider == PersistenceProvider.Postgres)
+    {
+        eventLogStore = new PostgresEventLogStore(settings.Persistence.PostgresConnectionString!);
+    }
+    else
+    {
+        SqliteJournalFile.Prepare(settings.SqliteFile, settings.JournalConnectionString);
+        eventLogStore = SqliteEventLogStore.Create(settings.JournalConnectionString);
+    }
 }
 catch (Exception ex)
 {

@@ -37,10 +37,43 @@ public static class AkkaWiring
         };
 
     /// <summary>The plugin's connections to the journal's file, each waiting for SQLite's write lock in SQLite itself (<see cref="SqliteBusyWait"/>).</summary>
-    private static DataOptions JournalConnections(NodeSettings settings) =>
-        new DataOptions()
+    private static DataOptions? JournalConnections(NodeSettings settings) => IsPostgres(settings)
+        ? null
+        : new DataOptions()
             .UseConnectionString(ProviderName.SQLiteMS, settings.JournalConnectionString)
             .UseAfterConnectionOpened(SqliteBusyWait.Apply);
+
+    private static bool IsPostgres(NodeSettings settings) => settings.Persistence.Provider == PersistenceProvider.Postgres;
+
+    private static string JournalProvider(NodeSettings settings) => IsPostgres(settings) ? ProviderName.PostgreSQL15 : ProviderName.SQLiteMS;
+
+    private static string JournalConnectionString(NodeSettings settings) =>
+        IsPostgres(settings) ? settings.Persistence.PostgresConnectionString! : settings.JournalConnectionString;
+
+    /// <summary>
+    /// What the directory and the notifier read the journal with and keep their state in: the journal's own SQLite
+    /// file, or its PostgreSQL database (the directory's projection and the notifier's offset per node: every node runs both).
+    /// </summary>
+    private static (JournalTagQuery Journal, IDirectoryProjectionStore Projection, INotificationStore Notifications) ReadSide(
+        NodeSettings settings, ActorSystem system)
+    {
+        if (IsPostgres(settings))
+        {
+            var connectionString = settings.Persistence.PostgresConnectionString!;
+            var events = new PostgresTaggedEvents(connectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval);
+            return (new JournalTagQuery(events, events),
+                new PostgresDirectoryProjectionStore(connectionString, system.Serialization, settings.NodeId),
+                new PostgresNotificationStore(connectionString, settings.NodeId));
+        }
+
+        var sqlite = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
+        return (new JournalTagQuery(sqlite, sqlite),
+            new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization),
+            new SqliteNotificationStore(settings.JournalConnectionString));
+    }
+
+    /// <summary>The journal's events by tag, read to its end and followed live.</summary>
+    private sealed record JournalTagQuery(Akka.Persistence.Query.IEventsByTagQuery Live, Akka.Persistence.Query.ICurrentEventsByTagQuery Current);
 
     public static AkkaConfigurationBuilder AddSessionCluster(
         this AkkaConfigurationBuilder builder,
@@ -74,16 +107,16 @@ public static class AkkaWiring
             .WithSqlPersistence(
                 new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")
                 {
-                    ConnectionString = settings.JournalConnectionString,
-                    ProviderName = ProviderName.SQLiteMS,
+                    ConnectionString = JournalConnectionString(settings),
+                    ProviderName = JournalProvider(settings),
                     DataOptions = JournalConnections(settings),
                     AutoInitialize = true,
                     QueryRefreshInterval = settings.QueryRefreshInterval,
                 },
                 new SqlSnapshotOptions(isDefaultPlugin: true, identifier: "sql")
                 {
-                    ConnectionString = settings.JournalConnectionString,
-                    ProviderName = ProviderName.SQLiteMS,
+                    ConnectionString = JournalConnectionString(settings),
+                    ProviderName = JournalProvider(settings),
                     DataOptions = JournalConnections(settings),
                     AutoInitialize = true,
                 })
@@ -131,13 +164,12 @@ public static class AkkaWiring
                 // Start the journal now, so its tables exist from the first start on (the directory reads them
                 // directly; the plugin's read journal, which used to start the journal early, is no longer started).
                 Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
-                var projection = new SqliteDirectoryProjectionStore(settings.JournalConnectionString, system.Serialization);
-                var journal = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
+                var (journal, projection, notifications) = ReadSide(settings, system);
                 var notifier = system.ActorOf(
                     NotificationDispatcher.Props(
                         settings.Notifications,
-                        new SqliteNotificationStore(settings.JournalConnectionString),
-                        journal,
+                        notifications,
+                        journal.Live,
                         async sessionId => await region.Ask<SessionReply>(new GetSession(sessionId), settings.AskTimeout)
                             is SessionAccepted { State.Status: SessionStatus.WaitingForInput },
                         (name, channel) => ChannelSupervision.Props(
@@ -147,8 +179,8 @@ public static class AkkaWiring
                 registry.Register<NotificationDispatcher>(notifier);
                 var directory = system.ActorOf(
                     SessionDirectory.Props(
-                        journal,
-                        journal,
+                        journal.Live,
+                        journal.Current,
                         sessions =>
                         {
                             sweep.Run(sessions, region);
