@@ -79,6 +79,14 @@ public static partial class Session
     public const int MaxNameChars = 200;
 
     /// <summary>
+    /// The live sessions whose agent ran on the node with stable id <paramref name="nodeId"/>: what that node's loss
+    /// fails. Only by id: a session that recorded no node id (no process reported, or recorded before ids) is left to
+    /// its own node's start-up sweep.
+    /// </summary>
+    public static IReadOnlyList<SessionState> LostWith(IEnumerable<SessionState> sessions, string nodeId) =>
+        sessions.Where(s => s.IsLive && !string.IsNullOrEmpty(s.NodeId) && s.NodeId == nodeId).ToList();
+
+    /// <summary>
     /// Whether the session's agent runs (or was to run) on the node with this id and name: by id once the session
     /// recorded one, by name for sessions recorded before node ids, and any node for a session no process ever reported.
     /// </summary>

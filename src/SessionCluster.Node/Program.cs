@@ -36,6 +36,12 @@ SqliteEventLogStore eventLogStore;
 try
 {
     settings = NodeConfig.Load(commandLine);
+    if (settings.Persistence.Provider == PersistenceProvider.Postgres)
+    {
+        // Refused until every store the node keeps (directory, notifications, event log) reads and writes PostgreSQL too.
+        throw new FormatException("sessioncluster.persistence.provider = postgres is not supported by this build yet; use sqlite (one node)");
+    }
+
     // Read now; agent processes inherit this environment and must never see the key.
     Environment.SetEnvironmentVariable(EnvironmentOverrides.SecretsKeyVariable, null);
     // Before anything opens a file there: checked, locked for this node, holding its id.

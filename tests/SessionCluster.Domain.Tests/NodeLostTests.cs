@@ -113,4 +113,20 @@ public class NodeLostTests
         driver.Accept(at => new MarkNodeLost("node-b", at));
         Assert.Equal(SessionStatus.Failed, driver.S.Status);
     }
+
+    [Fact]
+    public void A_lost_cluster_member_fails_only_the_live_sessions_that_recorded_its_node_id()
+    {
+        var running = SessionDriver.In(SessionStatus.Running).S;
+        var onLost = running with { Id = "s-lost", NodeId = "id-a" };
+        var waitingOnLost = SessionDriver.In(SessionStatus.WaitingForInput).S with { Id = "s-waiting", NodeId = "id-a" };
+        var elsewhere = running with { Id = "s-elsewhere", NodeId = "id-b" };
+        var finished = SessionDriver.In(SessionStatus.Completed).S with { Id = "s-done", NodeId = "id-a" };
+        // Starting, no process reported: nothing says it was the lost node's; its own node's start-up sweep decides.
+        var starting = SessionDriver.Launched().S with { Id = "s-starting" };
+
+        var lost = Session.LostWith([onLost, waitingOnLost, elsewhere, finished, starting], "id-a");
+
+        Assert.Equal(["s-lost", "s-waiting"], lost.Select(s => s.Id));
+    }
 }

@@ -20,6 +20,9 @@ public static class EnvironmentOverrides
         [SecretsKeyVariable] = "sessioncluster.secrets.key",
         // Cluster TLS: the shared certificate's password stays out of config files.
         ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
+        ["SESSIONCLUSTER_PERSISTENCE_PROVIDER"] = "sessioncluster.persistence.provider",
+        // Holds the database password.
+        ["SESSIONCLUSTER_POSTGRES_CONNECTION_STRING"] = "sessioncluster.persistence.postgres.connection-string",
     };
 
     /// <summary>A HOCON document setting each key whose variable is set and not empty.</summary>

@@ -4,14 +4,21 @@ namespace SessionCluster.Node.Configuration;
 public sealed record NodeCommandLine(string? DataDir, IReadOnlyList<string> ConfigFiles, int? AkkaPort, string? Urls)
 {
     public const string Usage =
-        "usage: SessionCluster.Node [--data-dir <dir>] [--urls <url>] [--akka-port <port>] [--config <file.hocon>]...";
+        "usage: SessionCluster.Node [--data-dir <dir>] [--urls <url>] [--akka-port <port>] [--hostname <host>] [--seed <akka address>]... [--config <file.hocon>]...";
+
+    /// <summary>--seed: the seed nodes to join (repeatable), instead of sessioncluster.cluster.seed-nodes.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>--hostname: the host other nodes reach this one at, instead of sessioncluster.cluster.hostname.</summary>
+    public string? Hostname { get; init; }
 
     /// <summary>Parses the arguments, or returns the one-line reason they are wrong.</summary>
     public static (NodeCommandLine? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
-        string? dataDir = null, urls = null;
+        string? dataDir = null, urls = null, hostname = null;
         int? akkaPort = null;
         var configFiles = new List<string>();
+        var seeds = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
@@ -20,7 +27,7 @@ public sealed record NodeCommandLine(string? DataDir, IReadOnlyList<string> Conf
                 return (null, Usage);
             }
 
-            if (name is not ("--data-dir" or "--config" or "--akka-port" or "--urls"))
+            if (name is not ("--data-dir" or "--config" or "--akka-port" or "--urls" or "--seed" or "--hostname"))
             {
                 return (null, $"unknown option '{args[i]}'; {Usage}");
             }
@@ -39,6 +46,17 @@ public sealed record NodeCommandLine(string? DataDir, IReadOnlyList<string> Conf
                     break;
                 case "--urls":
                     urls = value;
+                    break;
+                case "--hostname":
+                    hostname = value;
+                    break;
+                case "--seed":
+                    if (!Akka.Actor.Address.TryParse(value, out var seed) || seed.Host is null || seed.Port is null)
+                    {
+                        return (null, $"--seed must be an Akka address such as akka.ssl.tcp://sessioncluster@10.0.0.5:4053, not '{value}'");
+                    }
+
+                    seeds.Add(value);
                     break;
                 case "--config":
                     if (!File.Exists(value))
@@ -59,7 +77,7 @@ public sealed record NodeCommandLine(string? DataDir, IReadOnlyList<string> Conf
             }
         }
 
-        return (new NodeCommandLine(dataDir, configFiles, akkaPort, urls), null);
+        return (new NodeCommandLine(dataDir, configFiles, akkaPort, urls) { Seeds = seeds, Hostname = hostname }, null);
     }
 
     private static (string Name, string? Value) Split(string arg)

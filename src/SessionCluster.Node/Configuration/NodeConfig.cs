@@ -28,6 +28,10 @@ public static class NodeConfig
         var sqliteFile = s.GetString("persistence.sqlite.file");
         var keyFile = NullIfEmpty(s.GetString("secrets.key-file"));
         var clusterTls = ClusterTls(s, dataDir);
+        var hostname = commandLine.Hostname ?? s.GetString("cluster.hostname");
+        var seeds = commandLine.Seeds.Count > 0 ? commandLine.Seeds.ToList() : s.GetStringList("cluster.seed-nodes").ToList();
+        var akkaPort = commandLine.AkkaPort ?? s.GetInt("cluster.port");
+        var persistence = Persistence(s, seeds, hostname, akkaPort);
         return new NodeSettings(
             config,
             FirstNonEmpty(s.GetString("node-name"), Environment.MachineName),
@@ -35,9 +39,9 @@ public static class NodeConfig
             FirstNonEmpty(commandLine.Urls, Environment.GetEnvironmentVariable("ASPNETCORE_URLS"), Api.DefaultUrl),
             NullIfEmpty(s.GetString("http.api-token")),
             s.GetTimeSpan("http.ask-timeout"),
-            s.GetString("cluster.hostname"),
-            commandLine.AkkaPort ?? s.GetInt("cluster.port"),
-            s.GetStringList("cluster.seed-nodes").ToList(),
+            hostname,
+            akkaPort,
+            seeds,
             s.GetInt("cluster.shards"),
             Path.IsPathRooted(sqliteFile) ? sqliteFile : Path.Combine(dataDir, sqliteFile),
             s.GetTimeSpan("persistence.query-refresh-interval"),
@@ -53,6 +57,7 @@ public static class NodeConfig
             s.GetInt("agents.max-line-bytes"),
             new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
         {
+            Persistence = persistence,
             ConfiguredSecretsKey = NullIfEmpty(s.GetString("secrets.key")),
             SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
             GenerateSecretsKeyFile = keyFile is null,
@@ -107,6 +112,40 @@ public static class NodeConfig
             : interval < TimeSpan.Zero ? throw new FormatException($"sessioncluster.retention.interval is {interval}; it must not be negative (0 turns the background run off)")
             : new Actors.Retention.RetentionSettings(new Domain.RetentionPolicy(maxAge, maxFinished), interval);
     }
+
+    /// <summary>
+    /// sessioncluster.persistence: the provider and, for postgres, its connection string. SQLite is one file on one
+    /// machine: a node configured to join other nodes on it would keep a journal of its own beside theirs, so that is
+    /// refused here, before anything starts.
+    /// </summary>
+    private static PersistenceSettings Persistence(Config s, IReadOnlyList<string> seeds, string hostname, int port)
+    {
+        var provider = s.GetString("persistence.provider");
+        var connectionString = NullIfEmpty(s.GetString("persistence.postgres.connection-string"));
+        switch (provider)
+        {
+            case "sqlite":
+                var others = seeds.Where(seed => !IsSelf(seed, hostname, port)).ToList();
+                return others.Count == 0 || !s.GetBoolean("persistence.sqlite.refuse-other-nodes")
+                    ? new PersistenceSettings(PersistenceProvider.Sqlite, null)
+                    : throw new FormatException(
+                        $"this node is configured to join other nodes ({string.Join(", ", others)}) but its journal is SQLite, " +
+                        "which one node alone can use; set sessioncluster.persistence.provider = postgres and " +
+                        "sessioncluster.persistence.postgres.connection-string (env SESSIONCLUSTER_PERSISTENCE_PROVIDER, SESSIONCLUSTER_POSTGRES_CONNECTION_STRING) on every node");
+            case "postgres":
+                return connectionString is not null
+                    ? new PersistenceSettings(PersistenceProvider.Postgres, connectionString)
+                    : throw new FormatException(
+                        "sessioncluster.persistence.provider is postgres but sessioncluster.persistence.postgres.connection-string is empty; " +
+                        "set it (or SESSIONCLUSTER_POSTGRES_CONNECTION_STRING)");
+            default:
+                throw new FormatException($"sessioncluster.persistence.provider is \"{provider}\"; it must be sqlite or postgres");
+        }
+    }
+
+    private static bool IsSelf(string seed, string hostname, int port) =>
+        Akka.Actor.Address.TryParse(seed, out var address) && address.Port == port
+        && string.Equals(address.Host, hostname, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>sessioncluster.agents.codex; an empty seed-home is the node's own $CODEX_HOME, else ~/.codex.</summary>
     private static CodexDriverOptions CodexOptions(Config s, string dataDir)

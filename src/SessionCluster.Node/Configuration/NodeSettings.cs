@@ -50,6 +50,9 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.retention: which finished sessions are removed, and how often.</summary>
     public Actors.Retention.RetentionSettings Retention { get; init; } = Actors.Retention.RetentionSettings.Default;
 
+    /// <summary>sessioncluster.persistence: SQLite (one node) or PostgreSQL (several).</summary>
+    public PersistenceSettings Persistence { get; init; } = PersistenceSettings.Sqlite;
+
     /// <summary>sessioncluster.notifications: the channels, the system and default channel, debounce and retries.</summary>
     public Actors.Notifications.NotificationSettings Notifications { get; init; } = Actors.Notifications.NotificationSettings.Default;
 

@@ -9,6 +9,7 @@ using Akka.Remote.Hosting;
 using LinqToDB;
 using SessionCluster.Actors;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Notifications.Channels;
@@ -69,7 +70,7 @@ public static class AkkaWiring
                 loggers.AddLogger<SerilogLogger>();
             })
             .WithClusterRemoting(settings.AkkaHostname, settings.AkkaPort, ClusterCertificate.LoadOrCreate(settings.ClusterTls, settings.DataDir))
-            .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray() })
+            .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray(), Roles = NodeRoles.For(settings.NodeId).ToArray() })
             .WithSqlPersistence(
                 new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")
                 {
@@ -169,6 +170,8 @@ public static class AkkaWiring
                         },
                         settings.AskTimeout),
                     SessionRetention.Name));
+
+                system.ActorOf(NodeLossWatcher.Props(directory, region, settings.NodeId, settings.AskTimeout), NodeLossWatcher.Name);
 
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)

@@ -36,6 +36,8 @@ public sealed class EnvironmentOverridesTests
                 ["SESSIONCLUSTER_CODEX_EXECUTABLE"] = "sessioncluster.agents.codex.executable",
                 ["SESSIONCLUSTER_SECRETS_KEY"] = "sessioncluster.secrets.key",
                 ["SESSIONCLUSTER_TLS_PASSWORD"] = "sessioncluster.cluster.tls.password",
+                ["SESSIONCLUSTER_PERSISTENCE_PROVIDER"] = "sessioncluster.persistence.provider",
+                ["SESSIONCLUSTER_POSTGRES_CONNECTION_STRING"] = "sessioncluster.persistence.postgres.connection-string",
             },
             EnvironmentOverrides.Keys);
     }

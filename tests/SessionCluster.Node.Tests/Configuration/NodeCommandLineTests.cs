@@ -98,7 +98,8 @@ public sealed class NodeCommandLineTests : IDisposable
 
         var options = Parsed("--data-dir", "/d", "--urls=http://127.0.0.1:7000", "--akka-port", "4200", "--config", file);
 
-        Assert.Equal(new NodeCommandLine("/d", options.ConfigFiles, 4200, "http://127.0.0.1:7000"), options);
+        Assert.Equal(new NodeCommandLine("/d", options.ConfigFiles, 4200, "http://127.0.0.1:7000") { Seeds = options.Seeds }, options);
+        Assert.Empty(options.Seeds);
         Assert.Equal([file], options.ConfigFiles);
     }
 
@@ -206,4 +207,25 @@ public sealed class NodeCommandLineTests : IDisposable
     [InlineData("--data-dir", "--help")]
     public void An_option_is_not_taken_as_the_value_of_the_option_before_it(string option, string next) =>
         Assert.Equal($"option {option} needs a value", Refused(option, next));
+
+    [Fact]
+    public void Seeds_repeat_and_the_hostname_is_taken()
+    {
+        var (options, error) = NodeCommandLine.Parse(
+            ["--seed", "akka.ssl.tcp://sessioncluster@10.0.0.5:4053", "--seed=akka.ssl.tcp://sessioncluster@10.0.0.6:4053", "--hostname", "10.0.0.7"]);
+
+        Assert.Null(error);
+        Assert.Equal(["akka.ssl.tcp://sessioncluster@10.0.0.5:4053", "akka.ssl.tcp://sessioncluster@10.0.0.6:4053"], options!.Seeds);
+        Assert.Equal("10.0.0.7", options.Hostname);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5:4053")]
+    [InlineData("akka.ssl.tcp://sessioncluster")]
+    public void A_seed_that_is_not_an_akka_address_is_refused(string seed)
+    {
+        var (_, error) = NodeCommandLine.Parse(["--seed", seed]);
+
+        Assert.Equal($"--seed must be an Akka address such as akka.ssl.tcp://sessioncluster@10.0.0.5:4053, not '{seed}'", error);
+    }
 }

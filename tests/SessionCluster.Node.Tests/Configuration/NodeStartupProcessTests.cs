@@ -35,6 +35,27 @@ public sealed class NodeStartupProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_told_to_join_other_nodes_on_sqlite_refuses_to_start_naming_the_setting()
+    {
+        var (exitCode, stderr) = await RunNode(
+            "--data-dir", temp.Combine("data"), "--akka-port", "0", "--seed", "akka.ssl.tcp://sessioncluster@10.0.0.7:4053");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("this node is configured to join other nodes (akka.ssl.tcp://sessioncluster@10.0.0.7:4053) but its journal is SQLite", stderr);
+        Assert.Contains("sessioncluster.persistence.provider = postgres", stderr);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_refuses_to_start()
+    {
+        var (exitCode, stderr) = await RunNode(
+            ["--data-dir", temp.Combine("data")], ("SESSIONCLUSTER_PERSISTENCE_PROVIDER", "postgres"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("sessioncluster.persistence.provider is postgres but sessioncluster.persistence.postgres.connection-string is empty", stderr);
+    }
+
+    [Fact]
     public async Task Help_exits_0_with_the_usage()
     {
         var (exitCode, stderr) = await RunNode("--help");

@@ -90,6 +90,8 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     private static string NodeHocon(string name, string certificate, string password, Address? seed) => $$"""
         sessioncluster {
           node-name = "{{name}}"
+          # Remoting is what these nodes test; each keeps its own SQLite journal.
+          persistence.sqlite.refuse-other-nodes = off
           cluster {
             seed-nodes = [{{(seed is null ? string.Empty : $"\"{seed}\"")}}]
             tls {

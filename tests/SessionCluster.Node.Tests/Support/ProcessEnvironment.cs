@@ -22,6 +22,8 @@ internal sealed class EnvironmentScope : IDisposable
         "SESSIONCLUSTER_API_TOKEN",
         "SESSIONCLUSTER_CLAUDE_EXECUTABLE",
         "ASPNETCORE_URLS",
+        "SESSIONCLUSTER_PERSISTENCE_PROVIDER",
+        "SESSIONCLUSTER_POSTGRES_CONNECTION_STRING",
     ];
 
     private readonly Dictionary<string, string?> saved = new(StringComparer.Ordinal);
