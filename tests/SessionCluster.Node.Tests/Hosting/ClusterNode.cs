@@ -29,6 +29,9 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public NodeSettings Settings { get; }
 
+    /// <summary>The node's services (the actor system, the registry's actors), for an HTTP app in front of it.</summary>
+    public IServiceProvider Services => host.Services;
+
     public ActorSystem System { get; }
 
     public Cluster Cluster => Cluster.Get(System);
