@@ -10,7 +10,7 @@ public sealed record ClusterDto(string Self, string? Leader, IReadOnlyList<Clust
 /// </summary>
 public sealed record ClusterMemberDto(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable)
 {
-    /// <summary>The node's stable id, where the answering node knows it (itself).</summary>
+    /// <summary>The node's stable id, from the node-id role it joined with (null for a member without one).</summary>
     public string? NodeId { get; init; }
 
     /// <summary>The member's application version (akka.cluster.app-version), as it joined with.</summary>

@@ -35,6 +35,7 @@ public sealed class ClusterVerbTests(NodeFixture fixture) : IClassFixture<NodeFi
         Assert.StartsWith("akka.ssl.tcp://sessioncluster@", self.Address);
         Assert.Equal(("up", true), (self.Status, self.Reachable));
         Assert.False(string.IsNullOrEmpty(self.NodeId));
+        Assert.Equal(["agent-host", $"node-id-{self.NodeId}"], self.Roles);
         Assert.False(string.IsNullOrEmpty(self.Version));
         Assert.Equal(self.Address, cluster.Leader);
 

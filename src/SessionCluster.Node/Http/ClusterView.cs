@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Contracts;
 
 namespace SessionCluster.Node.Http;
@@ -10,9 +11,9 @@ namespace SessionCluster.Node.Http;
 public static class ClusterView
 {
     /// <summary>What the view needs of a member (Akka's <see cref="Akka.Cluster.Member"/> cannot be made outside Akka).</summary>
-    public sealed record MemberFacts(Address Address, IReadOnlyCollection<string> Roles, MemberStatus Status, string? Version)
+    public sealed record MemberFacts(Address Address, IReadOnlyCollection<string> Roles, MemberStatus Status, string? Version, string? NodeId = null)
     {
-        public static MemberFacts Of(Member m) => new(m.Address, m.Roles, m.Status, m.AppVersion?.ToString());
+        public static MemberFacts Of(Member m) => new(m.Address, m.Roles, m.Status, m.AppVersion?.ToString(), NodeRoles.NodeIdOf(m));
     }
 
     /// <summary>The members and the unreachable set, as <see cref="Of(IReadOnlyCollection{MemberFacts}, IReadOnlyCollection{MemberFacts}, Address?, Address, string?)"/> takes them.</summary>
@@ -27,7 +28,8 @@ public static class ClusterView
 
     /// <summary>
     /// The members (with any member only the unreachable set still holds), ordered by address, each reachable unless
-    /// some member's failure detector says otherwise; the node id is known for <paramref name="self"/> only.
+    /// some member's failure detector says otherwise; the node id is the one its node-id role carries
+    /// (<see cref="NodeRoles"/>), or for <paramref name="self"/> its own.
     /// </summary>
     public static ClusterDto Of(
         IReadOnlyCollection<MemberFacts> members, IReadOnlyCollection<MemberFacts> unreachable, Address? leader, Address self, string? selfNodeId)
@@ -41,7 +43,7 @@ public static class ClusterView
                 StatusName(m.Status),
                 !unreachableAt.Contains(m.Address))
             {
-                NodeId = m.Address.Equals(self) ? selfNodeId : null,
+                NodeId = m.NodeId ?? (m.Address.Equals(self) ? selfNodeId : null),
                 Version = m.Version,
             })
             .ToList();

@@ -21,7 +21,8 @@ public sealed class ClusterViewTests
     public void Members_are_ordered_by_address_with_status_roles_reachability_version_and_the_leader()
     {
         var c = MemberOf(C, MemberStatus.Leaving, "agent-host");
-        var view = ClusterView.Of([c, MemberOf(B, MemberStatus.Up), MemberOf(A, MemberStatus.Up, "api", "agent-host")], [c], A, B, "node-id-b");
+        var view = ClusterView.Of(
+            [c, MemberOf(B, MemberStatus.Up), MemberOf(A, MemberStatus.Up, "api", "agent-host") with { NodeId = "id-a" }], [c], A, B, "node-id-b");
 
         Assert.Equal(B.ToString(), view.Self);
         Assert.Equal(A.ToString(), view.Leader);
@@ -30,7 +31,7 @@ public sealed class ClusterViewTests
         Assert.Empty(view.Members[1].Roles);
         Assert.Equal(["up", "up", "leaving"], view.Members.Select(m => m.Status));
         Assert.Equal([true, true, false], view.Members.Select(m => m.Reachable));
-        Assert.Equal([null, "node-id-b", null], view.Members.Select(m => m.NodeId));
+        Assert.Equal(["id-a", "node-id-b", null], view.Members.Select(m => m.NodeId));
         Assert.All(view.Members, m => Assert.Equal("1.2.3", m.Version));
     }
 
