@@ -62,6 +62,18 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
     }
 
     [Fact]
+    public void A_message_the_size_of_the_largest_prompt_crosses_between_nodes()
+    {
+        cluster.A.System.ActorOf(EchoActor.Props(), "echo-large");
+        // sessions.max-prompt-bytes is 256 KiB; a StartAgent also carries the env. Akka's default frame is 128,000 bytes.
+        var prompt = new string('p', 300 * 1024);
+
+        cluster.B.RefOn(cluster.A.Address, "user/echo-large").Tell(prompt, cluster.KitB.TestActor);
+
+        Assert.Equal("echo:" + prompt, cluster.KitB.ExpectMsg<string>(Wait));
+    }
+
+    [Fact]
     public void Actor_selections_from_a_peer_are_dropped_unless_the_path_is_one_the_cluster_trusts()
     {
         var agentHost = cluster.B.System.ActorSelection(new RootActorPath(cluster.A.Address) / "user" / "agent-host");
