@@ -26,15 +26,7 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var cluster = await client.ClusterAsync(ct);
-            if (run.Json)
-            {
-                run.WriteJson(cluster);
-                return ExitCodes.Ok;
-            }
-
-            Write(run, MemberLines(cluster.Value.Members));
-            return ExitCodes.Ok;
+            return Answer(run, await client.ClusterAsync(ct), cluster => MemberLines(cluster.Members));
         });
         return command;
     }
@@ -45,15 +37,7 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var cluster = await client.ClusterAsync(ct);
-            if (run.Json)
-            {
-                run.WriteJson(cluster);
-                return ExitCodes.Ok;
-            }
-
-            Write(run, [cluster.Value.Leader ?? "no leader (the cluster has not converged)"]);
-            return ExitCodes.Ok;
+            return Answer(run, await client.ClusterAsync(ct), cluster => [cluster.Leader ?? "no leader (the cluster has not converged)"]);
         });
         return command;
     }
@@ -64,16 +48,11 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var cluster = await client.ClusterAsync(ct);
-            if (run.Json)
+            return Answer(run, await client.ClusterAsync(ct), cluster =>
             {
-                run.WriteJson(cluster);
-                return ExitCodes.Ok;
-            }
-
-            var unreachable = cluster.Value.Members.Where(m => !m.Reachable).ToList();
-            Write(run, unreachable.Count == 0 ? ["no unreachable nodes"] : MemberLines(unreachable));
-            return ExitCodes.Ok;
+                var unreachable = cluster.Members.Where(m => !m.Reachable).ToList();
+                return unreachable.Count == 0 ? ["no unreachable nodes"] : MemberLines(unreachable);
+            });
         });
         return command;
     }
@@ -89,15 +68,8 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var asked = await client.ClusterLeaveAsync(run.Parse.GetValue(address), ct);
-            if (run.Json)
-            {
-                run.WriteJson(asked);
-                return ExitCodes.Ok;
-            }
-
-            Write(run, asked.Value.Addresses.Select(a => $"asked {a} to leave the cluster").ToList());
-            return ExitCodes.Ok;
+            return Answer(run, await client.ClusterLeaveAsync(run.Parse.GetValue(address), ct),
+                asked => asked.Addresses.Select(a => $"asked {a} to leave the cluster"));
         });
         return command;
     }
@@ -109,15 +81,8 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var downed = await client.ClusterDownAsync(run.Parse.GetValue(address)!, ct);
-            if (run.Json)
-            {
-                run.WriteJson(downed);
-                return ExitCodes.Ok;
-            }
-
-            Write(run, downed.Value.Addresses.Select(a => $"marked {a} down").ToList());
-            return ExitCodes.Ok;
+            return Answer(run, await client.ClusterDownAsync(run.Parse.GetValue(address)!, ct),
+                downed => downed.Addresses.Select(a => $"marked {a} down"));
         });
         return command;
     }
@@ -128,16 +93,9 @@ internal static class ClusterCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var downed = await client.ClusterDownUnreachableAsync(ct);
-            if (run.Json)
-            {
-                run.WriteJson(downed);
-                return ExitCodes.Ok;
-            }
-
-            var addresses = downed.Value.Addresses;
-            Write(run, addresses.Count == 0 ? ["no unreachable nodes to down"] : [.. addresses.Select(a => $"marked {a} down"), $"Count: {addresses.Count} nodes"]);
-            return ExitCodes.Ok;
+            return Answer(run, await client.ClusterDownUnreachableAsync(ct), downed => downed.Addresses.Count == 0
+                ? ["no unreachable nodes to down"]
+                : [.. downed.Addresses.Select(a => $"marked {a} down"), $"Count: {downed.Addresses.Count} nodes"]);
         });
         return command;
     }
@@ -158,6 +116,21 @@ internal static class ClusterCommand
         var lines = rows.Select(r => string.Join(" | ", r.Select((cell, i) => i == r.Length - 1 ? cell : cell.PadRight(widths[i])))).ToList();
         lines.Add($"Count: {members.Count} nodes");
         return lines;
+    }
+
+    /// <summary>The node's answer as it came with --json, else its plain lines; exit 0.</summary>
+    internal static int Answer<T>(VerbRun run, ApiResponse<T> answer, Func<T, IEnumerable<string>> lines) where T : class
+    {
+        if (run.Json)
+        {
+            run.WriteJson(answer);
+        }
+        else
+        {
+            Write(run, lines(answer.Value));
+        }
+
+        return ExitCodes.Ok;
     }
 
     /// <summary>Plain lines, never wrapped or styled: pbm's output, and what scripts cut up.</summary>

@@ -23,17 +23,9 @@ internal static class ClusterShardingCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var regions = await client.ShardRegionsAsync(ct);
-            if (run.Json)
-            {
-                run.WriteJson(regions);
-                return ExitCodes.Ok;
-            }
-
-            ClusterCommand.Write(run, regions.Value.Count == 0
+            return ClusterCommand.Answer(run, await client.ShardRegionsAsync(ct), regions => regions.Count == 0
                 ? ["no shard regions"]
-                : regions.Value.Select(r => r.Aliases.Count == 0 ? r.Name : $"{r.Name} (also: {string.Join(", ", r.Aliases)})").ToList());
-            return ExitCodes.Ok;
+                : regions.Select(r => r.Aliases.Count == 0 ? r.Name : $"{r.Name} (also: {string.Join(", ", r.Aliases)})"));
         });
         return command;
     }
@@ -45,27 +37,23 @@ internal static class ClusterShardingCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var stats = await client.ShardRegionStatsAsync(run.Parse.GetValue(region)!, ct);
-            if (run.Json)
-            {
-                run.WriteJson(stats);
-                return ExitCodes.Ok;
-            }
-
-            var s = stats.Value;
-            var lines = new List<string> { $"Shard region: {s.Region}" };
-            foreach (var node in s.Nodes)
-            {
-                lines.Add($"{node.Address}: {node.Shards.Count} shards, {node.EntityCount} entities");
-                lines.AddRange(node.Shards.Select(shard => $"  shard {shard.Id}: {shard.Entities} entities"));
-                lines.AddRange(node.Failed.Select(shard => $"  shard {shard}: did not answer in time"));
-            }
-
-            lines.Add($"Count: {s.ShardCount} shards, {s.EntityCount} entities on {s.Nodes.Count} nodes");
-            ClusterCommand.Write(run, lines);
-            return ExitCodes.Ok;
+            return ClusterCommand.Answer(run, await client.ShardRegionStatsAsync(run.Parse.GetValue(region)!, ct), StatsLines);
         });
         return command;
+    }
+
+    private static List<string> StatsLines(RegionStatsDto s)
+    {
+        var lines = new List<string> { $"Shard region: {s.Region}" };
+        foreach (var node in s.Nodes)
+        {
+            lines.Add($"{node.Address}: {node.Shards.Count} shards, {node.EntityCount} entities");
+            lines.AddRange(node.Shards.Select(shard => $"  shard {shard.Id}: {shard.Entities} entities"));
+            lines.AddRange(node.Failed.Select(shard => $"  shard {shard}: did not answer in time"));
+        }
+
+        lines.Add($"Count: {s.ShardCount} shards, {s.EntityCount} entities on {s.Nodes.Count} nodes");
+        return lines;
     }
 
     private static Command Entity(GlobalOptions globals, CliContext context)
@@ -75,17 +63,11 @@ internal static class ClusterShardingCommand
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            var entity = await client.ShardEntityAsync(run.Parse.GetValue(id)!, ct);
-            if (run.Json)
+            return ClusterCommand.Answer(run, await client.ShardEntityAsync(run.Parse.GetValue(id)!, ct), e =>
             {
-                run.WriteJson(entity);
-                return ExitCodes.Ok;
-            }
-
-            var e = entity.Value;
-            var process = e.ProcessNode is null ? "no agent process recorded" : $"agent process on {e.ProcessNode}{(e.ProcessNodeId is null ? "" : $" (node id {e.ProcessNodeId})")}";
-            ClusterCommand.Write(run, [$"session {e.Id}: region {e.Region}, shard {e.Shard}, on {e.Node ?? "no node yet"}; {process}"]);
-            return ExitCodes.Ok;
+                var process = e.ProcessNode is null ? "no agent process recorded" : $"agent process on {e.ProcessNode}{(e.ProcessNodeId is null ? "" : $" (node id {e.ProcessNodeId})")}";
+                return [$"session {e.Id}: region {e.Region}, shard {e.Shard}, on {e.Node ?? "no node yet"}; {process}"];
+            });
         });
         return command;
     }
