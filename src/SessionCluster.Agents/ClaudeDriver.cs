@@ -24,6 +24,8 @@ public sealed class ClaudeDriver(ClaudeDriverOptions options) : IAgentDriver
 
     public string Agent => "claude";
 
+    public string? Executable => options.Executable;
+
     public ClaudeDriverOptions Options => options;
 
     /// <summary>Who the node runs as; a seam so tests can see the argv of a non-root node.</summary>

@@ -21,6 +21,8 @@ public sealed class CodexDriver(CodexDriverOptions options) : IAgentDriver
 
     public string Agent => "codex";
 
+    public string? Executable => options.Executable;
+
     public CodexDriverOptions Options => options;
 
     /// <exception cref="AgentStartException">The session's CODEX_HOME cannot be made.</exception>

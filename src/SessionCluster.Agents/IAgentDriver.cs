@@ -6,6 +6,9 @@ public interface IAgentDriver
     /// <summary>The agent's name as sessions know it ("claude", "codex").</summary>
     string Agent { get; }
 
+    /// <summary>The program the driver starts (a path, or a name looked up on the node's PATH); null when it says none.</summary>
+    string? Executable => null;
+
     /// <summary>The process to start for <paramref name="request"/>: argv, environment, and the lines written first.</summary>
     /// <exception cref="AgentStartException">The launch cannot work (a mode the agent refuses, a home it cannot have).</exception>
     AgentProcessSpec Launch(AgentLaunchRequest request);

@@ -10,20 +10,11 @@ internal static class LaunchChecks
 {
     public static void Workdir(string workdir)
     {
-        if (string.IsNullOrWhiteSpace(workdir))
+        if (WorkdirCheck.Problem(workdir) is { } problem)
         {
-            throw new AgentStartException(ErrorKind.BadWorkdir, "the working directory is empty");
-        }
-
-        if (!Directory.Exists(workdir))
-        {
-            var problem = File.Exists(workdir) ? "is a file, not a directory" : "does not exist";
-            throw new AgentStartException(ErrorKind.BadWorkdir, $"the working directory {workdir} {problem}");
-        }
-
-        if (!Libc.CanEnter(workdir))
-        {
-            throw new AgentStartException(ErrorKind.BadWorkdir, $"the working directory {workdir} cannot be entered (permission denied)");
+            throw new AgentStartException(ErrorKind.BadWorkdir, string.IsNullOrWhiteSpace(workdir)
+                ? "the working directory is empty"
+                : $"the working directory {workdir} {problem}");
         }
     }
 

@@ -25,6 +25,9 @@ public enum RejectionCode
 
     /// <summary>A permission answer for a request that is not pending (none asked, or already answered) (409).</summary>
     NoPendingPermission,
+
+    /// <summary>Nothing can take the command now (no agent host with room, the node leaving); try again later (503).</summary>
+    Unavailable,
 }
 
 /// <summary>The outcome of <see cref="Session.Decide"/>: events to persist, or a rejection.</summary>

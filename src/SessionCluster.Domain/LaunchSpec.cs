@@ -9,6 +9,7 @@ namespace SessionCluster.Domain;
 /// <param name="Env">The session's own environment variables, on top of the node's. Values may be secrets: never show them.</param>
 /// <param name="PermissionMode">The mode the session runs in; the node's default is resolved before launch, so the journal holds the one used.</param>
 /// <param name="Channel">The notification channel the session named at launch; null for the configured default.</param>
+/// <param name="Node">The node the launch asked to run on (its Akka address, name or id); null for any agent host with room.</param>
 /// <param name="ResumedFrom">The session and agent conversation this one continues, for a resume.</param>
 public sealed record LaunchSpec(
     string Agent,
@@ -20,4 +21,5 @@ public sealed record LaunchSpec(
     ImmutableSortedDictionary<string, string> Env,
     PermissionMode PermissionMode = PermissionMode.Ask,
     ResumeLink? ResumedFrom = null,
-    string? Channel = null);
+    string? Channel = null,
+    string? Node = null);

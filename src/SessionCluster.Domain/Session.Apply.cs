@@ -17,6 +17,9 @@ public static partial class Session
                 Model = launched.Spec.Model,
                 AgentSessionId = null,
                 Status = SessionStatus.Starting,
+                Node = launched.Placement?.Node,
+                NodeId = launched.Placement?.NodeId,
+                NodeAddress = launched.Placement?.Address,
                 CreatedAt = launched.At,
                 UpdatedAt = launched.At,
             };
@@ -33,6 +36,8 @@ public static partial class Session
             {
                 Node = e.Node,
                 NodeId = e.NodeId,
+                // The placed node's address stays; a process another node started (before placement) has none recorded.
+                NodeAddress = e.NodeId == state.NodeId ? state.NodeAddress : null,
                 Pid = e.Pid,
                 ProcessStartTime = e.StartTime,
                 ProcessCount = state.ProcessCount + 1,

@@ -65,6 +65,8 @@ public static partial class Session
             Prompt = ResumePrompt(prompt),
             Model = from.Model,
             ResumedFrom = new ResumeLink(from.Id, from.AgentSessionId ?? string.Empty),
+            // A resume goes to any agent host with room: the old session's node may be the one that was lost.
+            Node = null,
         },
         at);
 
@@ -110,7 +112,7 @@ public static partial class Session
             null;
         return problem is not null
             ? Decision.Reject(RejectionCode.InvalidInput, problem)
-            : Decision.Accept(new SessionLaunched(c.Id, c.Name, spec, c.At));
+            : Decision.Accept(new SessionLaunched(c.Id, c.Name, spec, c.At, c.Placement));
     }
 
     private static Decision DecideFact(SessionState state, RecordAgentFact c)

@@ -3,7 +3,8 @@ namespace SessionCluster.Domain;
 /// <summary>What someone (a person, or the node on the agent's behalf) asks of a session, in the imperative.</summary>
 public abstract record SessionCommand(DateTimeOffset At);
 
-public sealed record LaunchSession(string Id, string Name, LaunchSpec Spec, DateTimeOffset At) : SessionCommand(At);
+/// <param name="Placement">The agent host chosen for the session (null: the agent host of the entity's own node, as in tests).</param>
+public sealed record LaunchSession(string Id, string Name, LaunchSpec Spec, DateTimeOffset At, Placement.AgentHostPlacement? Placement = null) : SessionCommand(At);
 
 public sealed record RecordProcessStarted(string Node, int Pid, DateTimeOffset At, string NodeId = "", long StartTime = 0) : SessionCommand(At);
 

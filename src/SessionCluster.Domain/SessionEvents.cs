@@ -4,7 +4,8 @@ namespace SessionCluster.Domain;
 public abstract record SessionEvent(DateTimeOffset At);
 
 /// <summary>The session was accepted. Status: starting.</summary>
-public sealed record SessionLaunched(string Id, string Name, LaunchSpec Spec, DateTimeOffset At) : SessionEvent(At);
+/// <param name="Placement">The agent host chosen to run the session; null in events written before placement (their node is known from <see cref="AgentProcessStarted"/>).</param>
+public sealed record SessionLaunched(string Id, string Name, LaunchSpec Spec, DateTimeOffset At, Placement.AgentHostPlacement? Placement = null) : SessionEvent(At);
 
 /// <summary>An agent process started on a node. Status: running (a finished session stays finished: its process must be stopped).</summary>
 /// <param name="Node">The node's human name.</param>

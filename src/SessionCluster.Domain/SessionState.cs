@@ -58,6 +58,9 @@ public sealed record SessionState
     /// <summary>Stable id of that node; empty in sessions recorded before node ids existed.</summary>
     public string? NodeId { get; init; }
 
+    /// <summary>Akka address of that node when the session was placed there; null for sessions launched before placement.</summary>
+    public string? NodeAddress { get; init; }
+
     /// <summary>Pid of the agent process now running for this session, if any.</summary>
     public int? Pid { get; init; }
 

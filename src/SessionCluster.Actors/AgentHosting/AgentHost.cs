@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using SessionCluster.Actors.Sessions;
+using SessionCluster.Agents;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Placement;
 
 namespace SessionCluster.Actors.AgentHosting;
 
@@ -27,16 +29,35 @@ public sealed class AgentHost : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly HashSet<string> started = [];
     private readonly Queue<string> startOrder = new();
+    // Slots held for sessions placed here whose agent has not started yet, with when each was reserved.
+    private readonly Dictionary<string, DateTimeOffset> reserved = new(StringComparer.Ordinal);
+    private IReadOnlyList<AgentInstallation> installations;
     private IActorRef? stoppingFor;
     private int stopping;
+    private bool draining;
 
     public AgentHost(IActorRef sessions, IActorRef facts, AgentHostSettings settings)
     {
         this.sessions = sessions;
         this.facts = facts;
         this.settings = settings;
+        installations = settings.Drivers.Values.Select(d => new AgentInstallation(d.Agent, null, null, null)).ToList();
 
         Receive<StartAgent>(Start);
+        Receive<DescribeAgentHost>(describe => Sender.Tell(Describe(describe)));
+        Receive<ReserveSlot>(Reserve);
+        Receive<DrainAgentHost>(_ =>
+        {
+            if (!draining)
+            {
+                log.Info("Draining: this node takes no new session; {0} live", Live);
+            }
+
+            draining = true;
+            Sender.Tell(new AgentHostDraining(LiveSessionIds()));
+        });
+        Receive<Installations>(found => installations = found.Agents);
+        Receive<LookForAgents>(_ => LookForInstalledAgents());
         Receive<SendInput>(input => ForwardToProcess(input.SessionId, input));
         Receive<AnswerAgentPermission>(answer => ForwardToProcess(answer.SessionId, answer));
         Receive<StopAgent>(Stop);
@@ -56,14 +77,86 @@ public sealed class AgentHost : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>How often the host looks again for its agents' programs (one installed meanwhile counts without a restart).</summary>
+    public static readonly TimeSpan LookForAgentsEvery = TimeSpan.FromMinutes(1);
+
     public static Props Props(IActorRef sessions, IActorRef facts, AgentHostSettings settings) =>
         Akka.Actor.Props.Create(() => new AgentHost(sessions, facts, settings));
 
     // A crashed process actor is never restarted: that would start the agent a second time.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
+    protected override void PreStart()
+    {
+        LookForInstalledAgents();
+        Timers.StartPeriodicTimer(nameof(LookForAgents), LookForAgents.Instance, LookForAgentsEvery);
+    }
+
+    /// <summary>Agent processes plus slots held for placed sessions on their way.</summary>
+    private int Live
+    {
+        get
+        {
+            var holdStart = DateTimeOffset.UtcNow - settings.ReservationHold;
+            foreach (var expired in reserved.Where(r => r.Value < holdStart).Select(r => r.Key).ToList())
+            {
+                reserved.Remove(expired);
+            }
+
+            return Context.GetChildren().Count() + reserved.Count;
+        }
+    }
+
+    private List<string> LiveSessionIds() =>
+        Context.GetChildren().Select(child => Uri.UnescapeDataString(child.Path.Name)).Concat(reserved.Keys).Distinct().ToList();
+
+    private AgentHostDescribed Describe(DescribeAgentHost describe)
+    {
+        var agentProblem = describe.Agent is null ? null
+            : !settings.Drivers.ContainsKey(describe.Agent) ? $"node {settings.NodeName} has no driver for agent '{describe.Agent}'"
+            : installations.FirstOrDefault(i => i.Agent == describe.Agent)?.Problem;
+        var offer = new HostOffer(
+            new AgentHostPlacement(settings.NodeId, settings.NodeName, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString()),
+            agentProblem,
+            describe.Workdir is null ? null
+                : WorkdirCheck.Problem(describe.Workdir) is { } problem ? $"workdir '{describe.Workdir}' {problem} on node {settings.NodeName}" : null,
+            Live,
+            settings.MaxLiveSessions,
+            draining || stoppingFor is not null);
+        return new AgentHostDescribed(offer, installations);
+    }
+
+    private void Reserve(ReserveSlot reserve)
+    {
+        if (draining || stoppingFor is not null)
+        {
+            Sender.Tell(new SlotRefused(reserve.SessionId, $"node {settings.NodeName} is leaving the cluster"));
+            return;
+        }
+
+        // A session asking again (its placement was retried) holds its slot already.
+        var holds = reserved.ContainsKey(reserve.SessionId) || !Context.Child(ChildName(reserve.SessionId)).IsNobody();
+        if (!holds && Live >= settings.MaxLiveSessions)
+        {
+            Sender.Tell(new SlotRefused(reserve.SessionId,
+                $"node {settings.NodeName} is at its capacity ({settings.MaxLiveSessions} live sessions, sessioncluster.agents.max-live-sessions)"));
+            return;
+        }
+
+        reserved[reserve.SessionId] = DateTimeOffset.UtcNow;
+        Sender.Tell(new SlotReserved(reserve.SessionId));
+    }
+
+    private void LookForInstalledAgents()
+    {
+        var drivers = settings.Drivers.Values.ToList();
+        Task.WhenAll(drivers.Select(AgentInstallation.FindAsync))
+            .PipeTo(Self, success: found => new Installations(found), failure: e => new Installations(installations));
+    }
+
     private void Start(StartAgent start)
     {
+        reserved.Remove(start.SessionId);
         if (stoppingFor is not null || started.Contains(start.SessionId))
         {
             return;
@@ -150,6 +243,13 @@ public sealed class AgentHost : ReceiveActor, IWithTimers
     }
 
     private static string ChildName(string sessionId) => Uri.EscapeDataString(sessionId);
+
+    private sealed record Installations(IReadOnlyList<AgentInstallation> Agents);
+
+    private sealed record LookForAgents
+    {
+        public static readonly LookForAgents Instance = new();
+    }
 
     private sealed record KillRemaining
     {

@@ -50,3 +50,34 @@ public sealed record StopAllAgents(string Reason) : ISessionClusterMessage
 }
 
 public sealed record AgentsStopped(int Count) : ISessionClusterMessage;
+
+/// <summary>
+/// Asks an agent host what it could do for a launch of <paramref name="Agent"/> in <paramref name="Workdir"/> (both
+/// optional: without them, what it is). Replies with <see cref="AgentHostDescribed"/>.
+/// </summary>
+public sealed record DescribeAgentHost(string? Agent, string? Workdir) : ISessionClusterMessage
+{
+    public static readonly DescribeAgentHost Plain = new(null, null);
+}
+
+/// <param name="Offer">Its node, capacity and load, and the launch's problems there.</param>
+/// <param name="Agents">The agents it runs, installed or not, with their versions.</param>
+public sealed record AgentHostDescribed(Domain.Placement.HostOffer Offer, IReadOnlyList<AgentInstallation> Agents) : ISessionClusterMessage;
+
+/// <summary>
+/// Holds a slot of the host's capacity for a placed session until its agent starts (or the hold expires), so two
+/// launches placed at once cannot both take the last slot. Replies <see cref="SlotReserved"/> or <see cref="SlotRefused"/>.
+/// </summary>
+public sealed record ReserveSlot(string SessionId) : ISessionClusterMessage;
+
+public sealed record SlotReserved(string SessionId) : ISessionClusterMessage;
+
+public sealed record SlotRefused(string SessionId, string Reason) : ISessionClusterMessage;
+
+/// <summary>The node is leaving: take no new session. Replies <see cref="AgentHostDraining"/> with the sessions still live.</summary>
+public sealed record DrainAgentHost : ISessionClusterMessage
+{
+    public static readonly DrainAgentHost Instance = new();
+}
+
+public sealed record AgentHostDraining(IReadOnlyList<string> LiveSessionIds) : ISessionClusterMessage;

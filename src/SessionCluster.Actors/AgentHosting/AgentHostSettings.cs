@@ -14,6 +14,14 @@ public sealed record AgentHostSettings(
     AgentRunOptions RunOptions,
     Func<int, long, bool> EndLeftover)
 {
+    /// <summary>The most live sessions (agent processes and reserved slots) this node runs (sessioncluster.agents.max-live-sessions).</summary>
+    public int MaxLiveSessions { get; init; } = DefaultMaxLiveSessions;
+
+    public const int DefaultMaxLiveSessions = 100;
+
+    /// <summary>How long a slot reserved for a placed session is held when its agent does not start.</summary>
+    public TimeSpan ReservationHold { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Where every agent event goes, masked and bounded (see <see cref="EventLogWriter"/>); null keeps none.</summary>
     public IEventLogSink? EventLog { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.Serialization;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Placement;
 using P = SessionCluster.Actors.Serialization.Proto;
 
 namespace SessionCluster.Actors.Serialization;
@@ -44,6 +45,11 @@ internal static class LaunchSpecProto
             p.Channel = spec.Channel;
         }
 
+        if (spec.Node is not null)
+        {
+            p.Node = spec.Node;
+        }
+
         return p;
     }
 
@@ -57,7 +63,13 @@ internal static class LaunchSpecProto
         env,
         ModeFrom(p.PermissionMode, $"{field}.permission_mode"),
         ResumeLinkFrom(p.ResumedFrom),
-        p.HasChannel ? p.Channel : null);
+        p.HasChannel ? p.Channel : null,
+        p.HasNode ? p.Node : null);
+
+    public static P.AgentHostPlacement? ToProto(AgentHostPlacement? placement) =>
+        placement is null ? null : new P.AgentHostPlacement { NodeId = placement.NodeId, Node = placement.Node, Address = placement.Address };
+
+    public static AgentHostPlacement? PlacementFrom(P.AgentHostPlacement? p) => p is null ? null : new AgentHostPlacement(p.NodeId, p.Node, p.Address);
 
     public static ResumeLink? ResumeLinkFrom(P.ResumeLink? p) => p is null ? null : new ResumeLink(p.FromSessionId, p.AgentSessionId);
 

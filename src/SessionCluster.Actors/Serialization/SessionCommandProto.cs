@@ -152,6 +152,7 @@ internal static class SessionCommandProto
             MaxAutoResponds = spec.MaxAutoResponds,
             ResumedFrom = launch.ResumedFrom?.Clone(),
             Launch = launch,
+            Placement = LaunchSpecProto.ToProto(c.Placement),
         };
         if (spec.Model is not null)
         {
@@ -177,7 +178,8 @@ internal static class SessionCommandProto
                 ReadEnv(p.Env),
                 LaunchSpecProto.BeforeModes,
                 LaunchSpecProto.ResumeLinkFrom(p.ResumedFrom)),
-        Time(p.At, "LaunchSession.at"));
+        Time(p.At, "LaunchSession.at"),
+        LaunchSpecProto.PlacementFrom(p.Placement));
 
     private static P.RecordTurnResult ToProto(RecordTurnResult c)
     {

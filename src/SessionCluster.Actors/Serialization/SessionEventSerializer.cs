@@ -270,6 +270,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         Id = e.Id,
         Name = e.Name,
         Launch = SealedLaunch(e.Spec, e.Id),
+        Placement = LaunchSpecProto.ToProto(e.Placement),
     };
 
     private P.LaunchSpec SealedLaunch(LaunchSpec spec, string sessionId)
@@ -453,6 +454,11 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
             p.NodeId = s.NodeId;
         }
 
+        if (s.NodeAddress is not null)
+        {
+            p.NodeAddress = s.NodeAddress;
+        }
+
         if (s.Pid is { } pid)
         {
             p.Pid = pid;
@@ -608,7 +614,8 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
                 ReadEnv(p.Env, p.SealedEnv, p.Id, "SessionLaunched"),
                 LaunchSpecProto.BeforeModes,
                 LaunchSpecProto.ResumeLinkFrom(p.ResumedFrom)),
-        Time(p.At, "SessionLaunched.at"));
+        Time(p.At, "SessionLaunched.at"),
+        LaunchSpecProto.PlacementFrom(p.Placement));
 
     private static PermissionRequested FromProto(P.PermissionRequested p) =>
         new(p.RequestId, p.Tool, p.Summary, Time(p.At, "PermissionRequested.at"));
@@ -715,6 +722,7 @@ public sealed class SessionEventSerializer : SerializerWithStringManifest
         UnlaunchedResumes = [.. p.UnlaunchedResumes.Select(r => new PendingResume(r.NewSessionId, r.Prompt, Time(r.At, "PendingResume.at")))],
         Node = p.HasNode ? p.Node : null,
         NodeId = p.HasNodeId ? p.NodeId : null,
+        NodeAddress = p.HasNodeAddress ? p.NodeAddress : null,
         Pid = p.HasPid ? p.Pid : null,
         ProcessStartTime = p.ProcessStartTime,
         LastFactSeq = p.LastFactSeq,

@@ -37,6 +37,13 @@ namespace SessionCluster.Actors.Serialization;
 /// AST       AgentsStopped           AgentsStopped
 /// GRA       GetRunningAgents        (no bytes)
 /// RA        RunningAgents           RunningAgents
+/// DAH       DescribeAgentHost       DescribeAgentHost
+/// AHD       AgentHostDescribed      AgentHostDescribed
+/// RSV       ReserveSlot             ReserveSlot
+/// SRV       SlotReserved            ReserveSlot
+/// SRF       SlotRefused             SlotRefused
+/// DRN       DrainAgentHost          (no bytes)
+/// DRG       AgentHostDraining       AgentHostDraining
 /// </code>
 /// <para>Bind it with HOCON (<see cref="Config"/> / <see cref="Hocon"/>, which needs <see cref="SessionEventSerializer"/>'s too),
 /// or with Akka.Hosting: <c>builder.WithCustomSerializer(SessionMessageSerializer.SerializerName,
@@ -64,6 +71,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     public const string AgentsStoppedManifest = "AST";
     public const string GetRunningAgentsManifest = "GRA";
     public const string RunningAgentsManifest = "RA";
+    public const string DescribeAgentHostManifest = "DAH";
+    public const string AgentHostDescribedManifest = "AHD";
+    public const string ReserveSlotManifest = "RSV";
+    public const string SlotReservedManifest = "SRV";
+    public const string SlotRefusedManifest = "SRF";
+    public const string DrainAgentHostManifest = "DRN";
+    public const string AgentHostDrainingManifest = "DRG";
 
     /// <summary>The one type this serializer is bound to: the marker every cross-node message implements.</summary>
     public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(ISessionClusterMessage)];
@@ -85,6 +99,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         [typeof(AgentsStopped)] = AgentsStoppedManifest,
         [typeof(GetRunningAgents)] = GetRunningAgentsManifest,
         [typeof(RunningAgents)] = RunningAgentsManifest,
+        [typeof(DescribeAgentHost)] = DescribeAgentHostManifest,
+        [typeof(AgentHostDescribed)] = AgentHostDescribedManifest,
+        [typeof(ReserveSlot)] = ReserveSlotManifest,
+        [typeof(SlotReserved)] = SlotReservedManifest,
+        [typeof(SlotRefused)] = SlotRefusedManifest,
+        [typeof(DrainAgentHost)] = DrainAgentHostManifest,
+        [typeof(AgentHostDraining)] = AgentHostDrainingManifest,
     }.ToImmutableDictionary();
 
     /// <summary>Every concrete <see cref="SessionCommand"/> this serializer carries inside an envelope or a fact.</summary>
@@ -154,6 +175,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 AgentsStoppedManifest => new AgentsStopped(P.AgentsStopped.Parser.ParseFrom(bytes).Count),
                 GetRunningAgentsManifest => GetRunningAgents.Instance,
                 RunningAgentsManifest => new RunningAgents([.. P.RunningAgents.Parser.ParseFrom(bytes).SessionIds]),
+                DescribeAgentHostManifest => FromProto(P.DescribeAgentHost.Parser.ParseFrom(bytes)),
+                AgentHostDescribedManifest => FromProto(P.AgentHostDescribed.Parser.ParseFrom(bytes)),
+                ReserveSlotManifest => new ReserveSlot(P.ReserveSlot.Parser.ParseFrom(bytes).SessionId),
+                SlotReservedManifest => new SlotReserved(P.ReserveSlot.Parser.ParseFrom(bytes).SessionId),
+                SlotRefusedManifest => FromProto(P.SlotRefused.Parser.ParseFrom(bytes)),
+                DrainAgentHostManifest => DrainAgentHost.Instance,
+                AgentHostDrainingManifest => new AgentHostDraining([.. P.AgentHostDraining.Parser.ParseFrom(bytes).LiveSessionIds]),
                 _ => throw new SerializationException(
                     $"{nameof(SessionMessageSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
                     $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
@@ -193,6 +221,13 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         StopAllAgents m => new P.StopAllAgents { Reason = m.Reason },
         AgentsStopped m => new P.AgentsStopped { Count = m.Count },
         RunningAgents m => new P.RunningAgents { SessionIds = { m.SessionIds } },
+        DescribeAgentHost m => ToProto(m),
+        AgentHostDescribed m => ToProto(m),
+        ReserveSlot m => new P.ReserveSlot { SessionId = m.SessionId },
+        SlotReserved m => new P.ReserveSlot { SessionId = m.SessionId },
+        SlotRefused m => new P.SlotRefused { SessionId = m.SessionId, Reason = m.Reason },
+        DrainAgentHost => new P.DrainAgentHost(),
+        AgentHostDraining m => new P.AgentHostDraining { LiveSessionIds = { m.LiveSessionIds } },
         _ => throw new ArgumentException(
             $"{nameof(SessionMessageSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
             nameof(obj)),
@@ -243,7 +278,85 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         return p;
     }
 
+    private static P.DescribeAgentHost ToProto(DescribeAgentHost m)
+    {
+        var p = new P.DescribeAgentHost();
+        if (m.Agent is not null)
+        {
+            p.Agent = m.Agent;
+        }
+
+        if (m.Workdir is not null)
+        {
+            p.Workdir = m.Workdir;
+        }
+
+        return p;
+    }
+
+    private static P.AgentHostDescribed ToProto(AgentHostDescribed m)
+    {
+        var offer = new P.HostOffer
+        {
+            Host = LaunchSpecProto.ToProto(m.Offer.Host),
+            Live = m.Offer.Live,
+            Capacity = m.Offer.Capacity,
+            Draining = m.Offer.Draining,
+        };
+        if (m.Offer.AgentProblem is not null)
+        {
+            offer.AgentProblem = m.Offer.AgentProblem;
+        }
+
+        if (m.Offer.WorkdirProblem is not null)
+        {
+            offer.WorkdirProblem = m.Offer.WorkdirProblem;
+        }
+
+        var p = new P.AgentHostDescribed { Offer = offer };
+        p.Agents.AddRange(m.Agents.Select(a =>
+        {
+            var agent = new P.AgentInstallation { Agent = a.Agent };
+            if (a.Path is not null)
+            {
+                agent.Path = a.Path;
+            }
+
+            if (a.Version is not null)
+            {
+                agent.Version = a.Version;
+            }
+
+            if (a.Problem is not null)
+            {
+                agent.Problem = a.Problem;
+            }
+
+            return agent;
+        }));
+        return p;
+    }
+
     // ---- proto -> domain ----------------------------------------------------------------------
+
+    private static DescribeAgentHost FromProto(P.DescribeAgentHost p) =>
+        new(p.HasAgent ? p.Agent : null, p.HasWorkdir ? p.Workdir : null);
+
+    private static AgentHostDescribed FromProto(P.AgentHostDescribed p)
+    {
+        var offer = p.Offer ?? throw Missing("AgentHostDescribed.offer");
+        return new AgentHostDescribed(
+            new Domain.Placement.HostOffer(
+                LaunchSpecProto.PlacementFrom(offer.Host) ?? throw Missing("AgentHostDescribed.offer.host"),
+                offer.HasAgentProblem ? offer.AgentProblem : null,
+                offer.HasWorkdirProblem ? offer.WorkdirProblem : null,
+                offer.Live,
+                offer.Capacity,
+                offer.Draining),
+            p.Agents.Select(a => new AgentInstallation(a.Agent, a.HasPath ? a.Path : null, a.HasVersion ? a.Version : null, a.HasProblem ? a.Problem : null)).ToList());
+    }
+
+    private static SlotRefused FromProto(P.SlotRefused p) => new(p.SessionId, p.Reason);
 
     private static SessionCommandEnvelope FromProto(P.SessionCommandEnvelope p) =>
         new(p.SessionId, SessionCommandProto.FromProto(p.Command, "SessionCommandEnvelope.command"));

@@ -25,6 +25,7 @@ internal static class WireValues
         [RejectionCode.AutoRespondCapReached] = "auto-respond-cap-reached",
         [RejectionCode.Unreadable] = "unreadable",
         [RejectionCode.NoPendingPermission] = "no-pending-permission",
+        [RejectionCode.Unavailable] = "unavailable",
     };
 
     private static readonly Dictionary<StopMode, string> StopModes = new()

@@ -40,7 +40,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private static readonly string[] NotificationTags = [SessionRegion.Tag, NotificationDispatcher.Tag];
 
     private readonly string sessionId;
-    private readonly IActorRef agentHost;
+    private readonly AgentHosts agentHosts;
     private readonly IActorRef sessions;
     private readonly SessionEntitySettings settings;
     private readonly IActorRef? consumerController;
@@ -60,11 +60,12 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     /// <param name="sessions">Where other sessions are reached: the session shard region (a resume launches its new session there).</param>
     /// <param name="consumerController">The Akka.Delivery consumer controller facts arrive through (the entity's parent under sharding); null when none.</param>
     /// <param name="notifier">The node's <see cref="NotificationDispatcher"/>, told each notification once persisted (the fast path); null when none.</param>
-    public SessionEntity(string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController, IActorRef? notifier = null)
+    /// <param name="agentHosts">How the agent host of the session's recorded node is reached, and where a launch is placed.</param>
+    public SessionEntity(string sessionId, AgentHosts agentHosts, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController, IActorRef? notifier = null)
     {
         this.notifier = notifier;
         this.sessionId = sessionId;
-        this.agentHost = agentHost;
+        this.agentHosts = agentHosts;
         this.sessions = sessions;
         this.settings = settings;
         this.consumerController = consumerController;
@@ -123,6 +124,13 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                 return;
             }
 
+            if (envelope.Command is LaunchSession { Placement: null } launch && agentHosts.Placement is { } placement
+                && Session.Decide(state, launch).IsAccepted)
+            {
+                Place(launch, placement, Sender);
+                return;
+            }
+
             Handle(envelope.Command, Sender, confirmTo: null);
         });
         // The replies of sessions this one resumed as, to their launch (or to the GetSession after AlreadyExists).
@@ -168,17 +176,22 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
+        string sessionId, AgentHosts agentHosts, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController = null, IActorRef? notifier = null) =>
+        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHosts, sessions, settings, consumerController, notifier));
+
+    /// <summary>A session whose agent always runs on <paramref name="agentHost"/>, with no placement (a single node, tests).</summary>
+    public static Props Props(
         string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, IActorRef? consumerController = null, IActorRef? notifier = null) =>
-        Akka.Actor.Props.Create(() => new SessionEntity(sessionId, agentHost, sessions, settings, consumerController, notifier));
+        Props(sessionId, AgentHosts.Only(agentHost), sessions, settings, consumerController, notifier);
 
     /// <summary>
     /// What the shard runs for a session: Akka.Delivery's consumer controller, with the entity as its child. Commands
     /// other than facts (HTTP, the sweep) bypass the controller to reach the entity.
     /// </summary>
     public static Props Sharded(
-        string sessionId, IActorRef agentHost, IActorRef sessions, SessionEntitySettings settings, ActorSystem system, IActorRef? notifier = null) =>
+        string sessionId, AgentHosts agentHosts, IActorRef sessions, SessionEntitySettings settings, ActorSystem system, IActorRef? notifier = null) =>
         ShardingConsumerController.Create<SessionFact>(
-            consumerController => Props(sessionId, agentHost, sessions, settings, consumerController, notifier),
+            consumerController => Props(sessionId, agentHosts, sessions, settings, consumerController, notifier),
             ShardingConsumerController.Settings.Create(system) with { AllowBypass = true });
 
     protected override void PreStart()
@@ -207,6 +220,35 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
     private void Handle(SessionCommand command, IActorRef? replyTo, IActorRef? confirmTo) =>
         Act(Session.Decide(state, command), replyTo, confirmTo);
+
+    /// <summary>
+    /// A launch not yet placed: the node's <see cref="AgentPlacement"/> picks the agent host (and reserves a slot there),
+    /// then the launch is decided with it, so the session records its node before its agent starts. Everything else waits.
+    /// </summary>
+    private void Place(LaunchSession launch, IActorRef placement, IActorRef asker)
+    {
+        var spec = launch.Spec;
+        placement.Ask<PlacementAnswer>(new PlaceSession(sessionId, spec.Agent, spec.Workdir, spec.Node), settings.PlaceWithin)
+            .PipeTo(Self, success: answer => new Placed(answer), failure: e => new Placed(new PlacementRefused(new Rejection(
+                RejectionCode.Unavailable, $"placing session {sessionId} took longer than {settings.PlaceWithin.TotalSeconds:0.#} s; try again"))));
+        BecomeStacked(() =>
+        {
+            Command<Placed>(placed =>
+            {
+                UnbecomeStacked();
+                Stash.UnstashAll();
+                if (placed.Answer is SessionPlaced { Placement: var host })
+                {
+                    Handle(launch with { Placement = host }, asker, null);
+                }
+                else
+                {
+                    asker.Tell(new SessionRejected(sessionId, ((PlacementRefused)placed.Answer).Rejection));
+                }
+            });
+            CommandAny(_ => Stash.Stash());
+        });
+    }
 
     /// <summary>
     /// Records the resume (a retry with the same new id records nothing), then launches the new session; the resume is
@@ -368,7 +410,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
             if (@event is Responded responded)
             {
-                agentHost.Tell(new SendInput(sessionId, responded.Message));
+                TellAgentHost(new SendInput(sessionId, responded.Message));
             }
 
             if (ReferenceEquals(@event, last))
@@ -420,20 +462,36 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         switch (obligation)
         {
             case AgentObligation.Start:
-                agentHost.Tell(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(sessionId, state.Launch)));
+                TellAgentHost(new StartAgent(sessionId, state!.Agent, new AgentLaunchRequest(sessionId, state.Launch)));
                 break;
             case AgentObligation.Interrupt or AgentObligation.Kill:
                 var mode = obligation == AgentObligation.Kill ? StopMode.Kill : StopMode.Interrupt;
-                agentHost.Tell(new StopAgent(sessionId, mode, state!.Pid, state.ProcessStartTime));
+                TellAgentHost(new StopAgent(sessionId, mode, state!.Pid, state.ProcessStartTime));
                 break;
             case AgentObligation.AnswerPermission:
                 // Every undelivered answer, each time: the host writes a request's answer to the agent once.
                 foreach (var answer in state!.UndeliveredPermissionAnswers)
                 {
-                    agentHost.Tell(new AnswerAgentPermission(sessionId, answer.RequestId, answer.Allow, answer.Message, answer.Remember));
+                    TellAgentHost(new AnswerAgentPermission(sessionId, answer.RequestId, answer.Allow, answer.Message, answer.Remember));
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// To the agent host of the node the session records, wherever this entity runs. A node that is no member now
+    /// gets nothing: the obligation is asked again on the timer, and the node's loss marks the session.
+    /// </summary>
+    private void TellAgentHost(object message)
+    {
+        if (agentHosts.Of(state?.NodeId) is { } host)
+        {
+            host.Tell(message, Self);
+        }
+        else
+        {
+            log.Warning("Session {0}: node {1} ({2}) is not in the cluster; {3} not sent", sessionId, state?.Node, state?.NodeId, message.GetType().Name);
         }
     }
 
@@ -551,6 +609,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
     private sealed record UnreadableJournal(string Where, UnreadableEvent Event);
 
     private sealed record PermissionTimedOut(string RequestId);
+
+    private sealed record Placed(PlacementAnswer Answer);
 
     private sealed record LaunchResumesAgain
     {

@@ -17,6 +17,9 @@ public sealed record SessionEntitySettings(
     /// <summary>The notification kinds the session raises (sessioncluster.notifications.kinds).</summary>
     public IReadOnlySet<Domain.Notifications.NotificationKind> NotificationKinds { get; init; } = Domain.Notifications.NotificationKinds.Default;
 
+    /// <summary>How long a launch waits for its placement on an agent host before it is refused (503, try again).</summary>
+    public TimeSpan PlaceWithin { get; init; } = TimeSpan.FromSeconds(8);
+
     /// <summary><see cref="PermissionTimeout"/>, or the default of 30 minutes.</summary>
     public TimeSpan PermissionTimeoutOrDefault => PermissionTimeout ?? DefaultPermissionTimeout;
 }

@@ -68,6 +68,8 @@ public static class NodeConfig
             EventLog = EventLogSettings(s),
             Retention = RetentionSettings(s),
             Notifications = NotificationConfig.Parse(s.HasPath("notifications") ? s.GetConfig("notifications") : null),
+            MaxLiveSessions = AtLeastOne(s, "agents.max-live-sessions"),
+            DrainTimeout = s.GetTimeSpan("cluster.drain-timeout"),
             HttpLimits = HttpLimits.Create(
                 s.GetLong("http.max-request-body-bytes"),
                 s.GetDouble("http.min-request-body-rate"),
@@ -75,6 +77,9 @@ public static class NodeConfig
                 s.GetTimeSpan("http.request-headers-timeout")),
         };
     }
+
+    private static int AtLeastOne(Config s, string key) =>
+        s.GetInt(key) is var value and >= 1 ? value : throw new FormatException($"sessioncluster.{key} is {s.GetString(key)}; it must be at least 1");
 
     /// <summary>sessioncluster.event-log; a bound below 1, or a flush interval below 0 or over 1 s, is a config error.</summary>
     private static Actors.EventLog.EventLogSettings EventLogSettings(Config s)

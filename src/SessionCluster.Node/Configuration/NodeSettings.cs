@@ -59,6 +59,12 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.http: body size and slow-client limits.</summary>
     public HttpLimits HttpLimits { get; init; } = HttpLimits.Default;
 
+    /// <summary>The most live sessions this node's agent host runs (sessioncluster.agents.max-live-sessions); placement sends no more.</summary>
+    public int MaxLiveSessions { get; init; } = Actors.AgentHosting.AgentHostSettings.DefaultMaxLiveSessions;
+
+    /// <summary>How long `cluster leave` waits for this node's live sessions to finish before it interrupts them and leaves (sessioncluster.cluster.drain-timeout).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Names only: the record's own ToString would print the configured API token.</summary>
     public override string ToString() => $"NodeSettings {{ NodeName = {NodeName}, NodeId = {NodeId}, DataDir = {DataDir}, Urls = {Urls} }}";
 

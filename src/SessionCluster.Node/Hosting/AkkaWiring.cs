@@ -28,6 +28,9 @@ public static class AkkaWiring
 {
     public const string SystemName = "sessioncluster";
 
+    /// <summary>How long each agent host has to answer a placement's describe or reservation.</summary>
+    private static readonly TimeSpan PlacementAskTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>The agents this node runs, by name: the one list both the AgentHost and launch validation read.</summary>
     public static IReadOnlyDictionary<string, IAgentDriver> Drivers(NodeSettings settings) =>
         new Dictionary<string, IAgentDriver>
@@ -127,7 +130,11 @@ public static class AkkaWiring
                     var sessions = settings.Sessions with { NotificationKinds = settings.Notifications.Kinds };
                     // The notifier is started with the node's actors, before the first session can be asked for.
                     return sessionId => SessionEntity.Sharded(
-                        sessionId, registry.Get<AgentHost>(), registry.Get<SessionRegion>(), sessions, system,
+                        sessionId,
+                        AgentHosts.InCluster(system, settings.NodeId, registry.Get<AgentHost>(), registry.Get<AgentPlacement>()),
+                        registry.Get<SessionRegion>(),
+                        sessions,
+                        system,
                         registry.TryGet<NotificationDispatcher>(out var notifier) ? notifier : null);
                 },
                 new SessionMessageExtractor(settings.Shards),
@@ -145,9 +152,14 @@ public static class AkkaWiring
                     SessionFactProducer.Props($"agent-host-{settings.NodeId}-{Cluster.Get(system).SelfUniqueAddress.Uid}", region),
                     SessionFactProducer.Name);
                 var host = system.ActorOf(
-                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, AgentTree.KillLeftover) { EventLog = eventLog }),
+                    AgentHost.Props(region, facts, new AgentHostSettings(settings.NodeName, settings.NodeId, drivers, runOptions, AgentTree.KillLeftover)
+                    {
+                        EventLog = eventLog,
+                        MaxLiveSessions = settings.MaxLiveSessions,
+                    }),
                     AgentHost.Name);
                 registry.Register<AgentHost>(host);
+                registry.Register<AgentPlacement>(system.ActorOf(AgentPlacement.Props(PlacementAskTimeout), AgentPlacement.Name));
 
                 // Before sharding stops: each live session is recorded as interrupted ("node stopped"), then its agent ends.
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "stop-agents", async () =>

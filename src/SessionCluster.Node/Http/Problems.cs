@@ -34,6 +34,7 @@ public static class Problems
         RejectionCode.UnknownSession => NotFound(rejection.Reason),
         RejectionCode.InvalidInput => BadRequest(rejection.Reason),
         RejectionCode.Unreadable => Problem(StatusCodes.Status409Conflict, "Unreadable session", rejection.Reason),
+        RejectionCode.Unavailable => Starting(rejection.Reason, retryAfterSeconds: 5),
         _ => Problem(StatusCodes.Status409Conflict, "Conflict", rejection.Reason),
     };
 
