@@ -14,7 +14,8 @@ namespace SessionCluster.Node.Tests.Hosting;
 /// Three actor systems in this process, one cluster on loopback (TLS between them), one real PostgreSQL for all:
 /// sessions running the real claude spread over the nodes; one node aborted (no leave) is downed by the split brain
 /// resolver with the node's own settings, and its sessions recover on the others: served from the journal by a
-/// surviving node, live ones read node-lost, the others' agents carry on.
+/// surviving node, live ones read node-lost and, launched with auto-resume (all share one HOME, so the agent's transcript
+/// is there), are resumed on a surviving node and linked; the others' agents carry on.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class PostgresClusterTests : IAsyncLifetime
@@ -79,7 +80,8 @@ public sealed class PostgresClusterTests : IAsyncLifetime
 
     private LaunchSpec Spec(string workdir) => new(
         "claude", "Say done.", workdir, null, MultiTurn: true, MaxAutoResponds: 0,
-        AgentTestEnvironment.Claude(model.BaseUrl, temp.Combine("home")).ToImmutableSortedDictionary(StringComparer.Ordinal));
+        AgentTestEnvironment.Claude(model.BaseUrl, temp.Combine("home")).ToImmutableSortedDictionary(StringComparer.Ordinal),
+        AutoResume: true);
 
     private static async Task<SessionState> Read(IActorRef region, string id)
     {
@@ -157,6 +159,22 @@ public sealed class PostgresClusterTests : IAsyncLifetime
             Assert.Equal(ErrorKind.NodeLost, state.Error?.Kind);
             Assert.Equal(before[id].TurnsCompleted, state.TurnsCompleted);
             Assert.Equal(before[id].CostUsd, state.CostUsd);
+            Assert.Equal([Session.AutoResumeIdOf(id)], state.ResumedAs);
+        }
+
+        // Each is resumed on a node that is still there, continuing the agent's conversation.
+        foreach (var id in lost)
+        {
+            var resumed = await Eventually(async () =>
+            {
+                var s = await Read(Region(a), Session.AutoResumeIdOf(id));
+                Assert.Equal(SessionStatus.WaitingForInput, s.Status);
+                return s;
+            });
+            Assert.Equal(new ResumeLink(id, before[id].AgentSessionId!), resumed.Launch.ResumedFrom);
+            Assert.NotEqual(victim.Settings.NodeId, resumed.NodeId);
+            Assert.True(resumed.Launch.AutoResume);
+            Assert.Empty((await Read(Region(survivor), id)).UnlaunchedResumes);
         }
 
         // No agent outlives the node that started it.
