@@ -11,6 +11,10 @@ namespace SessionCluster.Domain;
 /// <param name="Channel">The notification channel the session named at launch; null for the configured default.</param>
 /// <param name="Node">The node the launch asked to run on (its Akka address, name or id); null for any agent host with room.</param>
 /// <param name="ResumedFrom">The session and agent conversation this one continues, for a resume.</param>
+/// <param name="AutoResume">
+/// When the node running the agent is lost, the cluster resumes the session on another node (a new session, linked to
+/// this one) instead of only failing it. Kept by every resume, so the new session resumes again if its node is lost too.
+/// </param>
 public sealed record LaunchSpec(
     string Agent,
     string Prompt,
@@ -22,4 +26,5 @@ public sealed record LaunchSpec(
     PermissionMode PermissionMode = PermissionMode.Ask,
     ResumeLink? ResumedFrom = null,
     string? Channel = null,
-    string? Node = null);
+    string? Node = null,
+    bool AutoResume = false);

@@ -29,6 +29,7 @@ internal static class LaunchSpecProto
             MultiTurn = spec.MultiTurn,
             MaxAutoResponds = spec.MaxAutoResponds,
             PermissionMode = spec.PermissionMode.ToWire(),
+            AutoResume = spec.AutoResume,
         };
         if (spec.Model is not null)
         {
@@ -64,7 +65,8 @@ internal static class LaunchSpecProto
         ModeFrom(p.PermissionMode, $"{field}.permission_mode"),
         ResumeLinkFrom(p.ResumedFrom),
         p.HasChannel ? p.Channel : null,
-        p.HasNode ? p.Node : null);
+        p.HasNode ? p.Node : null,
+        p.AutoResume);
 
     public static P.AgentHostPlacement? ToProto(AgentHostPlacement? placement) =>
         placement is null ? null : new P.AgentHostPlacement { NodeId = placement.NodeId, Node = placement.Node, Address = placement.Address };
