@@ -24,7 +24,17 @@ public sealed record ClusterAddressRequest
 }
 
 /// <summary>What a leave or down asked of the cluster: <paramref name="Action"/> ("leave" or "down") and the members it named.</summary>
-public sealed record ClusterActionDto(string Action, IReadOnlyList<string> Addresses);
+public sealed record ClusterActionDto(string Action, IReadOnlyList<string> Addresses)
+{
+    /// <summary>
+    /// A leave: the sessions whose agents still run on the leaving node, which it waits for before it leaves. Null for a
+    /// down, and for a node that did not answer the drain (asked to leave at once).
+    /// </summary>
+    public IReadOnlyList<string>? LiveSessions { get; init; }
+
+    /// <summary>A leave: when the node leaves at the latest (its drain timeout); sessions still live then are interrupted.</summary>
+    public DateTimeOffset? LeavesBy { get; init; }
+}
 
 /// <summary>GET /api/cluster/sharding/regions: a shard region this node runs, by its type name, and the other names it answers to.</summary>
 public sealed record ShardRegionDto(string Name, IReadOnlyList<string> Aliases);

@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Serialization;
 using Google.Protobuf;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
@@ -47,6 +48,8 @@ namespace SessionCluster.Actors.Serialization;
 /// SRF       SlotRefused             SlotRefused
 /// DRN       DrainAgentHost          (no bytes)
 /// DRG       AgentHostDraining       AgentHostDraining
+/// LVG       LeaveGracefully         (no bytes)
+/// LVN       LeavingGracefully       LeavingGracefully
 /// NP        NotificationPersisted   NotificationPersisted (the notification as the journal encodes it)
 /// GCH       GetChannelHealth        (no bytes)
 /// CHR       ChannelHealthReport     ChannelHealthReport
@@ -89,6 +92,8 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     public const string SlotRefusedManifest = "SRF";
     public const string DrainAgentHostManifest = "DRN";
     public const string AgentHostDrainingManifest = "DRG";
+    public const string LeaveGracefullyManifest = "LVG";
+    public const string LeavingGracefullyManifest = "LVN";
     public const string NotificationPersistedManifest = "NP";
     public const string GetChannelHealthManifest = "GCH";
     public const string ChannelHealthReportManifest = "CHR";
@@ -125,6 +130,8 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         [typeof(SlotRefused)] = SlotRefusedManifest,
         [typeof(DrainAgentHost)] = DrainAgentHostManifest,
         [typeof(AgentHostDraining)] = AgentHostDrainingManifest,
+        [typeof(LeaveGracefully)] = LeaveGracefullyManifest,
+        [typeof(LeavingGracefully)] = LeavingGracefullyManifest,
         [typeof(NotificationPersisted)] = NotificationPersistedManifest,
         [typeof(GetChannelHealth)] = GetChannelHealthManifest,
         [typeof(ChannelHealthReport)] = ChannelHealthReportManifest,
@@ -180,7 +187,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 $"{nameof(SessionMessageSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it has no manifest.",
                 nameof(o));
 
-    public override byte[] ToBinary(object obj) => obj is GetRunningAgents or GetChannelHealth or DrainAgentHost ? [] : ToProto(obj).ToByteArray();
+    public override byte[] ToBinary(object obj) => obj is GetRunningAgents or GetChannelHealth or DrainAgentHost or LeaveGracefully ? [] : ToProto(obj).ToByteArray();
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
@@ -209,6 +216,8 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 SlotRefusedManifest => FromProto(P.SlotRefused.Parser.ParseFrom(bytes)),
                 DrainAgentHostManifest => DrainAgentHost.Instance,
                 AgentHostDrainingManifest => new AgentHostDraining([.. P.AgentHostDraining.Parser.ParseFrom(bytes).LiveSessionIds]),
+                LeaveGracefullyManifest => LeaveGracefully.Instance,
+                LeavingGracefullyManifest => FromProto(P.LeavingGracefully.Parser.ParseFrom(bytes)),
                 NotificationPersistedManifest => FromProto(P.NotificationPersisted.Parser.ParseFrom(bytes)),
                 GetChannelHealthManifest => GetChannelHealth.Instance,
                 ChannelHealthReportManifest => NotifierMessageProto.FromProto(P.ChannelHealthReport.Parser.ParseFrom(bytes)),
@@ -262,6 +271,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         SlotReserved m => new P.ReserveSlot { SessionId = m.SessionId },
         SlotRefused m => new P.SlotRefused { SessionId = m.SessionId, Reason = m.Reason },
         AgentHostDraining m => new P.AgentHostDraining { LiveSessionIds = { m.LiveSessionIds } },
+        LeavingGracefully m => new P.LeavingGracefully { LiveSessionIds = { m.LiveSessionIds }, LeavesBy = Time(m.LeavesBy) },
         NotificationPersisted m => new P.NotificationPersisted
         {
             Id = m.Id,
@@ -445,6 +455,9 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     }
 
     private static SendInput FromProto(P.SendInput p) => new(p.SessionId, p.Message);
+
+    private static LeavingGracefully FromProto(P.LeavingGracefully p) =>
+        new([.. p.LiveSessionIds], Time(p.LeavesBy, "LeavingGracefully.leaves_by"));
 
     // The notification has one encoding, the journal's: read back through the event serializer as a NotificationRaised.
     private NotificationPersisted FromProto(P.NotificationPersisted p)

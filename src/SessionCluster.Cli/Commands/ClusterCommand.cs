@@ -64,14 +64,86 @@ internal static class ClusterCommand
             Description = "The member's Akka address (akka.ssl.tcp://sessioncluster@host:port) [default: the node sessionctl talks to]",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var command = new Command("leave", "Ask a member to leave the cluster gracefully: its shards move, then it stops") { address };
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "Return once the member has left (what a Kubernetes preStop hook needs), not once it was asked",
+        };
+        var command = new Command(
+            "leave",
+            "Ask a member to leave the cluster gracefully: it takes no new session, waits for its live ones (up to its drain timeout), then its shards move and it stops")
+        {
+            address, wait,
+        };
         command.SetBody(globals, context, async (run, ct) =>
         {
             using var client = run.CreateClient();
-            return Answer(run, await client.ClusterLeaveAsync(run.Parse.GetValue(address), ct),
-                asked => asked.Addresses.Select(a => $"asked {a} to leave the cluster"));
+            var asked = await client.ClusterLeaveAsync(run.Parse.GetValue(address), ct);
+            var code = Answer(run, asked, LeaveLines);
+            return run.Parse.GetValue(wait) ? await WaitUntilLeft(run, client, asked.Value, run.Parse.GetValue(address) is null, ct) : code;
         });
         return command;
+    }
+
+    private static IEnumerable<string> LeaveLines(ClusterActionDto asked)
+    {
+        foreach (var member in asked.Addresses)
+        {
+            if (asked.LiveSessions is not { } live || asked.LeavesBy is not { } by)
+            {
+                yield return $"asked {member} to leave the cluster";
+                continue;
+            }
+
+            yield return live.Count == 0
+                ? $"asked {member} to leave the cluster: no live session, it leaves now"
+                : $"asked {member} to leave the cluster: it takes no new session and leaves once its {live.Count} live " +
+                  $"session(s) have ended, by {by.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC at the latest (then they are interrupted)";
+            if (live.Count > 0)
+            {
+                yield return $"live: {string.Join(", ", live)}";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Polls the members until the one asked to leave is gone (removed, or the node sessionctl talks to stopped after
+    /// leaving itself), until its drain timeout and a minute more.
+    /// </summary>
+    private static async Task<int> WaitUntilLeft(VerbRun run, ApiClient client, ClusterActionDto asked, bool self, CancellationToken ct)
+    {
+        var member = asked.Addresses.Single();
+        var deadline = (asked.LeavesBy ?? DateTimeOffset.UtcNow) + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            string? status;
+            try
+            {
+                var cluster = (await client.ClusterAsync(ct)).Value;
+                self |= cluster.Self == member;
+                status = cluster.Members.FirstOrDefault(m => m.Address == member)?.Status;
+            }
+            catch (CliFailure failure) when (failure.ExitCode == ExitCodes.Unreachable && self)
+            {
+                status = null; // the node that left was the one answering: it stopped once it had left
+            }
+
+            if (status is null or "removed")
+            {
+                if (!run.Json)
+                {
+                    Write(run, [$"{member} left the cluster"]);
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new CliFailure(ExitCodes.WaitTimedOut, $"{member} is still a member ({status}) a minute after its drain timeout");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 
     private static Command Down(GlobalOptions globals, CliContext context)

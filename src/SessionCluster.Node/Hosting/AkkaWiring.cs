@@ -160,6 +160,10 @@ public static class AkkaWiring
                     AgentHost.Name);
                 registry.Register<AgentHost>(host);
                 registry.Register<AgentPlacement>(system.ActorOf(AgentPlacement.Props(PlacementAskTimeout), AgentPlacement.Name));
+                var cluster = Cluster.Get(system);
+                system.ActorOf(
+                    GracefulLeave.Props(host, settings.DrainTimeout, TimeSpan.FromSeconds(1), () => cluster.Leave(cluster.SelfAddress)),
+                    GracefulLeave.Name);
 
                 // Before sharding stops: each live session is recorded as interrupted ("node stopped"), then its agent ends.
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "stop-agents", async () =>
@@ -220,7 +224,6 @@ public static class AkkaWiring
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
                 if (settings.SeedNodes.Count == 0)
                 {
-                    var cluster = Cluster.Get(system);
                     cluster.Join(cluster.SelfAddress);
                 }
             });

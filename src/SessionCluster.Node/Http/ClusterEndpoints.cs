@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Contracts;
 using SessionCluster.Node.Configuration;
@@ -57,8 +58,23 @@ public static class ClusterEndpoints
             return unknown;
         }
 
-        cluster.Leave(member!);
-        return Results.Accepted(value: new ClusterActionDto("leave", [member!.ToString()]));
+        // The node drains first (no new session, its live ones waited for), then leaves by itself.
+        try
+        {
+            var draining = await system.ActorSelection(GracefulLeave.PathOf(member!))
+                .Ask<LeavingGracefully>(LeaveGracefully.Instance, settings.AskTimeout);
+            return Results.Accepted(value: new ClusterActionDto("leave", [member!.ToString()])
+            {
+                LiveSessions = draining.LiveSessionIds,
+                LeavesBy = draining.LeavesBy,
+            });
+        }
+        catch (AskTimeoutException)
+        {
+            // Not answering (busy, or not a SessionCluster node): the leave is asked of the cluster directly.
+            cluster.Leave(member!);
+            return Results.Accepted(value: new ClusterActionDto("leave", [member!.ToString()]));
+        }
     }
 
     private static async Task<IResult> Down(HttpRequest request, ActorSystem system, NodeSettings settings)

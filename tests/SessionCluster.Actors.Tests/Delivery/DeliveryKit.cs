@@ -34,7 +34,7 @@ public sealed class DeliveryKit : TestKit
         Host = CreateTestProbe();
         Region = ClusterSharding.Get(Sys).Start(
             SessionRegion.TypeName,
-            id => SessionEntity.Sharded(id, Host.Ref, ActorRefs.Nobody, SessionEntitySettings.Default, Sys),
+            id => SessionEntity.Sharded(id, AgentHosts.Only(Host.Ref), ActorRefs.Nobody, SessionEntitySettings.Default, Sys),
             ClusterShardingSettings.Create(Sys),
             new SessionMessageExtractor(10));
     }

@@ -47,7 +47,7 @@ public sealed class NormalOperationTests : IAsyncLifetime, IDisposable
         var hostRef = new IActorRef[1];
         var region = ClusterSharding.Get(kit.Sys).Start(
             SessionRegion.TypeName,
-            id => SessionEntity.Sharded(id, hostRef[0], ActorRefs.Nobody, SessionEntitySettings.Default, kit.Sys),
+            id => SessionEntity.Sharded(id, AgentHosts.Only(hostRef[0]), ActorRefs.Nobody, SessionEntitySettings.Default, kit.Sys),
             ClusterShardingSettings.Create(kit.Sys),
             new SessionMessageExtractor(10));
         var facts = kit.Sys.ActorOf(SessionFactProducer.Props("normal", region), SessionFactProducer.Name);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
@@ -94,6 +95,8 @@ public static class MessageSamples
         ["STN"] = new SendTestNotification("ops ✓"),
         ["TNR"] = new TestNotificationResult("ops", "test:5f2c", false, "HTTP 500 ✓"),
         ["FN"] = new ForgetNotifications(["s-1", "s-2"]),
+        ["LVG"] = LeaveGracefully.Instance,
+        ["LVN"] = new LeavingGracefully(["s-1", "s-2"], At.AddMinutes(10)),
     };
 
     /// <summary>Every message again with every optional field null, every collection and string empty, every number zero.</summary>
@@ -121,6 +124,8 @@ public static class MessageSamples
         ["STN"] = new SendTestNotification(""),
         ["TNR"] = new TestNotificationResult("", "", false, null),
         ["FN"] = new ForgetNotifications([]),
+        ["LVG"] = new LeaveGracefully(),
+        ["LVN"] = new LeavingGracefully([], DateTimeOffset.UnixEpoch),
     };
 
     /// <summary>Both sets, keyed "SCE/full", "SCE/minimal", ...</summary>

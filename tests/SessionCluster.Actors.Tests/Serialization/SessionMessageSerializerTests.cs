@@ -20,6 +20,7 @@ public sealed class SessionMessageSerializerTests(ITestOutputHelper output)
     [
         "SCE/full", "SA/full", "SA/minimal", "STA/full", "STA/minimal", "RA/full", "RA/minimal",
         "NP/full", "NP/minimal", "CHR/full", "CHR/minimal", "NL/full", "NL/minimal", "FN/full", "FN/minimal",
+        "LVN/full", "LVN/minimal",
     ];
 
     public static TheoryData<string> AllSamples => [.. MessageSamples.All.Keys.Order(StringComparer.Ordinal)];
