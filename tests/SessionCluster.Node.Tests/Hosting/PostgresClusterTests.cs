@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using SessionCluster.Actors.Membership;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 using SessionCluster.Node.Tests.Support;
@@ -15,7 +16,8 @@ namespace SessionCluster.Node.Tests.Hosting;
 /// sessions running the real claude spread over the nodes; one node aborted (no leave) is downed by the split brain
 /// resolver with the node's own settings, and its sessions recover on the others: served from the journal by a
 /// surviving node, live ones read node-lost and, launched with auto-resume (all share one HOME, so the agent's transcript
-/// is there), are resumed on a surviving node and linked; the others' agents carry on.
+/// is there), are resumed on a surviving node and linked; the others' agents carry on. A node asked to leave
+/// gracefully takes no new session and waits for its running one to finish before it leaves.
 /// </summary>
 [Collection(ProcessEnvironmentCollection.Name)]
 public sealed class PostgresClusterTests : IAsyncLifetime
@@ -78,10 +80,20 @@ public sealed class PostgresClusterTests : IAsyncLifetime
 
     private IActorRef Region(ClusterNode node) => node.Services.GetRequiredService<IRequiredActor<SessionRegion>>().ActorRef;
 
-    private LaunchSpec Spec(string workdir) => new(
-        "claude", "Say done.", workdir, null, MultiTurn: true, MaxAutoResponds: 0,
+    private LaunchSpec Spec(string workdir, bool multiTurn = true, string? node = null) => new(
+        "claude", "Say done.", workdir, null, multiTurn, MaxAutoResponds: 0,
         AgentTestEnvironment.Claude(model.BaseUrl, temp.Combine("home")).ToImmutableSortedDictionary(StringComparer.Ordinal),
+        Node: node,
         AutoResume: true);
+
+    private async Task<SessionReply> Launch(ClusterNode via, string id, LaunchSpec spec) =>
+        await Region(via).Ask<SessionReply>(new SessionCommandEnvelope(id, new LaunchSession(id, id, spec, DateTimeOffset.UtcNow)), Wait);
+
+    private static void Accepted(SessionReply reply) =>
+        Assert.True(reply is SessionAccepted, (reply as SessionRejected)?.Rejection.Reason);
+
+    private Task AllUp() =>
+        Eventually(() => Assert.All(nodes, n => Assert.Equal(3, n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up))));
 
     private static async Task<SessionState> Read(IActorRef region, string id)
     {
@@ -111,19 +123,23 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         return Task.FromResult(true);
     });
 
+    private static Task Eventually(Func<Task> assertion) => Eventually(async () =>
+    {
+        await assertion();
+        return true;
+    });
+
     [Fact]
     public async Task Sessions_spread_over_three_nodes_and_those_of_an_aborted_node_recover_on_the_others()
     {
-        await Eventually(() => Assert.All(nodes, n => Assert.Equal(3, n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up))));
+        await AllUp();
 
         var a = nodes[0];
         var workdir = Directory.CreateDirectory(temp.Combine("work")).FullName;
         var ids = Enumerable.Range(1, SessionCount).Select(i => $"spread-{i}").ToList();
         foreach (var id in ids)
         {
-            var reply = await Region(a).Ask<SessionReply>(
-                new SessionCommandEnvelope(id, new LaunchSession(id, id, Spec(workdir), DateTimeOffset.UtcNow)), Wait);
-            Assert.IsType<SessionAccepted>(reply);
+            Accepted(await Launch(a, id, Spec(workdir)));
         }
 
         // Every session has had its turn and waits for input, its claude process alive on the node that runs it.
@@ -202,5 +218,45 @@ public sealed class PostgresClusterTests : IAsyncLifetime
             Assert.Equal((SessionStatus.WaitingForInput, before[responded].TurnsCompleted + 1), (state.Status, state.TurnsCompleted));
             return state;
         });
+    }
+
+    [Fact]
+    public async Task A_node_asked_to_leave_takes_no_new_session_and_leaves_once_its_running_one_has_finished()
+    {
+        await AllUp();
+        var (a, b) = (nodes[0], nodes[1]);
+        var workdir = Directory.CreateDirectory(temp.Combine("work")).FullName;
+        // One turn of 12 chunks, a quarter second apart: the session runs on node-b for about three seconds.
+        model.Enqueue(ModelReply.SlowText([.. Enumerable.Range(1, 12).Select(i => $"part {i} ")], TimeSpan.FromMilliseconds(250)));
+        Accepted(await Launch(a, "drained", Spec(workdir, multiTurn: false, node: "node-b")));
+        await Eventually(async () => Assert.Equal(SessionStatus.Running, (await Read(Region(a), "drained")).Status));
+
+        var leaving = await a.System.ActorSelection(GracefulLeave.PathOf(b.Address)).Ask<LeavingGracefully>(LeaveGracefully.Instance, Wait);
+
+        Assert.Equal(["drained"], leaving.LiveSessionIds);
+        // Draining: a launch pinned to it is refused, any other goes elsewhere.
+        var refused = Assert.IsType<SessionRejected>(await Launch(a, "pinned", Spec(workdir, node: "node-b")));
+        Assert.Equal(RejectionCode.Unavailable, refused.Rejection.Code);
+        Assert.Contains("node-b is leaving the cluster", refused.Rejection.Reason);
+        Accepted(await Launch(a, "elsewhere", Spec(workdir)));
+        var elsewhere = await Eventually(async () =>
+        {
+            var s = await Read(Region(a), "elsewhere");
+            Assert.Equal(SessionStatus.WaitingForInput, s.Status);
+            return s;
+        });
+        Assert.NotEqual(b.Settings.NodeId, elsewhere.NodeId);
+
+        // The running session finishes its turn on node-b (not interrupted), then node-b leaves and is removed.
+        var drained = await Eventually(async () =>
+        {
+            var s = await Read(Region(a), "drained");
+            Assert.Equal(SessionStatus.Completed, s.Status);
+            return s;
+        });
+        Assert.Equal((b.Settings.NodeId, 1), (drained.NodeId, drained.TurnsCompleted));
+        await Eventually(() => Assert.DoesNotContain(a.Cluster.State.Members, m => m.Address == b.Address));
+        await b.System.WhenTerminated.WaitAsync(Wait);
+        Assert.Equal(SessionStatus.WaitingForInput, (await Read(Region(a), "elsewhere")).Status);
     }
 }
