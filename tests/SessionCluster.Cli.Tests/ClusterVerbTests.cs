@@ -74,6 +74,39 @@ public sealed class ClusterVerbTests
     }
 
     [Fact]
+    public async Task Leave_says_what_the_node_waits_for_and_wait_returns_once_the_member_is_gone()
+    {
+        var by = new DateTimeOffset(2026, 12, 3, 14, 5, 0, TimeSpan.Zero);
+        var polls = 0;
+        await using var node = await FakeNode.StartAsync(app =>
+        {
+            app.MapPost(Api.ClusterLeave, () => Results.Json(
+                new ClusterActionDto("leave", [B]) { LiveSessions = ["s-1", "s-2"], LeavesBy = by }, Api.Json, statusCode: 202));
+            // B is leaving for two looks, then gone.
+            app.MapGet(Api.Cluster, () => Results.Json(
+                ++polls <= 2 ? TwoNodes with { Members = [TwoNodes.Members[0], TwoNodes.Members[1] with { Status = "leaving" }] }
+                    : TwoNodes with { Members = [TwoNodes.Members[0]] },
+                Api.Json));
+        });
+        using var cli = new TestCli(node.Url);
+
+        var asked = await cli.RunAsync("cluster", "leave", B);
+        var waited = await cli.RunAsync("cluster", "leave", B, "--wait");
+
+        Assert.Equal(0, asked.ExitCode);
+        Assert.Equal(
+            [
+                $"asked {B} to leave the cluster: it takes no new session and leaves once its 2 live session(s) have ended, " +
+                "by 2026-12-03 14:05:00 UTC at the latest (then they are interrupted)",
+                "live: s-1, s-2",
+            ],
+            asked.Out.TrimEnd().Split('\n'));
+        Assert.Equal(0, waited.ExitCode);
+        Assert.Equal($"{B} left the cluster", waited.Out.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(3, polls);
+    }
+
+    [Fact]
     public async Task Down_needs_an_address_and_a_problem_from_the_node_is_one_line_and_exit_1()
     {
         await using var node = await FakeNode.StartAsync(app => app.MapPost(Api.ClusterDown, () => Results.Problem(
