@@ -135,6 +135,15 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     public void Golden_files_with_the_last_text_and_the_channel_match_the_sample_both_ways(string manifest) =>
         AssertGoldenBothWays("last-text-and-channel", manifest, SerializationSamples.LastTextAndChannel[manifest], "with the last text and the channel");
 
+    /// <summary>The manifests whose golden files pin placement.</summary>
+    public static TheoryData<string> PlacementManifests => ["SL", "SS"];
+
+    /// <summary>Golden/placement/ pins the pinned node (LaunchSpec field 12), the placement (SL field 34) and the node address (SS field 48) both ways.</summary>
+    [Theory]
+    [MemberData(nameof(PlacementManifests))]
+    public void Golden_files_with_placement_match_the_sample_both_ways(string manifest) =>
+        AssertGoldenBothWays("placement", manifest, SerializationSamples.Placement[manifest], "with placement");
+
     /// <summary>The manifests whose golden files pin a launch with auto-resume.</summary>
     public static TheoryData<string> AutoResumeManifests => ["SL", "SS"];
 

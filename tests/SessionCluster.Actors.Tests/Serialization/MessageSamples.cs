@@ -6,6 +6,7 @@ using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Domain;
 using SessionCluster.Domain.Notifications;
+using SessionCluster.Domain.Placement;
 using static SessionCluster.Actors.Tests.Serialization.SerializationSamples;
 
 namespace SessionCluster.Actors.Tests.Serialization;
@@ -95,6 +96,15 @@ public static class MessageSamples
         ["STN"] = new SendTestNotification("ops ✓"),
         ["TNR"] = new TestNotificationResult("ops", "test:5f2c", false, "HTTP 500 ✓"),
         ["FN"] = new ForgetNotifications(["s-1", "s-2"]),
+        ["DAH"] = new DescribeAgentHost("claude", "/work/repo ✓"),
+        ["AHD"] = new AgentHostDescribed(
+            new HostOffer(new AgentHostPlacement("id-b", "node-b", "akka.ssl.tcp://sessioncluster@10.0.0.2:4053"), "no claude ✓", "no such dir ✓", 3, 100, true),
+            [new AgentInstallation("claude", "/usr/bin/claude", "2.0.14 (Claude Code)", null), new AgentInstallation("codex", null, null, "not found on PATH ✓")]),
+        ["RSV"] = new ReserveSlot("s-1"),
+        ["SRV"] = new SlotReserved("s-1"),
+        ["SRF"] = new SlotRefused("s-1", "node node-b is at its capacity ✓"),
+        ["DRN"] = DrainAgentHost.Instance,
+        ["DRG"] = new AgentHostDraining(["s-1", "s-2"]),
         ["LVG"] = LeaveGracefully.Instance,
         ["LVN"] = new LeavingGracefully(["s-1", "s-2"], At.AddMinutes(10)),
     };
@@ -124,6 +134,13 @@ public static class MessageSamples
         ["STN"] = new SendTestNotification(""),
         ["TNR"] = new TestNotificationResult("", "", false, null),
         ["FN"] = new ForgetNotifications([]),
+        ["DAH"] = DescribeAgentHost.Plain,
+        ["AHD"] = new AgentHostDescribed(new HostOffer(new AgentHostPlacement("", "", ""), null, null, 0, 0, false), []),
+        ["RSV"] = new ReserveSlot(""),
+        ["SRV"] = new SlotReserved(""),
+        ["SRF"] = new SlotRefused("", ""),
+        ["DRN"] = new DrainAgentHost(),
+        ["DRG"] = new AgentHostDraining([]),
         ["LVG"] = new LeaveGracefully(),
         ["LVN"] = new LeavingGracefully([], DateTimeOffset.UnixEpoch),
     };

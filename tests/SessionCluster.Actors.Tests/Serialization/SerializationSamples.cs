@@ -156,6 +156,25 @@ public static class SerializationSamples
     };
 
     /// <summary>
+    /// Placement: the node a launch is pinned to (LaunchSpec field 12), the agent host it was placed on (SessionLaunched
+    /// field 34) and the placed node's address in the snapshot (field 48). Pinned in Golden/placement/; the files above,
+    /// unchanged, read back unpinned and unplaced.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> Placement { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = (SessionLaunched)Full["SL"] with
+        {
+            Spec = ((SessionLaunched)Full["SL"]).Spec with { Node = "node-b ✓" },
+            Placement = new SessionCluster.Domain.Placement.AgentHostPlacement("id-b", "node-b ✓", "akka.ssl.tcp://sessioncluster@10.0.0.2:4053"),
+        },
+        ["SS"] = (SessionState)Full["SS"] with
+        {
+            Launch = ((SessionState)Full["SS"]).Launch with { Node = "node-b ✓" },
+            NodeAddress = "akka.ssl.tcp://sessioncluster@10.0.0.2:4053",
+        },
+    };
+
+    /// <summary>
     /// A launch with auto-resume (LaunchSpec field 13), in the event and in the snapshot. Pinned in Golden/auto-resume/;
     /// Golden/SL.bin and SS.bin, unchanged, are the forms before it and read back without auto-resume.
     /// </summary>
