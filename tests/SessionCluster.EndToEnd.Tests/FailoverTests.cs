@@ -43,7 +43,7 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
         Assert.NotNull(before.NodeId);
         var journaledBefore = await JournalAsync(cluster, launched.Id);
 
-        var victim = cluster.NodeAt(before.Node!);
+        var victim = cluster.NodeWithId(before.NodeId!);
         var survivors = cluster.Except(victim);
         var clock = Stopwatch.StartNew();
         await victim.CrashAsync();
@@ -132,7 +132,7 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
         }
 
         // One of the victim's sessions mid-turn (running), the others waiting for input.
-        var victim = cluster.NodeAt(sessions[0].Node!);
+        var victim = cluster.NodeWithId(sessions[0].NodeId!);
         var victimId = sessions[0].NodeId!;
         var again = $"again {Guid.NewGuid():N}";
         var first = new Sessionctl(cluster.Nodes[0]);

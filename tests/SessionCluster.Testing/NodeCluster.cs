@@ -109,6 +109,11 @@ public sealed class NodeCluster : IAsyncDisposable
         Nodes.SingleOrDefault(n => AddressOf(n) == address)
         ?? throw new InvalidOperationException($"no node of this cluster has address {address} ({string.Join(", ", Nodes.Select(AddressOf))})");
 
+    /// <summary>The node whose stable id (its data dir's <c>node-id</c>, a session's <c>nodeId</c>) is <paramref name="nodeId"/>.</summary>
+    public NodeProcess NodeWithId(string nodeId) =>
+        Nodes.SingleOrDefault(n => File.ReadAllText(Path.Combine(n.DataDir, "node-id")).Trim() == nodeId)
+        ?? throw new InvalidOperationException($"no node of this cluster has node id {nodeId}");
+
     /// <summary>Every node but <paramref name="node"/>.</summary>
     public IReadOnlyList<NodeProcess> Except(NodeProcess node) => Nodes.Where(n => n != node).ToList();
 
