@@ -86,10 +86,14 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
         await Eventually.HoldsAsync(async () => Assert.DoesNotContain(await LiveOnAsync(survivors[0]), s => s.Id == launched.Id), seconds: 30);
         await Eventually.HoldsAsync(async () => Assert.DoesNotContain(await LiveOnAsync(survivors[1]), s => s.Id == launched.Id), seconds: 30);
 
-        // The node-lost notification, raised with the failure (its id is the session id and the failure's sequence number).
+        // The node-lost notification, journaled right after the failure in the same write (its id is the session id and
+        // the sequence number of its own NotificationRaised event).
         var notified = await NodeLostWebhookAsync(launched.Id);
         var notificationId = notified.Header("X-SessionCluster-Notification-Id");
-        Assert.Equal($"{launched.Id}:{journal.First(r => r.Manifest == "SF").Seq}", notificationId);
+        var failure = journal.First(r => r.Manifest == "SF");
+        var raised = journal.First(r => r.Manifest == "NR" && r.Seq > failure.Seq);
+        Assert.Equal(failure.Seq + 1, raised.Seq);
+        Assert.Equal($"{launched.Id}:{raised.Seq}", notificationId);
         var payload = notified.Json();
         Assert.Equal(("failed", "node-lost"), (payload.GetProperty("status").GetString(), payload.GetProperty("error").GetProperty("kind").GetString()));
         Assert.Contains($"sessionctl resume {launched.Id}", payload.GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
@@ -103,9 +107,10 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
             },
             seconds: 30);
 
-        // Once: a second notifier following the same journal would deliver the same id within a second or two of the
-        // first (its journal poll); absence needs a window, 5 s is several of those polls.
-        await QuietForAsync(TimeSpan.FromSeconds(5));
+        // Once: the cluster's one notifier (a singleton, now on a survivor) has read the journal past the notification's
+        // event (its settled offset covers it) and has nothing pending on the channel: a repeat, from its fast path or its
+        // journal read, would have been sent by then.
+        await SettledAsync(cluster, ctl, launched.Id, raised.Seq);
         var deliveries = fixture.Receiver.Received.Where(r => r.Header("X-SessionCluster-Notification-Id") == notificationId).ToList();
         Assert.True(deliveries.Count == 1,
             $"the node-lost notification {notificationId} was delivered {deliveries.Count} times: " +
@@ -213,21 +218,28 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
         }
     }
 
-    /// <summary>Returns once no webhook request came for <paramref name="window"/>.</summary>
-    private async Task QuietForAsync(TimeSpan window)
+    /// <summary>
+    /// Waits until the notifier's settled offset (the one cluster-wide row) covers event <paramref name="seq"/> of the
+    /// session and the survivor's notifier reports nothing pending on the <c>hook</c> channel.
+    /// </summary>
+    private static async Task SettledAsync(NodeCluster cluster, Sessionctl ctl, string sessionId, long seq)
     {
-        var count = fixture.Receiver.Received.Count;
-        var quiet = Stopwatch.StartNew();
-        var clock = Stopwatch.StartNew();
-        while (quiet.Elapsed < window && clock.Elapsed < FailoverDeadline)
-        {
-            await Task.Delay(100);
-            if (fixture.Receiver.Received.Count != count)
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var ordering = new NpgsqlCommand("SELECT ordering FROM journal WHERE persistence_id = @id AND sequence_number = @seq", connection);
+        ordering.Parameters.AddWithValue("id", $"session-{sessionId}");
+        ordering.Parameters.AddWithValue("seq", seq);
+        var offset = (long)(await ordering.ExecuteScalarAsync())!;
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                count = fixture.Receiver.Received.Count;
-                quiet.Restart();
-            }
-        }
+                await using var settled = new NpgsqlCommand("SELECT journal_offset FROM notification_offset WHERE follower = ''", connection);
+                Assert.True(await settled.ExecuteScalarAsync() is long at && at >= offset, $"the notifier's settled offset is short of {offset}");
+                var channels = await ctl.RunAsync("notify", "channels", "--json");
+                Assert.True(channels.ExitCode == 0, $"notify channels: {channels}");
+                Assert.Equal(0, JsonSerializer.Deserialize<List<ChannelHealthDto>>(channels.Stdout, Api.Json)!.Single(c => c.Name == "hook").Pending);
+            },
+            seconds: 30);
     }
 
     private static bool IsNodeLostOf(ReceivedRequest request, string sessionId)
