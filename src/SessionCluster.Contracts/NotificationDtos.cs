@@ -1,6 +1,6 @@
 namespace SessionCluster.Contracts;
 
-/// <summary>GET /api/notifications/channels: one configured channel and how its deliveries went since the node started.</summary>
+/// <summary>GET /api/notifications/channels: one configured channel and how its deliveries went since the cluster's notifier (a singleton) last started.</summary>
 /// <param name="Pending">Notifications whose delivery to this channel is not done yet.</param>
 public sealed record ChannelHealthDto(
     string Name,

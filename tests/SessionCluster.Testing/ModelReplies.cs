@@ -14,6 +14,12 @@ public abstract record ModelReply
     /// <summary>Text streamed one chunk at a time, with a pause before each: a reply still streaming when a test acts.</summary>
     public static SlowTextReply SlowText(IReadOnlyList<string> chunks, TimeSpan delayPerChunk) => new(chunks, delayPerChunk);
 
+    /// <summary>
+    /// A reply held open until <paramref name="release"/> completes, then answered as <paramref name="then"/>: the agent
+    /// stays mid-turn (its session running) for as long as a test needs. The request is recorded when it arrives.
+    /// </summary>
+    public static HeldReply Held(Task release, ModelReply then) => new(release, then);
+
     public static ThinkingReply Thinking(string thinking, string text) => new(thinking, text);
 
     /// <summary>An HTTP error with the Anthropic error body for that status.</summary>
@@ -25,6 +31,8 @@ public sealed record TextReply(string Content) : ModelReply;
 public sealed record ToolUseReply(string Name, object Input, string Id) : ModelReply;
 
 public sealed record SlowTextReply(IReadOnlyList<string> Chunks, TimeSpan DelayPerChunk) : ModelReply;
+
+public sealed record HeldReply(Task Release, ModelReply Then) : ModelReply;
 
 public sealed record ThinkingReply(string Reasoning, string Answer) : ModelReply;
 

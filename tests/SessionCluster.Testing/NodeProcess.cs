@@ -14,10 +14,11 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private Process? process;
 
-    private NodeProcess(string dataDir, int httpPort, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> extraArgs)
+    private NodeProcess(string dataDir, int httpPort, int akkaPort, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> extraArgs)
     {
         DataDir = dataDir;
         HttpPort = httpPort;
+        AkkaPort = akkaPort;
         this.environment = environment;
         this.extraArgs = extraArgs;
     }
@@ -25,6 +26,12 @@ public sealed class NodeProcess : IAsyncDisposable
     public string DataDir { get; }
 
     public int HttpPort { get; }
+
+    /// <summary>The remoting port it was started with; 0: any free port (a node alone).</summary>
+    public int AkkaPort { get; }
+
+    /// <summary>The node's process id while it runs.</summary>
+    public int Pid => process!.Id;
 
     public string Url => $"http://127.0.0.1:{HttpPort}";
 
@@ -42,16 +49,19 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="akkaPort">A fixed remoting port, so other nodes can name this one as their seed; 0: any free port.</param>
+    /// <param name="waitUntilReady">False: return once the process runs (a caller that times the start waits itself).</param>
     public static async Task<NodeProcess> StartAsync(
-        string dataDir, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? extraArgs = null)
+        string dataDir, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? extraArgs = null, int akkaPort = 0,
+        bool waitUntilReady = true)
     {
-        var node = new NodeProcess(dataDir, FreePort.Next(), environment, extraArgs ?? []);
-        await node.StartAgainAsync();
+        var node = new NodeProcess(dataDir, FreePort.Next(), akkaPort, environment, extraArgs ?? []);
+        await node.StartAgainAsync(waitUntilReady);
         return node;
     }
 
     /// <summary>Starts the node (again) on the same data dir and port, and waits until it is ready.</summary>
-    public async Task StartAgainAsync()
+    public async Task StartAgainAsync(bool waitUntilReady = true)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -59,7 +69,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { BuiltPrograms.NodeDll, "--data-dir", DataDir, "--urls", Url, "--akka-port", "0" }.Concat(extraArgs))
+        foreach (var arg in new[] { BuiltPrograms.NodeDll, "--data-dir", DataDir, "--urls", Url, "--akka-port", AkkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
@@ -74,7 +84,10 @@ public sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await WaitUntilReadyAsync();
+        if (waitUntilReady)
+        {
+            await WaitUntilReadyAsync();
+        }
     }
 
     /// <summary>SIGKILL: the node gets no chance to clean up, as in a crash.</summary>
@@ -122,7 +135,8 @@ public sealed class NodeProcess : IAsyncDisposable
         process?.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync()
+    /// <summary>Waits until <c>/healthz/ready</c> answers 200 (the node is an Up member and has swept), within 60 s.</summary>
+    public async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();

@@ -170,6 +170,16 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
     private static async Task AnswerAsync(HttpContext context, ModelRequest request, ModelReply reply)
     {
+        if (reply is HeldReply held)
+        {
+            if (await HoldAsync(context, held))
+            {
+                await AnswerAsync(context, request, held.Then);
+            }
+
+            return;
+        }
+
         if (reply is HttpStatusReply status)
         {
             await ErrorAsync(context.Response, status.Status, status.Message);
@@ -212,6 +222,16 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
     private static async Task AnswerResponsesAsync(HttpContext context, ModelRequest request, ModelReply reply)
     {
+        if (reply is HeldReply held)
+        {
+            if (await HoldAsync(context, held))
+            {
+                await AnswerResponsesAsync(context, request, held.Then);
+            }
+
+            return;
+        }
+
         if (reply is HttpStatusReply status)
         {
             await OpenAiErrorAsync(context.Response, status.Status, status.Message);
@@ -244,6 +264,20 @@ public sealed class ScriptedModelServer : IAsyncDisposable
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The agent hung up mid-stream (interrupted or killed): nothing left to answer.
+        }
+    }
+
+    /// <summary>Waits for the held reply's release; false when the agent hung up first (killed, or its node was).</summary>
+    private static async Task<bool> HoldAsync(HttpContext context, HeldReply held)
+    {
+        try
+        {
+            await held.Release.WaitAsync(context.RequestAborted);
+            return true;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

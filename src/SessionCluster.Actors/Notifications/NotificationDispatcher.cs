@@ -460,7 +460,7 @@ public sealed class NotificationDispatcher : ReceiveActor, IWithTimers
         public IActorRef? TestReplyTo { get; init; }
     }
 
-    /// <summary>Counters since the node started, for <c>sessionctl notify channels</c>.</summary>
+    /// <summary>Counters since this notifier started (on this node, as the cluster's singleton), for <c>sessionctl notify channels</c>.</summary>
     private sealed class ChannelStats
     {
         public DateTimeOffset? LastSuccess;

@@ -9,16 +9,26 @@ namespace SessionCluster.Actors.Notifications;
 /// The notifier's delivery state in two tables of the PostgreSQL journal's database, as
 /// <see cref="SqliteNotificationStore"/> keeps it in the SQLite file: <c>notifications</c> (one row per notification:
 /// where it went and how; <c>seq</c> orders those raised in the same millisecond, as SQLite's rowid does) and
-/// <c>notification_offset</c> (the journal offset every notification is settled up to), keyed by <c>follower</c> so that
-/// notifiers that each follow their own part of the journal keep their own offsets.
+/// <c>notification_offset</c> (the journal offset every notification is settled up to), keyed by <c>follower</c>. The
+/// notifier is one per cluster (a cluster singleton), so the node keeps its offset under <see cref="ClusterWide"/>: the
+/// node that takes the singleton over resumes where the last one settled.
 /// </summary>
+/// <remarks>
+/// Versions before the singleton kept one row per node id (every node ran a notifier of its own and delivered every
+/// notification). While there is no <see cref="ClusterWide"/> row yet, the highest of those offsets is read: each node
+/// followed the whole journal, so everything below the highest was delivered (by that node at least), and an upgraded
+/// cluster resends nothing. The per-node rows are left as they are and no longer written.
+/// </remarks>
 public sealed class PostgresNotificationStore : INotificationStore
 {
     private readonly string connectionString;
     private readonly string follower;
 
-    /// <param name="follower">Whose offset this is; the default when one notifier follows the whole journal.</param>
-    public PostgresNotificationStore(string connectionString, string follower = "")
+    /// <summary>The key of the cluster's one notifier (no node id is empty).</summary>
+    public const string ClusterWide = "";
+
+    /// <param name="follower">Whose offset this is: <see cref="ClusterWide"/> for the cluster's notifier.</param>
+    public PostgresNotificationStore(string connectionString, string follower = ClusterWide)
     {
         this.connectionString = connectionString;
         this.follower = follower;
@@ -48,7 +58,19 @@ public sealed class PostgresNotificationStore : INotificationStore
         using var connection = Open();
         using var query = new NpgsqlCommand("SELECT journal_offset FROM notification_offset WHERE follower = @follower;", connection);
         query.Parameters.AddWithValue("follower", follower);
-        return query.ExecuteScalar() is long offset ? offset : 0;
+        if (query.ExecuteScalar() is long offset)
+        {
+            return offset;
+        }
+
+        if (follower != ClusterWide)
+        {
+            return 0;
+        }
+
+        // No cluster row yet: a cluster upgraded from per-node notifiers resumes after the furthest of them.
+        using var legacy = new NpgsqlCommand("SELECT MAX(journal_offset) FROM notification_offset;", connection);
+        return legacy.ExecuteScalar() is long furthest ? furthest : 0;
     }
 
     public void Save(IReadOnlyCollection<NotificationRecord> records, long? offset)

@@ -55,7 +55,8 @@ public static class AkkaWiring
 
     /// <summary>
     /// What the directory and the notifier read the journal with and keep their state in: the journal's own SQLite
-    /// file, or its PostgreSQL database (the directory's projection and the notifier's offset per node: every node runs both).
+    /// file, or its PostgreSQL database (the directory's projection per node, as every node runs a directory; the
+    /// notifier's offset once for the cluster, whose one notifier is a singleton).
     /// </summary>
     private static (JournalTagQuery Journal, IDirectoryProjectionStore Projection, INotificationStore Notifications) ReadSide(
         NodeSettings settings, ActorSystem system)
@@ -66,7 +67,7 @@ public static class AkkaWiring
             var events = new PostgresTaggedEvents(connectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval);
             return (new JournalTagQuery(events, events),
                 new PostgresDirectoryProjectionStore(connectionString, system.Serialization, settings.NodeId),
-                new PostgresNotificationStore(connectionString, settings.NodeId));
+                new PostgresNotificationStore(connectionString, PostgresNotificationStore.ClusterWide));
         }
 
         var sqlite = new SqliteTaggedEvents(settings.JournalConnectionString, system.Serialization, pollInterval: settings.QueryRefreshInterval, wakeOnWrite: true);
@@ -89,6 +90,16 @@ public static class AkkaWiring
         Action<string>? erasePrunedSession = null)
     {
         var runOptions = new AgentRunOptions(settings.InterruptGrace, settings.FailFastOnAuthError, settings.MaxLineBytes, redactor) { Trees = trees };
+
+        // One read side per node, shared by the directory and (on the node that holds it) the notifier singleton.
+        (JournalTagQuery Journal, IDirectoryProjectionStore Projection, INotificationStore Notifications)? readSide = null;
+        (JournalTagQuery Journal, IDirectoryProjectionStore Projection, INotificationStore Notifications) ReadSideOf(ActorSystem system)
+        {
+            // Start the journal first, so its tables exist from the first start on (the directory and the notifier read
+            // them directly; the plugin's read journal, which used to start the journal early, is never started).
+            Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+            return readSide ??= ReadSide(settings, system);
+        }
 
         return builder
             .AddHocon(settings.Hocon, HoconAddMode.Prepend)
@@ -128,7 +139,7 @@ public static class AkkaWiring
                 (system, registry, _) =>
                 {
                     var sessions = settings.Sessions with { NotificationKinds = settings.Notifications.Kinds };
-                    // The notifier is started with the node's actors, before the first session can be asked for.
+                    // The notifier's proxy is registered with the node's actors, before the first session can be asked for.
                     return sessionId => SessionEntity.Sharded(
                         sessionId,
                         AgentHosts.InCluster(system, settings.NodeId, registry.Get<AgentHost>(), registry.Get<AgentPlacement>()),
@@ -145,9 +156,33 @@ public static class AkkaWiring
                     // The entity passivates itself once finished; a live session waiting for input stays.
                     ShouldPassivateIdleEntities = false,
                 })
+            // One notifier for the cluster, on its oldest node: each notification is delivered once, not once per node.
+            // The manager at /user/notifier keeps it on the oldest member and hands it over when that member leaves or
+            // is downed; the next one resumes from the offset the store says is settled (docs/NOTIFICATIONS.md). Every
+            // node registers the proxy (/user/notifier-proxy) as the notifier: entities, the HTTP routes and retention
+            // tell it, and it buffers while the singleton moves.
+            .WithSingleton<NotificationDispatcher>(
+                NotificationDispatcher.Name,
+                (system, registry, _) =>
+                {
+                    var region = registry.Get<SessionRegion>();
+                    var (journal, _, notifications) = ReadSideOf(system);
+                    return NotificationDispatcher.Props(
+                        settings.Notifications,
+                        notifications,
+                        journal.Live,
+                        async sessionId => await region.Ask<SessionReply>(new GetSession(sessionId), settings.AskTimeout)
+                            is SessionAccepted { State.Status: SessionStatus.WaitingForInput },
+                        (name, channel) => ChannelSupervision.Props(
+                            name, log => ChannelFactory.Create(name, channel, settings.DataDir, log), channel.Timeout),
+                        settings.NodeName);
+                },
+                new ClusterSingletonOptions(),
+                createProxyToo: true)
             .WithActors((system, registry) =>
             {
                 var region = registry.Get<SessionRegion>();
+                var notifier = registry.Get<NotificationDispatcher>();
                 var facts = system.ActorOf(
                     SessionFactProducer.Props($"agent-host-{settings.NodeId}-{Cluster.Get(system).SelfUniqueAddress.Uid}", region),
                     SessionFactProducer.Name);
@@ -177,22 +212,7 @@ public static class AkkaWiring
                 // file (at most one look per refresh interval; one every 5 s while nothing is written). The plugin's read
                 // journal is never started: its tag query scans the tag table for every event it returns, and its live query costs a stream, a linq2db query build and a journal-sequence
                 // actor's polls every second even when nothing changed (docs/BENCHMARKS.md, section 9).
-                // Start the journal now, so its tables exist from the first start on (the directory reads them
-                // directly; the plugin's read journal, which used to start the journal early, is no longer started).
-                Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
-                var (journal, projection, notifications) = ReadSide(settings, system);
-                var notifier = system.ActorOf(
-                    NotificationDispatcher.Props(
-                        settings.Notifications,
-                        notifications,
-                        journal.Live,
-                        async sessionId => await region.Ask<SessionReply>(new GetSession(sessionId), settings.AskTimeout)
-                            is SessionAccepted { State.Status: SessionStatus.WaitingForInput },
-                        (name, channel) => ChannelSupervision.Props(
-                            name, log => ChannelFactory.Create(name, channel, settings.DataDir, log), channel.Timeout),
-                        settings.NodeName),
-                    NotificationDispatcher.Name);
-                registry.Register<NotificationDispatcher>(notifier);
+                var (journal, projection, _) = ReadSideOf(system);
                 var directory = system.ActorOf(
                     SessionDirectory.Props(
                         journal.Live,

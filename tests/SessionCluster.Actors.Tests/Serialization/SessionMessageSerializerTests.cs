@@ -8,6 +8,7 @@ using SessionCluster.Actors.Serialization;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 using Xunit.Abstractions;
+using N = SessionCluster.Actors.Notifications;
 using P = SessionCluster.Actors.Serialization.Proto;
 
 namespace SessionCluster.Actors.Tests.Serialization;
@@ -126,6 +127,42 @@ public sealed class SessionMessageSerializerTests(ITestOutputHelper output)
         Assert.All(local, t => Assert.False(typeof(ISessionClusterMessage).IsAssignableFrom(t), $"{t.Name} is named local but marked."));
         var unmarked = records.Except(local).Where(t => !typeof(ISessionClusterMessage).IsAssignableFrom(t)).Select(t => t.FullName).ToList();
         Assert.True(unmarked.Count == 0, $"Protocol records not marked ISessionClusterMessage (they would cross nodes as JSON with type names): {string.Join(", ", unmarked)}");
+    }
+
+    /// <summary>
+    /// The notifier is a cluster singleton: what entities, the HTTP routes and retention send it through their node's
+    /// proxy, and its answers, cross nodes. Every record of its namespace is either marked or named here as one that
+    /// never travels on its own (so a new message has to be placed on one side or the other).
+    /// </summary>
+    [Fact]
+    public void Every_record_of_the_notifier_protocol_that_may_cross_nodes_is_marked()
+    {
+        Type[] crossing =
+        [
+            typeof(N.NotificationPersisted), typeof(N.GetChannelHealth), typeof(N.ChannelHealthReport),
+            typeof(N.ListNotifications), typeof(N.NotificationList), typeof(N.SendTestNotification),
+            typeof(N.TestNotificationResult), typeof(N.ForgetNotifications),
+        ];
+        Type[] local =
+        [
+            // Between the notifier and its own channel children, on the singleton's node.
+            typeof(N.DeliverToChannel), typeof(N.ChannelDelivered), typeof(N.ChannelDeliveryFailed),
+            // Carried inside ChannelHealthReport and NotificationList, by their proto forms.
+            typeof(N.ChannelHealth), typeof(N.NotificationRecord),
+            // The notifier's rules and settings: values, never sent.
+            typeof(N.DeliveryAttempt), typeof(N.DeliveryRetryStep),
+        ];
+        var records = typeof(N.NotificationDispatcher).Assembly.GetExportedTypes()
+            .Where(t => t.Namespace == typeof(N.NotificationDispatcher).Namespace && t is { IsClass: true, IsAbstract: false })
+            .Where(t => t.GetMethod("<Clone>$", BindingFlags.Public | BindingFlags.Instance) is not null)
+            .Where(t => !t.Name.EndsWith("Settings", StringComparison.Ordinal) && t != typeof(N.DeliveryRetry))
+            .ToList();
+
+        Assert.All(crossing, t => Assert.True(typeof(ISessionClusterMessage).IsAssignableFrom(t), $"{t.Name} crosses nodes but is not marked."));
+        Assert.All(crossing, t => Assert.True(SessionMessageSerializer.Manifests.ContainsKey(t), $"{t.Name} has no manifest."));
+        var unplaced = records.Except(crossing).Except(local).Select(t => t.FullName).ToList();
+        Assert.True(unplaced.Count == 0, $"Notifier records neither marked as crossing nodes nor named as local: {string.Join(", ", unplaced)}");
+        Assert.All(local, t => Assert.False(typeof(ISessionClusterMessage).IsAssignableFrom(t), $"{t.Name} is named local but marked."));
     }
 
     [Fact]

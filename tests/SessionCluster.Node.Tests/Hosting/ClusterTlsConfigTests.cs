@@ -40,7 +40,10 @@ public sealed class ClusterTlsConfigTests : IDisposable
 
         Assert.True(hocon.GetBoolean("akka.remote.untrusted-mode"));
         var trusted = hocon.GetStringList("akka.remote.trusted-selection-paths");
-        Assert.All(trusted, path => Assert.StartsWith("/system/", path));
+        // The cluster's own actors, and the notifier singleton's manager and the singleton (its hand-over and proxies).
+        Assert.All(trusted.Where(path => !path.StartsWith("/system/", StringComparison.Ordinal)),
+            path => Assert.Contains(path, new[] { "/user/notifier", "/user/notifier/notifier" }));
+        Assert.Contains("/user/notifier/notifier", trusted);
         Assert.DoesNotContain(trusted, path => path.Contains("agent-host", StringComparison.Ordinal));
     }
 
