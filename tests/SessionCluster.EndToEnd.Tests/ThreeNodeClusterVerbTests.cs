@@ -109,6 +109,13 @@ public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) :
         Assert.All(events, e => Assert.True(e.Snapshot));
         Assert.All(events[..3], e => Assert.False(string.IsNullOrEmpty(e.NodeId)));
 
+        // The stream is an /api route like any other: no token, no stream.
+        using (var anonymous = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        using (var refused = await anonymous.GetAsync($"{Cluster.Nodes[0].Url}{Api.ClusterEvents}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         tail.Interrupt();
         json.Interrupt();
         Assert.Equal((0, string.Empty), await tail.ExitAsync(30));
