@@ -7,7 +7,7 @@ namespace SessionCluster.EndToEnd.Tests;
 /// <summary>
 /// The pbm-style verbs that change the membership, through the real sessionctl against a live cluster of three real
 /// node processes of each test's own (the test takes it apart): <c>cluster leave</c> seen live by <c>cluster tail</c>,
-/// and <c>cluster unreachable</c>, <c>cluster down</c> and <c>cluster down-unreachable</c> after SIGKILLs.
+/// the node coming back seen joining, and <c>cluster unreachable</c>, <c>cluster down</c> and <c>cluster down-unreachable</c> after SIGKILLs.
 /// </summary>
 public sealed class ClusterMembershipVerbTests(MembershipFixture fixture) : IClassFixture<MembershipFixture>
 {
@@ -39,6 +39,14 @@ public sealed class ClusterMembershipVerbTests(MembershipFixture fixture) : ICla
         await Eventually.HoldsAsync(async () =>
             Assert.EndsWith("Count: 2 nodes", (await OkAsync(first, "cluster", "show")).Trim()), 30);
 
+        // It comes back (same data dir and ports, --seed the first node): the tail sees it join, live.
+        await leaving.CrashAsync(); // it has stopped, or is about to: make sure its ports are free
+        await leaving.StartAgainAsync();
+        var rejoined = await tail.WaitForLineAsync(
+            l => l.Contains($" MemberUp {gone} ") && !l.EndsWith(" (current)"), $"a live MemberUp {gone}");
+        Assert.Matches(@"^\[\d\d:\d\d:\d\d\] MemberUp \S+ roles: agent-host, node-id-[0-9a-f]+ status: up$", rejoined);
+        await cluster.WaitUntilMembersAsync(cluster.Nodes, TimeSpan.FromSeconds(60));
+
         tail.Interrupt();
         Assert.Equal((0, string.Empty), await tail.ExitAsync(30));
     }
@@ -59,7 +67,7 @@ public sealed class ClusterMembershipVerbTests(MembershipFixture fixture) : ICla
 
         Assert.Equal($"marked {third} down", (await OkAsync(first, "cluster", "down", third)).Trim());
         await Eventually.HoldsAsync(async () =>
-            Assert.Equal([NodeCluster.AddressOf(first), second], (await JsonAsync<ClusterDto>(first, "cluster", "show")).Members.Select(m => m.Address).Order(StringComparer.Ordinal)), 30);
+            Assert.Equal(new[] { NodeCluster.AddressOf(first), second }.Order(StringComparer.Ordinal), (await JsonAsync<ClusterDto>(first, "cluster", "show")).Members.Select(m => m.Address).Order(StringComparer.Ordinal)), 30);
         Assert.Equal("no unreachable nodes", (await OkAsync(first, "cluster", "unreachable")).Trim());
 
         await cluster.Nodes[1].CrashAsync();

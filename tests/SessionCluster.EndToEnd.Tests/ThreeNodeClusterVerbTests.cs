@@ -14,7 +14,8 @@ public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) :
 {
     private NodeCluster Cluster => fixture.Cluster;
 
-    private IReadOnlyList<string> Addresses => Cluster.Nodes.Select(NodeCluster.AddressOf).Order(StringComparer.Ordinal).ToList();
+    /// <summary>The members' addresses in Akka's order (all on 127.0.0.1: by port), as the node lists them.</summary>
+    private IReadOnlyList<string> Addresses => Cluster.Nodes.OrderBy(n => n.AkkaPort).Select(NodeCluster.AddressOf).ToList();
 
     [Fact]
     public async Task Show_lists_three_members_up_every_node_names_the_same_leader_and_none_is_unreachable()
