@@ -21,11 +21,19 @@ public sealed partial class ApiClient
     /// node ends the response. <paramref name="lastEventId"/> resumes after that number (and wins over since and tail).
     /// A 4xx/5xx is a <see cref="CliFailure"/>; a connection that cannot be made or breaks is <see cref="EventStreamBroken"/>.
     /// </summary>
-    public async IAsyncEnumerable<ServerSentEvent> EventStreamAsync(
+    public IAsyncEnumerable<ServerSentEvent> EventStreamAsync(
         string id, IReadOnlyCollection<string> types, long? since, int? tail, long? lastEventId, Action? opened,
-        [EnumeratorCancellation] CancellationToken ct)
+        CancellationToken ct) =>
+        ServerSentEventsAsync(Api.SessionEventStream(id) + EventsQuery(types, since, tail), lastEventId, opened, ct);
+
+    /// <summary>
+    /// The server-sent events of a GET on <paramref name="path"/> until the node ends the response; <paramref name="opened"/>
+    /// is called once the node answered with a success. A 4xx/5xx is a <see cref="CliFailure"/>; a connection that
+    /// cannot be made or breaks, or is silent for <see cref="StreamSilence"/>, is <see cref="EventStreamBroken"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ServerSentEvent> ServerSentEventsAsync(
+        string path, long? lastEventId, Action? opened, [EnumeratorCancellation] CancellationToken ct)
     {
-        var path = Api.SessionEventStream(id) + EventsQuery(types, since, tail);
         using var request = new HttpRequestMessage(HttpMethod.Get, Address(path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is { } resume)

@@ -254,7 +254,7 @@ public sealed partial class ApiClient : IDisposable
         return null;
     }
 
-    private string BaseUrlText => endpoint.BaseUrl.AbsoluteUri.TrimEnd('/');
+    internal string BaseUrlText => endpoint.BaseUrl.AbsoluteUri.TrimEnd('/');
 
     private Uri Address(string pathAndQuery) =>
         // Keeps a path prefix of the base URL (http://host/prefix + /api/sessions).

@@ -28,6 +28,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(List<ShardRegionDto>))]
 [JsonSerializable(typeof(RegionStatsDto))]
 [JsonSerializable(typeof(ShardEntityDto))]
+[JsonSerializable(typeof(ClusterMemberEventDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

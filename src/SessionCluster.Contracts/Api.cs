@@ -67,6 +67,9 @@ public static class Api
     /// <summary>Mark every unreachable member down (POST, no body).</summary>
     public const string ClusterDownUnreachable = "/api/cluster/down-unreachable";
 
+    /// <summary>Member events followed live as server-sent events (GET, <see cref="ClusterMemberEventDto"/>): the members first, then each change.</summary>
+    public const string ClusterEvents = "/api/cluster/events";
+
     /// <summary>The shard regions this node runs (GET, a list of <see cref="ShardRegionDto"/>).</summary>
     public const string ShardRegions = "/api/cluster/sharding/regions";
 

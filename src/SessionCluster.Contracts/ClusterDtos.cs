@@ -61,3 +61,20 @@ public sealed record ShardStatsDto(string Id, int Entities);
 /// node the session records for its agent process.
 /// </summary>
 public sealed record ShardEntityDto(string Id, string Region, string Shard, string? Node, string? ProcessNode, string? ProcessNodeId);
+
+/// <summary>
+/// GET /api/cluster/events: one member event as the answering node saw it, sent as a server-sent event of type
+/// <paramref name="Event"/>. The events are member-up, member-joined, member-weakly-up, member-left, member-exited,
+/// member-downed, member-removed, unreachable-member,
+/// reachable-member and leader-changed. <paramref name="Address"/> is the member's (for leader-changed the new
+/// leader's, null when there is none); <paramref name="Status"/> its status in <see cref="ClusterMemberDto"/>'s spelling
+/// (null for leader-changed); <paramref name="At"/> when this node saw it.
+/// </summary>
+public sealed record ClusterMemberEventDto(string Event, string? Address, IReadOnlyList<string> Roles, string? Status, DateTimeOffset At)
+{
+    /// <summary>The member's node id, from the node-id role it joined with.</summary>
+    public string? NodeId { get; init; }
+
+    /// <summary>True for the events that describe the cluster as it was when the stream opened (sent first), false for live ones.</summary>
+    public bool Snapshot { get; init; }
+}

@@ -4,8 +4,8 @@ using SessionCluster.Testing;
 namespace SessionCluster.EndToEnd.Tests;
 
 /// <summary>
-/// The real <c>sessionctl output --follow</c> running alongside a test: its stdout lines as they are printed (each with
-/// when it arrived), and its exit.
+/// The real <c>sessionctl output --follow</c> (or <c>cluster tail</c>) running alongside a test: its stdout lines as
+/// they are printed (each with when it arrived), Ctrl+C, and its exit.
 /// </summary>
 public sealed class FollowingSessionctl : IAsyncDisposable
 {
@@ -59,12 +59,45 @@ public sealed class FollowingSessionctl : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new Xunit.Sdk.XunitException($"sessionctl output --follow did not exit within {seconds} s; printed:\n{string.Join('\n', Lines)}");
+            throw new Xunit.Sdk.XunitException($"sessionctl did not exit within {seconds} s; printed:\n{string.Join('\n', Lines)}");
         }
 
         await reading;
         return (process.ExitCode, await stderr);
     }
+
+    /// <summary>The first line printed that <paramref name="match"/> accepts, waited for up to <paramref name="seconds"/>.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (Lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (DateTime.UtcNow > deadline || process.HasExited)
+            {
+                var why = process.HasExited ? $"it exited with {process.ExitCode}" : $"not within {seconds} s";
+                throw new Xunit.Sdk.XunitException($"sessionctl printed no line with {what} ({why}); printed:\n{string.Join('\n', Lines)}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it.</summary>
+    public void Interrupt()
+    {
+        if (kill(process.Id, 2) != 0)
+        {
+            throw new InvalidOperationException($"could not signal sessionctl (pid {process.Id})");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     public async ValueTask DisposeAsync()
     {

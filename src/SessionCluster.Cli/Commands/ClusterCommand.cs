@@ -4,7 +4,7 @@ using SessionCluster.Contracts;
 namespace SessionCluster.Cli.Commands;
 
 /// <summary>
-/// <c>cluster show | leader | unreachable | leave [&lt;address&gt;] | down &lt;address&gt; | down-unreachable</c>: Petabridge.Cmd's
+/// <c>cluster show | leader | unreachable | leave [&lt;address&gt;] | down &lt;address&gt; | down-unreachable | tail</c>: Petabridge.Cmd's
 /// cluster verbs over the node's API, printed as pbm prints them (one member a line, columns split by " | ").
 /// </summary>
 internal static class ClusterCommand
@@ -18,6 +18,7 @@ internal static class ClusterCommand
             Leave(globals, context),
             Down(globals, context),
             DownUnreachable(globals, context),
+            Tail(globals, context),
         };
 
     private static Command Show(GlobalOptions globals, CliContext context)
@@ -168,6 +169,17 @@ internal static class ClusterCommand
             return Answer(run, await client.ClusterDownUnreachableAsync(ct), downed => downed.Addresses.Count == 0
                 ? ["no unreachable nodes to down"]
                 : [.. downed.Addresses.Select(a => $"marked {a} down"), $"Count: {downed.Addresses.Count} nodes"]);
+        });
+        return command;
+    }
+
+    private static Command Tail(GlobalOptions globals, CliContext context)
+    {
+        var command = new Command("tail", "Follow the member events live (the members first, then each change) until Ctrl+C");
+        command.SetBody(globals, context, async (run, ct) =>
+        {
+            using var client = run.CreateClient();
+            return await new ClusterTail(client, context, run.Json).RunAsync(ct);
         });
         return command;
     }

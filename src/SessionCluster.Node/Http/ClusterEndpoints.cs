@@ -24,6 +24,7 @@ public static class ClusterEndpoints
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(Api.Cluster, Show);
+        app.MapGet(Api.ClusterEvents, ClusterEventStream.RunAsync);
         app.MapPost(Api.ClusterLeave, Leave);
         app.MapPost(Api.ClusterDown, Down);
         app.MapPost(Api.ClusterDownUnreachable, DownUnreachable);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using SessionCluster.Actors.EventLog;
 using SessionCluster.Contracts;
 
@@ -133,13 +132,7 @@ public static class EventStreamEndpoints
 
         public async Task RunAsync(EventStreamStatus status)
         {
-            var response = http.Response;
-            response.ContentType = "text/event-stream; charset=utf-8";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await response.StartAsync(ct);
-            await response.Body.FlushAsync(ct);
+            await ServerSentEvents.StartAsync(http, ct);
             nextBeat = DateTime.UtcNow + settings.Heartbeat;
 
             // A write to a client that stopped reading waits on its socket: a dropped follower cancels that wait.

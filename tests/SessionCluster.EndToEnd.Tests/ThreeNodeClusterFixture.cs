@@ -1,0 +1,30 @@
+using SessionCluster.Testing;
+
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>
+/// One live cluster of three real node processes on one PostgreSQL, shared by the tests of a class that leave it
+/// whole (they read it, launch sessions, follow it; none makes a member leave or go down).
+/// </summary>
+public sealed class ThreeNodeClusterFixture : IAsyncLifetime
+{
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public ScriptedModelServer Model { get; private set; } = null!;
+
+    public NodeCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Postgres = await PostgresServer.StartAsync();
+        Model = await ScriptedModelServer.StartAsync();
+        Cluster = await NodeCluster.StartAsync(Postgres, Model);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Model.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SessionCluster.Contracts;
+using SessionCluster.Testing;
+
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>
+/// The pbm-style verbs that read the cluster, through the real sessionctl against one live cluster of three real
+/// node processes: members, leader, reachability, sharding's regions and stats, where a live claude session lives,
+/// and <c>cluster tail</c>'s snapshot ended by Ctrl+C. None changes the membership, so they share the cluster.
+/// </summary>
+public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) : IClassFixture<ThreeNodeClusterFixture>
+{
+    private NodeCluster Cluster => fixture.Cluster;
+
+    /// <summary>The members' addresses in Akka's order (all on 127.0.0.1: by port), as the node lists them.</summary>
+    private IReadOnlyList<string> Addresses => Cluster.Nodes.OrderBy(n => n.AkkaPort).Select(NodeCluster.AddressOf).ToList();
+
+    [Fact]
+    public async Task Show_lists_three_members_up_every_node_names_the_same_leader_and_none_is_unreachable()
+    {
+        foreach (var node in Cluster.Nodes)
+        {
+            var cluster = await JsonAsync<ClusterDto>(node, "cluster", "show");
+            Assert.Equal(NodeCluster.AddressOf(node), cluster.Self);
+            Assert.Equal(Addresses, cluster.Members.Select(m => m.Address));
+            Assert.All(cluster.Members, m => Assert.Equal(("up", true), (m.Status, m.Reachable)));
+
+            var shown = (await OkAsync(node, "cluster", "show")).TrimEnd().Split('\n');
+            Assert.Equal(5, shown.Length);
+            Assert.StartsWith("ADDRESS", shown[0]);
+            Assert.Equal(Addresses, shown[1..4].Select(l => l.Split(" | ")[0].Trim()));
+            Assert.All(shown[1..4], l => Assert.Matches(@"\| up\s+\| reachable\s+\|", l));
+            Assert.Equal("Count: 3 nodes", shown[4]);
+
+            var leader = (await OkAsync(node, "cluster", "leader")).Trim();
+            Assert.Equal(cluster.Leader, leader);
+            Assert.Contains(leader, Addresses);
+            Assert.Equal("no unreachable nodes", (await OkAsync(node, "cluster", "unreachable")).Trim());
+        }
+
+        var leaders = await Task.WhenAll(Cluster.Nodes.Select(async n => (await OkAsync(n, "cluster", "leader")).Trim()));
+        Assert.Single(leaders.Distinct());
+    }
+
+    [Fact]
+    public async Task Sharding_regions_region_stats_and_entity_agree_on_every_node_about_a_live_claude_session()
+    {
+        foreach (var node in Cluster.Nodes)
+        {
+            Assert.Equal("session (also: sessions)", (await OkAsync(node, "cluster-sharding", "regions")).Trim());
+        }
+
+        fixture.Model.Enqueue(ModelReply.Text("Waiting on three nodes."));
+        var first = new Sessionctl(Cluster.Nodes[0]);
+        var launched = await first.SessionAsync(AgentUnderTest.Of("claude").Launch(Cluster.NewWorkdir(), "wait for me"));
+        var session = await first.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.NotNull(session.NodeId);
+
+        var entities = new List<ShardEntityDto>();
+        foreach (var node in Cluster.Nodes)
+        {
+            var entity = await JsonAsync<ShardEntityDto>(node, "cluster-sharding", "entity", session.Id);
+            Assert.Equal((session.Id, "session"), (entity.Id, entity.Region));
+            Assert.Contains(entity.Node, Addresses);
+            Assert.Equal(session.NodeId, entity.ProcessNodeId);
+            Assert.StartsWith($"session {session.Id}: region session, shard {entity.Shard}, on {entity.Node}; agent process on ",
+                (await OkAsync(node, "cluster-sharding", "entity", session.Id)).Trim());
+            entities.Add(entity);
+        }
+
+        // One shard, one home, whichever node is asked.
+        Assert.Single(entities.Select(e => (e.Shard, e.Node)).Distinct());
+        var home = entities[0];
+
+        var stats = await JsonAsync<RegionStatsDto>(Cluster.Nodes[1], "cluster-sharding", "region-stats", "-r", "sessions");
+        Assert.All(stats.Nodes, n => Assert.Contains(n.Address, Addresses));
+        var hosting = Assert.Single(stats.Nodes, n => n.Shards.Any(s => s.Id == home.Shard));
+        Assert.Equal(home.Node, hosting.Address);
+        Assert.True(hosting.Shards.Single(s => s.Id == home.Shard).Entities >= 1);
+        var printed = await OkAsync(Cluster.Nodes[2], "cluster-sharding", "region-stats", "-r", "sessions");
+        Assert.Contains("Shard region: session", printed);
+        Assert.Contains($"  shard {home.Shard}: ", printed);
+        Assert.Matches(@"Count: \d+ shards, [1-9]\d* entities on [1-3] nodes", printed);
+
+        await first.RunAsync("kill", session.Id);
+    }
+
+    [Fact]
+    public async Task Tail_prints_the_three_members_and_the_leader_as_they_are_then_ends_cleanly_on_ctrl_c()
+    {
+        var leader = (await OkAsync(Cluster.Nodes[0], "cluster", "leader")).Trim();
+        await using var tail = FollowingSessionctl.Start(Cluster.Nodes[1], "cluster", "tail");
+        await using var json = FollowingSessionctl.Start(Cluster.Nodes[2], "cluster", "tail", "--json");
+
+        foreach (var address in Addresses)
+        {
+            var line = await tail.WaitForLineAsync(l => l.Contains($" MemberUp {address} "), $"MemberUp {address}");
+            Assert.Matches(
+                $@"^\[\d\d:\d\d:\d\d\] MemberUp {Regex.Escape(address)} roles: agent-host, node-id-[0-9a-f]+ status: up \(current\)$", line);
+        }
+
+        Assert.Matches($@"^\[\d\d:\d\d:\d\d\] LeaderChanged {Regex.Escape(leader)} \(current\)$",
+            await tail.WaitForLineAsync(l => l.Contains(" LeaderChanged "), "LeaderChanged"));
+
+        await json.WaitForLineAsync(l => l.Contains("leader-changed"), "leader-changed");
+        var events = json.Lines.Select(l => JsonSerializer.Deserialize<ClusterMemberEventDto>(l, Api.Json)!).ToList();
+        Assert.Equal([.. Addresses.Select(a => ("member-up", (string?)a)), ("leader-changed", leader)], events.Select(e => (e.Event, e.Address)));
+        Assert.All(events, e => Assert.True(e.Snapshot));
+        Assert.All(events[..3], e => Assert.False(string.IsNullOrEmpty(e.NodeId)));
+
+        // The stream is an /api route like any other: no token, no stream.
+        using (var anonymous = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        using (var refused = await anonymous.GetAsync($"{Cluster.Nodes[0].Url}{Api.ClusterEvents}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        tail.Interrupt();
+        json.Interrupt();
+        Assert.Equal((0, string.Empty), await tail.ExitAsync(30));
+        Assert.Equal((0, string.Empty), await json.ExitAsync(30));
+    }
+
+    private static async Task<T> JsonAsync<T>(NodeProcess node, params string[] args) =>
+        JsonSerializer.Deserialize<T>(await OkAsync(node, [.. args, "--json"]), Api.Json)!;
+
+    private static async Task<string> OkAsync(NodeProcess node, params string[] args)
+    {
+        var result = await SessionctlProcess.RunAsync(node, args);
+        Assert.True(result.ExitCode == 0, $"sessionctl {string.Join(' ', args)} on {node.Url}: {result}");
+        return result.Stdout;
+    }
+}
