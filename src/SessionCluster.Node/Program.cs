@@ -114,12 +114,14 @@ try
     var drivers = AkkaWiring.Drivers(settings);
     builder.Services.AddSingleton(settings);
     builder.Services.AddSingleton(sweep);
+    builder.Services.AddSingleton(new DatabaseProbe(settings.Persistence));
     builder.Services.AddSingleton(apiToken);
     builder.Services.AddSingleton(sp => new SessionGateway(
         sp.GetRequiredService<IRequiredActor<SessionRegion>>(),
         sp.GetRequiredService<IRequiredActor<SessionDirectory>>(),
         settings,
-        drivers.Keys.ToList()));
+        drivers.Keys.ToList(),
+        sp.GetRequiredService<DatabaseProbe>()));
     // Kills the node's agents if the node dies; closed (after the actor system stopped its agents) when the node stops.
     using var reaper = ReaperProcess.Start(ReaperCommand.ForThisProgram(), message => Log.Warning("{Reaper}", message));
     Akka.Actor.ActorSystem? actorSystem = null;
@@ -140,6 +142,7 @@ try
     app.UseStatusCodePages();
     app.UseMiddleware<BearerTokenMiddleware>();
     app.UseMiddleware<StartupGateMiddleware>();
+    app.UseMiddleware<DatabaseGateMiddleware>();
     app.MapHealthEndpoints();
     app.MapSessionEndpoints();
     app.MapEventLogEndpoints();

@@ -56,8 +56,18 @@ public sealed class PostgresServer : IAsyncDisposable
         return name;
     }
 
+    /// <summary>One query's result as psql prints it unaligned (<c>-tA</c>: rows by line, columns by <c>|</c>), trimmed.</summary>
+    public async Task<string> QueryAsync(string database, string sql) =>
+        (await RunAsync("psql", ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tA", "-c", sql], asServiceUser)).Trim();
+
     /// <summary>Stops the server at once (as a crash would), then starts it again on the same data and port.</summary>
     public Task StopAsync() => PgAsync("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
+
+    /// <summary>
+    /// Stops the server as an operator would (<c>pg_ctl stop -m fast</c>: open connections are cut, open transactions
+    /// rolled back, everything committed kept); <see cref="StartAgainAsync"/> brings it back on the same data and port.
+    /// </summary>
+    public Task StopFastAsync() => PgAsync("pg_ctl", "-D", DataDir, "-m", "fast", "-w", "-t", "60", "stop");
 
     /// <remarks>fsync off: a stopped server (not a stopped machine) keeps every commit, since its WAL is in the OS's cache.</remarks>
     public Task StartAgainAsync() => PgAsync("pg_ctl", "-D", DataDir, "-l", LogFile, "-w", "-t", "60",
@@ -85,7 +95,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private Task PgAsync(string program, params string[] args) => RunAsync(program, args, asServiceUser);
 
-    private static async Task RunAsync(string program, string[] args, bool asUser)
+    private static async Task<string> RunAsync(string program, string[] args, bool asUser)
     {
         var info = new ProcessStartInfo(asUser ? "runuser" : program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (asUser)
@@ -110,5 +120,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
         }
+
+        return await stdout;
     }
 }

@@ -5,9 +5,11 @@ using Akka.Configuration;
 using Akka.Serialization;
 using Google.Protobuf;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Notifications;
 using static SessionCluster.Actors.Serialization.WireValues;
 using P = SessionCluster.Actors.Serialization.Proto;
 
@@ -15,8 +17,9 @@ namespace SessionCluster.Actors.Serialization;
 
 /// <summary>
 /// The Akka.NET serializer for every SessionCluster message that can cross nodes (<see cref="ISessionClusterMessage"/>):
-/// commands and queries to session entities, their replies, agent facts and the entity &lt;-&gt; AgentHost protocol.
-/// Protobuf (<c>Serialization/Proto/session_messages.proto</c>), with the conventions of <see cref="SessionEventSerializer"/>.
+/// commands and queries to session entities, their replies, agent facts, the entity &lt;-&gt; AgentHost protocol, and the
+/// messages to and from the notifier (a cluster singleton). Protobuf (<c>Serialization/Proto/session_messages.proto</c>,
+/// <c>notifier_messages.proto</c>), with the conventions of <see cref="SessionEventSerializer"/>.
 /// </summary>
 /// <remarks>
 /// <para>Nothing here is stored, but nodes of two versions talk during a rolling upgrade: manifests never change.</para>
@@ -37,6 +40,14 @@ namespace SessionCluster.Actors.Serialization;
 /// AST       AgentsStopped           AgentsStopped
 /// GRA       GetRunningAgents        (no bytes)
 /// RA        RunningAgents           RunningAgents
+/// NP        NotificationPersisted   NotificationPersisted (the notification as the journal encodes it)
+/// GCH       GetChannelHealth        (no bytes)
+/// CHR       ChannelHealthReport     ChannelHealthReport
+/// LN        ListNotifications       ListNotifications
+/// NL        NotificationList        NotificationList
+/// STN       SendTestNotification    SendTestNotification
+/// TNR       TestNotificationResult  TestNotificationResult
+/// FN        ForgetNotifications     ForgetNotifications
 /// </code>
 /// <para>Bind it with HOCON (<see cref="Config"/> / <see cref="Hocon"/>, which needs <see cref="SessionEventSerializer"/>'s too),
 /// or with Akka.Hosting: <c>builder.WithCustomSerializer(SessionMessageSerializer.SerializerName,
@@ -64,6 +75,14 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     public const string AgentsStoppedManifest = "AST";
     public const string GetRunningAgentsManifest = "GRA";
     public const string RunningAgentsManifest = "RA";
+    public const string NotificationPersistedManifest = "NP";
+    public const string GetChannelHealthManifest = "GCH";
+    public const string ChannelHealthReportManifest = "CHR";
+    public const string ListNotificationsManifest = "LN";
+    public const string NotificationListManifest = "NL";
+    public const string SendTestNotificationManifest = "STN";
+    public const string TestNotificationResultManifest = "TNR";
+    public const string ForgetNotificationsManifest = "FN";
 
     /// <summary>The one type this serializer is bound to: the marker every cross-node message implements.</summary>
     public static IReadOnlyList<System.Type> BoundTypes { get; } = [typeof(ISessionClusterMessage)];
@@ -85,6 +104,14 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         [typeof(AgentsStopped)] = AgentsStoppedManifest,
         [typeof(GetRunningAgents)] = GetRunningAgentsManifest,
         [typeof(RunningAgents)] = RunningAgentsManifest,
+        [typeof(NotificationPersisted)] = NotificationPersistedManifest,
+        [typeof(GetChannelHealth)] = GetChannelHealthManifest,
+        [typeof(ChannelHealthReport)] = ChannelHealthReportManifest,
+        [typeof(ListNotifications)] = ListNotificationsManifest,
+        [typeof(NotificationList)] = NotificationListManifest,
+        [typeof(SendTestNotification)] = SendTestNotificationManifest,
+        [typeof(TestNotificationResult)] = TestNotificationResultManifest,
+        [typeof(ForgetNotifications)] = ForgetNotificationsManifest,
     }.ToImmutableDictionary();
 
     /// <summary>Every concrete <see cref="SessionCommand"/> this serializer carries inside an envelope or a fact.</summary>
@@ -132,7 +159,7 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 $"{nameof(SessionMessageSerializer)} cannot serialize {o?.GetType().FullName ?? "null"}: it has no manifest.",
                 nameof(o));
 
-    public override byte[] ToBinary(object obj) => obj is GetRunningAgents ? [] : ToProto(obj).ToByteArray();
+    public override byte[] ToBinary(object obj) => obj is GetRunningAgents or GetChannelHealth ? [] : ToProto(obj).ToByteArray();
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
@@ -154,6 +181,14 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
                 AgentsStoppedManifest => new AgentsStopped(P.AgentsStopped.Parser.ParseFrom(bytes).Count),
                 GetRunningAgentsManifest => GetRunningAgents.Instance,
                 RunningAgentsManifest => new RunningAgents([.. P.RunningAgents.Parser.ParseFrom(bytes).SessionIds]),
+                NotificationPersistedManifest => FromProto(P.NotificationPersisted.Parser.ParseFrom(bytes)),
+                GetChannelHealthManifest => GetChannelHealth.Instance,
+                ChannelHealthReportManifest => NotifierMessageProto.FromProto(P.ChannelHealthReport.Parser.ParseFrom(bytes)),
+                ListNotificationsManifest => NotifierMessageProto.FromProto(P.ListNotifications.Parser.ParseFrom(bytes)),
+                NotificationListManifest => NotifierMessageProto.FromProto(P.NotificationList.Parser.ParseFrom(bytes)),
+                SendTestNotificationManifest => new SendTestNotification(P.SendTestNotification.Parser.ParseFrom(bytes).Channel),
+                TestNotificationResultManifest => NotifierMessageProto.FromProto(P.TestNotificationResult.Parser.ParseFrom(bytes)),
+                ForgetNotificationsManifest => NotifierMessageProto.FromProto(P.ForgetNotifications.Parser.ParseFrom(bytes)),
                 _ => throw new SerializationException(
                     $"{nameof(SessionMessageSerializer)} (id {SerializerId}) does not know manifest '{manifest}'. " +
                     $"Known manifests: {string.Join(", ", Manifests.Values.Order(StringComparer.Ordinal))}. " +
@@ -193,6 +228,17 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
         StopAllAgents m => new P.StopAllAgents { Reason = m.Reason },
         AgentsStopped m => new P.AgentsStopped { Count = m.Count },
         RunningAgents m => new P.RunningAgents { SessionIds = { m.SessionIds } },
+        NotificationPersisted m => new P.NotificationPersisted
+        {
+            Id = m.Id,
+            Notification = P.NotificationRaised.Parser.ParseFrom(Events.ToBinary(new NotificationRaised(m.Notification, m.Notification.At))).Notification,
+        },
+        ChannelHealthReport m => NotifierMessageProto.ToProto(m),
+        ListNotifications m => NotifierMessageProto.ToProto(m),
+        NotificationList m => NotifierMessageProto.ToProto(m),
+        SendTestNotification m => new P.SendTestNotification { Channel = m.Channel },
+        TestNotificationResult m => NotifierMessageProto.ToProto(m),
+        ForgetNotifications m => NotifierMessageProto.ToProto(m),
         _ => throw new ArgumentException(
             $"{nameof(SessionMessageSerializer)} cannot serialize {obj?.GetType().FullName ?? "null"}: it has no manifest.",
             nameof(obj)),
@@ -287,6 +333,19 @@ public sealed class SessionMessageSerializer : SerializerWithStringManifest
     }
 
     private static SendInput FromProto(P.SendInput p) => new(p.SessionId, p.Message);
+
+    // The notification has one encoding, the journal's: read back through the event serializer as a NotificationRaised.
+    private NotificationPersisted FromProto(P.NotificationPersisted p)
+    {
+        var notification = p.Notification ?? throw Missing("NotificationPersisted.notification");
+        var raised = new P.NotificationRaised { At = notification.At, Notification = notification }.ToByteArray();
+        return Events.FromBinary(raised, SessionEventSerializer.NotificationRaisedManifest) switch
+        {
+            NotificationRaised read => new NotificationPersisted(p.Id, read.Notification),
+            UnreadableEvent unreadable => throw new SerializationException($"NotificationPersisted.notification: {unreadable.Problem}"),
+            var other => throw new SerializationException($"NotificationPersisted.notification: read as {other.GetType().Name}, not a notification."),
+        };
+    }
 
     private static StopAgent FromProto(P.StopAgent p) =>
         new(p.SessionId, StopModeFrom(p.Mode, "StopAgent.mode"), p.HasPid ? p.Pid : null, p.StartTime);

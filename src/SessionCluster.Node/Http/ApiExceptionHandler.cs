@@ -5,7 +5,8 @@ namespace SessionCluster.Node.Http;
 
 /// <summary>
 /// The last line of defence: an exception that escaped an endpoint becomes a problem without its message
-/// or stack (the exception handler middleware logs those). Kestrel's refusals keep their 4xx.
+/// or stack (the exception handler middleware logs those). Kestrel's refusals keep their 4xx; a database that does not
+/// answer is a 503 saying so.
 /// </summary>
 public sealed class ApiExceptionHandler(NodeSettings settings) : IExceptionHandler
 {
@@ -16,9 +17,13 @@ public sealed class ApiExceptionHandler(NodeSettings settings) : IExceptionHandl
             return false;
         }
 
-        var result = exception is BadHttpRequestException refused
-            ? Problems.From(refused, settings.HttpLimits)
-            : Problems.Internal(context.TraceIdentifier);
+        // A store read straight from PostgreSQL (the event log, notifications) fails with Npgsql's exception while it is down.
+        var result = exception switch
+        {
+            BadHttpRequestException refused => Problems.From(refused, settings.HttpLimits),
+            Npgsql.NpgsqlException => Problems.DatabaseUnavailable("PostgreSQL"),
+            _ => Problems.Internal(context.TraceIdentifier),
+        };
         await result.ExecuteAsync(context);
         return true;
     }

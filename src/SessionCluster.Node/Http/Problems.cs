@@ -29,6 +29,14 @@ public static class Problems
     public static IResult Starting(string detail, int retryAfterSeconds = 1) =>
         Unavailable(detail).WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>503 while the node's database does not answer: nothing can be recorded or read; retry once it is back.</summary>
+    public static IResult DatabaseUnavailable(string database, int retryAfterSeconds = 2) =>
+        Problem(
+                StatusCodes.Status503ServiceUnavailable,
+                "Database unavailable",
+                $"the node's database ({database}) is unreachable; nothing was changed; retry once it is back")
+            .WithHeader("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public static IResult From(Rejection rejection) => rejection.Code switch
     {
         RejectionCode.UnknownSession => NotFound(rejection.Reason),

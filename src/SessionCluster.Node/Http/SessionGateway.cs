@@ -5,6 +5,7 @@ using SessionCluster.Actors.Sessions;
 using SessionCluster.Contracts;
 using SessionCluster.Domain;
 using SessionCluster.Node.Configuration;
+using SessionCluster.Node.Hosting;
 
 namespace SessionCluster.Node.Http;
 
@@ -13,7 +14,8 @@ public sealed class SessionGateway(
     IRequiredActor<SessionRegion> region,
     IRequiredActor<SessionDirectory> directory,
     NodeSettings settings,
-    IReadOnlyCollection<string> agents)
+    IReadOnlyCollection<string> agents,
+    DatabaseProbe? database = null)
 {
     public IReadOnlyCollection<string> Agents => agents;
 
@@ -53,7 +55,7 @@ public sealed class SessionGateway(
         {
             SessionAccepted accepted => await ok(accepted.State),
             SessionRejected rejected => Problems.From(rejected.Rejection),
-            null => TimedOut(message),
+            null => await TimedOutAsync(message),
             var other => Problems.Unavailable($"unexpected reply {other.GetType().Name}"),
         };
 
@@ -69,6 +71,13 @@ public sealed class SessionGateway(
             return null;
         }
     }
+
+    /// <summary>
+    /// A session that did not answer: when the database is down that is why (an entity whose write or recovery fails
+    /// stops without answering), and the problem says so; otherwise the session was just slow.
+    /// </summary>
+    public async Task<IResult> TimedOutAsync(ISessionMessage message) =>
+        database is not null && !await database.IsReachableAsync() ? Problems.DatabaseUnavailable(database.Name) : TimedOut(message);
 
     public IResult TimedOut(ISessionMessage message) =>
         Problems.Unavailable($"session {message.SessionId} did not answer within {settings.AskTimeout.TotalSeconds:0.#} s; try again")

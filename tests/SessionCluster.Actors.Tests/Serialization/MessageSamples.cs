@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using SessionCluster.Actors.AgentHosting;
+using SessionCluster.Actors.Notifications;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Agents;
 using SessionCluster.Domain;
+using SessionCluster.Domain.Notifications;
 using static SessionCluster.Actors.Tests.Serialization.SerializationSamples;
 
 namespace SessionCluster.Actors.Tests.Serialization;
@@ -78,6 +80,20 @@ public static class MessageSamples
         ["AST"] = new AgentsStopped(3),
         ["GRA"] = GetRunningAgents.Instance,
         ["RA"] = new RunningAgents(["s-1", "s-2"]),
+        ["NP"] = new NotificationPersisted("s-1:12", FullNotification),
+        ["GCH"] = GetChannelHealth.Instance,
+        ["CHR"] = new ChannelHealthReport([
+            new ChannelHealth("ops ✓", "webhook", false, true, At, At.AddSeconds(1), "HTTP 503 ✓", 2, 40, 3),
+            new ChannelHealth("log", "log", true, false, At.AddSeconds(2), null, null, 0, 1, 0),
+        ]),
+        ["LN"] = new ListNotifications("s-1", 50),
+        ["NL"] = new NotificationList([
+            new NotificationRecord("s-1:12", "s-1", NotificationKind.NodeLost, "log", DeliveryState.FallbackDelivered, 5, "HTTP 503 ✓", At, At.AddSeconds(3)),
+            new NotificationRecord("s-2:3", "s-2", NotificationKind.WaitingForInput, "ops", DeliveryState.FailedRetrying, 1, null, At.AddSeconds(4), null),
+        ]),
+        ["STN"] = new SendTestNotification("ops ✓"),
+        ["TNR"] = new TestNotificationResult("ops", "test:5f2c", false, "HTTP 500 ✓"),
+        ["FN"] = new ForgetNotifications(["s-1", "s-2"]),
     };
 
     /// <summary>Every message again with every optional field null, every collection and string empty, every number zero.</summary>
@@ -97,6 +113,14 @@ public static class MessageSamples
         ["AST"] = new AgentsStopped(0),
         ["GRA"] = new GetRunningAgents(),
         ["RA"] = new RunningAgents([]),
+        ["NP"] = new NotificationPersisted("", ((NotificationRaised)SerializationSamples.Minimal["NR"]).Notification),
+        ["GCH"] = new GetChannelHealth(),
+        ["CHR"] = new ChannelHealthReport([]),
+        ["LN"] = new ListNotifications(null, 0),
+        ["NL"] = new NotificationList([]),
+        ["STN"] = new SendTestNotification(""),
+        ["TNR"] = new TestNotificationResult("", "", false, null),
+        ["FN"] = new ForgetNotifications([]),
     };
 
     /// <summary>Both sets, keyed "SCE/full", "SCE/minimal", ...</summary>

@@ -16,7 +16,11 @@ public sealed class SessionMessageSerializerTests(ITestOutputHelper output)
     : TestKit(SessionMessageSerializer.Config.WithFallback(SessionEventSerializer.Config), nameof(SessionMessageSerializerTests), output)
 {
     // Samples holding a collection (env, state, ids): records compare those by reference, so only Canonical applies.
-    private static readonly HashSet<string> WithCollections = ["SCE/full", "SA/full", "SA/minimal", "STA/full", "STA/minimal", "RA/full", "RA/minimal"];
+    private static readonly HashSet<string> WithCollections =
+    [
+        "SCE/full", "SA/full", "SA/minimal", "STA/full", "STA/minimal", "RA/full", "RA/minimal",
+        "NP/full", "NP/minimal", "CHR/full", "CHR/minimal", "NL/full", "NL/minimal", "FN/full", "FN/minimal",
+    ];
 
     public static TheoryData<string> AllSamples => [.. MessageSamples.All.Keys.Order(StringComparer.Ordinal)];
 
