@@ -16,6 +16,7 @@ public enum DiscoveryMethod
 /// <param name="PodLabelSelector">The pods that are nodes of this cluster (e.g. app=sessioncluster).</param>
 /// <param name="Namespace">The namespace the pods are listed in: configured, else the service account's namespace file.</param>
 /// <param name="ApiTokenFile">The service account token the Kubernetes API is called with.</param>
+/// <param name="ApiCaFile">The CA (PEM) the Kubernetes API's certificate is checked against: the service account's ca.crt.</param>
 /// <param name="ManagementPort">Akka.Management's HTTP port, where bootstrap probes the other pods.</param>
 /// <param name="ManagementPortName">The container port's name in the pod spec that discovery reads the management port from.</param>
 /// <param name="RequiredContactPoints">How many pods must be seen before the lowest forms a new cluster (the replica count).</param>
@@ -23,6 +24,7 @@ public sealed record KubernetesBootstrapSettings(
     string PodLabelSelector,
     string Namespace,
     string ApiTokenFile,
+    string ApiCaFile,
     int ManagementPort,
     string ManagementPortName,
     int RequiredContactPoints);
@@ -114,10 +116,17 @@ public sealed record DiscoverySettings(DiscoveryMethod Method, KubernetesBootstr
             throw new FormatException("sessioncluster.discovery.kubernetes.api-token-file is empty; set it to the service account token's path");
         }
 
+        var caFile = Text("kubernetes.api-ca-file");
+        if (caFile.Length == 0)
+        {
+            throw new FormatException("sessioncluster.discovery.kubernetes.api-ca-file is empty; set it to the Kubernetes API's CA certificate, e.g. the service account's ca.crt");
+        }
+
         return new DiscoverySettings(DiscoveryMethod.Kubernetes, new KubernetesBootstrapSettings(
             selector,
             Namespace(Text("kubernetes.namespace"), Text("kubernetes.namespace-file")),
             tokenFile,
+            caFile,
             Number("kubernetes.management-port", 1, 65535),
             portName,
             Number("kubernetes.required-contact-points", 1, 1000)));

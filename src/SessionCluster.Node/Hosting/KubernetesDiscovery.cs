@@ -1,13 +1,15 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
-using Akka.Management;
 using Akka.Management.Cluster.Bootstrap;
 using SessionCluster.Node.Configuration;
 
 namespace SessionCluster.Node.Hosting;
 
 /// <summary>
-/// sessioncluster.discovery = kubernetes: Akka.Management (its HTTP endpoint on the node's hostname), cluster bootstrap
-/// (started with the actor system) and Akka.Discovery.KubernetesApi (the pods matching the label selector). Only what
+/// sessioncluster.discovery = kubernetes: cluster bootstrap (started with the actor system, its seed-nodes route on the
+/// management port, see <see cref="BootstrapEndpoint"/>) and <see cref="KubernetesPodDiscovery"/> (the pods matching the label selector). Only what
 /// the node's settings decide is set here; any other akka.management.* key in a config file still applies.
 /// </summary>
 public static class KubernetesDiscovery
@@ -20,13 +22,6 @@ public static class KubernetesDiscovery
         }
 
         builder
-            .WithAkkaManagement(new AkkaManagementOptions
-            {
-                // The pod IP (--hostname from the downward API): what the other pods probe, and what bootstrap matches
-                // against the listed pods' IPs to know which of them is this node.
-                HostName = settings.AkkaHostname,
-                Port = kubernetes.ManagementPort,
-            })
             .WithClusterBootstrap(
                 options =>
                 {
@@ -34,15 +29,45 @@ public static class KubernetesDiscovery
                     options.ContactPointDiscovery.RequiredContactPointsNr = kubernetes.RequiredContactPoints;
                     options.ContactPoint.FallbackPort = kubernetes.ManagementPort;
                 },
-                autoStart: true);
-
-        // Called by its class: its namespace also holds a KubernetesDiscovery type, which this one would clash with.
-        return Akka.Discovery.KubernetesApi.AkkaHostingExtensions.WithKubernetesDiscovery(builder, new Akka.Discovery.KubernetesApi.KubernetesDiscoveryOptions
+                // Not through Akka.Management's HTTP server, which cannot bind here (see BootstrapEndpoint).
+                autoStart: false)
+            .AddStartup((system, _registry) =>
             {
-                // A whole selector: the plugin's "{0}" (the service name) is not used.
-                PodLabelSelector = kubernetes.PodLabelSelector,
-                PodNamespace = kubernetes.Namespace,
-                ApiTokenPath = kubernetes.ApiTokenFile,
+                // On the pod IP (--hostname from the downward API): what the other pods probe, and what bootstrap
+                // matches against the listed pods' IPs to know which of them is this node.
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var endpoint = await BootstrapEndpoint.StartBootstrapAsync(system, settings.AkkaHostname, kubernetes.ManagementPort);
+                        CoordinatedShutdown.Get(system).AddTask(
+                            CoordinatedShutdown.PhaseServiceUnbind, "stop-bootstrap-endpoint", async () =>
+                            {
+                                await endpoint.StopAsync();
+                                return Done.Instance;
+                            });
+                    }
+                    catch (Exception e)
+                    {
+                        system.Log.Error(e, "Cluster bootstrap could not start on {0}:{1}; stopping the node", settings.AkkaHostname, kubernetes.ManagementPort);
+                        await system.Terminate();
+                    }
+                });
             });
+
+        // Our pod lister, not Akka.Discovery.KubernetesApi's (see KubernetesPodDiscovery); bootstrap uses akka.discovery.method.
+        static string Quoted(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+        return builder.AddHocon(
+            $$"""
+            akka.discovery.method = sessioncluster-kubernetes
+            {{KubernetesPodDiscovery.ConfigPath}} {
+              class = {{Quoted(typeof(KubernetesPodDiscovery).AssemblyQualifiedName!)}}
+              pod-label-selector = {{Quoted(kubernetes.PodLabelSelector)}}
+              namespace = {{Quoted(kubernetes.Namespace)}}
+              api-token-file = {{Quoted(kubernetes.ApiTokenFile)}}
+              api-ca-file = {{Quoted(kubernetes.ApiCaFile)}}
+            }
+            """,
+            HoconAddMode.Prepend);
     }
 }

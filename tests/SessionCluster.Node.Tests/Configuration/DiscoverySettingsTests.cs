@@ -50,7 +50,7 @@ public sealed class DiscoverySettingsTests : IDisposable
         Assert.True(settings.IsKubernetes);
         Assert.Equal(
             new KubernetesBootstrapSettings(
-                "app=sessioncluster", "sessions", "/var/run/secrets/kubernetes.io/serviceaccount/token", 8558, "management", 2),
+                "app=sessioncluster", "sessions", "/var/run/secrets/kubernetes.io/serviceaccount/token", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", 8558, "management", 2),
             settings.Kubernetes);
     }
 
@@ -64,6 +64,7 @@ public sealed class DiscoverySettingsTests : IDisposable
                 pod-label-selector = "app=sc,tier=nodes"
                 namespace = prod
                 api-token-file = /tmp/token
+                api-ca-file = /tmp/ca.crt
                 management-port = 9558
                 management-port-name = mgmt
                 required-contact-points = 3
@@ -71,7 +72,7 @@ public sealed class DiscoverySettingsTests : IDisposable
             }
             """);
 
-        Assert.Equal(new KubernetesBootstrapSettings("app=sc,tier=nodes", "prod", "/tmp/token", 9558, "mgmt", 3), settings.Kubernetes);
+        Assert.Equal(new KubernetesBootstrapSettings("app=sc,tier=nodes", "prod", "/tmp/token", "/tmp/ca.crt", 9558, "mgmt", 3), settings.Kubernetes);
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class DiscoverySettingsTests : IDisposable
 
         Assert.Equal(
             new KubernetesBootstrapSettings(
-                "app=from-env", "from-env", "/var/run/secrets/kubernetes.io/serviceaccount/token", 8600, "management", 5),
+                "app=from-env", "from-env", "/var/run/secrets/kubernetes.io/serviceaccount/token", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", 8600, "management", 5),
             settings.Kubernetes);
     }
 
@@ -168,6 +169,7 @@ public sealed class DiscoverySettingsTests : IDisposable
     [InlineData("pod-label-selector", "sessioncluster.discovery.kubernetes.pod-label-selector is empty; set it to the nodes' pod label, e.g. app=sessioncluster")]
     [InlineData("management-port-name", "sessioncluster.discovery.kubernetes.management-port-name is empty; set it to the name of the management container port, e.g. management")]
     [InlineData("api-token-file", "sessioncluster.discovery.kubernetes.api-token-file is empty; set it to the service account token's path")]
+    [InlineData("api-ca-file", "sessioncluster.discovery.kubernetes.api-ca-file is empty; set it to the Kubernetes API's CA certificate, e.g. the service account's ca.crt")]
     public void An_empty_required_key_is_refused(string key, string message)
     {
         Assert.Equal(
@@ -230,7 +232,7 @@ public sealed class DiscoveryConfigLoadTests : IDisposable
 
         Assert.Equal(
             new KubernetesBootstrapSettings(
-                "app=sessioncluster", "sessioncluster", "/var/run/secrets/kubernetes.io/serviceaccount/token", 8558, "management", 3),
+                "app=sessioncluster", "sessioncluster", "/var/run/secrets/kubernetes.io/serviceaccount/token", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", 8558, "management", 3),
             settings.Discovery.Kubernetes);
     }
 
