@@ -24,14 +24,8 @@ public static class RequestJson
         json.WriteString("permissionMode", request.PermissionMode);
         json.WriteString("channel", request.Channel);
         WriteNumberOrNull(json, "maxAutoResponds", request.MaxAutoResponds);
-        if (request.MultiTurn is { } multiTurn)
-        {
-            json.WriteBoolean("multiTurn", multiTurn);
-        }
-        else
-        {
-            json.WriteNull("multiTurn");
-        }
+        WriteBooleanOrNull(json, "autoResume", request.AutoResume);
+        WriteBooleanOrNull(json, "multiTurn", request.MultiTurn);
 
         if (request.Env is { } env)
         {
@@ -74,6 +68,18 @@ public static class RequestJson
     public static byte[] TestNotification(TestNotificationRequest request) => Write(json => json.WriteString("channel", request.Channel));
 
     public static byte[] ClusterAddress(ClusterAddressRequest request) => Write(json => json.WriteString("address", request.Address));
+
+    private static void WriteBooleanOrNull(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is { } flag)
+        {
+            json.WriteBoolean(name, flag);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
     {

@@ -77,6 +77,7 @@ public static class SessionView
         Line("agent session", s.AgentSessionId);
         Line("resumed from", s.ResumedFromId);
         Line("resumed as", string.Join(", ", s.ResumedAs ?? []));
+        Line("auto-resume", s.AutoResume ? "yes: resumed on another node if this one is lost" : "no");
         // Null from a node before chains; a session that resumed nothing has no chain to show.
         Line("chain", s.ResumeChain is { Count: > 1 } chain ? SessionChains.Line(chain) : null);
         Line("node", s.NodeId is null ? s.Node : $"{s.Node} (id {s.NodeId})");

@@ -20,6 +20,9 @@ public sealed record LaunchSessionRequest
 
     /// <summary>The notification channel (sessioncluster.notifications.channels); the node's default channel when absent.</summary>
     public string? Channel { get; init; }
+
+    /// <summary>When the node running the agent is lost, resume the session on another node (false when absent).</summary>
+    public bool? AutoResume { get; init; }
 }
 
 /// <summary>POST /api/sessions/{id}/respond</summary>

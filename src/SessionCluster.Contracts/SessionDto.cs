@@ -19,6 +19,9 @@ public sealed record SessionDto
 
     /// <summary>The notification channel the session named at launch; null: the node's default channel.</summary>
     public string? Channel { get; init; }
+
+    /// <summary>Launched with auto-resume: a lost node's session is resumed on another node (see ResumedAs).</summary>
+    public bool AutoResume { get; init; }
     public required string Status { get; init; }
     public string? WaitingReason { get; init; }
 

@@ -28,12 +28,15 @@ public static class FailureClassifier
     public static ErrorContext LaunchFailure(SessionState session, ErrorKind kind, string message, string? node = null) =>
         new(kind, message, null, null, string.Empty, string.Empty, RecoveryHints.For(kind, session, node));
 
-    public static ErrorContext NodeLost(SessionState session, string node) => new(
+    /// <param name="resumedAs">The session the cluster resumes it as (auto-resume); null when it does not.</param>
+    public static ErrorContext NodeLost(SessionState session, string node, string? resumedAs = null) => new(
         ErrorKind.NodeLost,
         $"node {node} was lost while the session was {session.Status.ToWire()}",
         null,
         null,
         string.Empty,
         string.Empty,
-        RecoveryHints.For(ErrorKind.NodeLost, session, node));
+        resumedAs is null
+            ? RecoveryHints.For(ErrorKind.NodeLost, session, node)
+            : RecoveryHints.AutoResumed(session, node, resumedAs));
 }

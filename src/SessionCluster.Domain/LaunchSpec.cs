@@ -10,6 +10,10 @@ namespace SessionCluster.Domain;
 /// <param name="PermissionMode">The mode the session runs in; the node's default is resolved before launch, so the journal holds the one used.</param>
 /// <param name="Channel">The notification channel the session named at launch; null for the configured default.</param>
 /// <param name="ResumedFrom">The session and agent conversation this one continues, for a resume.</param>
+/// <param name="AutoResume">
+/// When the node running the agent is lost, the cluster resumes the session on another node (a new session, linked to
+/// this one) instead of only failing it. Kept by every resume, so the new session resumes again if its node is lost too.
+/// </param>
 public sealed record LaunchSpec(
     string Agent,
     string Prompt,
@@ -20,4 +24,5 @@ public sealed record LaunchSpec(
     ImmutableSortedDictionary<string, string> Env,
     PermissionMode PermissionMode = PermissionMode.Ask,
     ResumeLink? ResumedFrom = null,
-    string? Channel = null);
+    string? Channel = null,
+    bool AutoResume = false);

@@ -56,5 +56,10 @@ public static class RecoveryHints
         };
     }
 
+    /// <summary>What a person does about a session the cluster resumed by itself after its node was lost.</summary>
+    public static string AutoResumed(SessionState session, string node, string resumedAs) =>
+        $"Node {node} stopped while the agent ran; the cluster resumed the session on a live node as {resumedAs} " +
+        $"(launched with auto-resume). Follow it with `sessionctl show {resumedAs}`.";
+
     private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }

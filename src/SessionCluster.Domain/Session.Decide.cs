@@ -46,9 +46,7 @@ public static partial class Session
             Kill c => Stop(state, "kill", new SessionKilled(c.At), SessionStatus.Killed),
             Resume c => DecideResume(state, c),
             Prune c => DecidePrune(state, c),
-            MarkNodeLost c => state.IsLive && RanOn(state, c.NodeId, c.Node)
-                ? Decision.Accept(new SessionFailed(FailureClassifier.NodeLost(state, c.Node), c.At))
-                : Decision.Accept(),
+            MarkNodeLost c => state.IsLive && RanOn(state, c.NodeId, c.Node) ? DecideNodeLost(state, c) : Decision.Accept(),
             _ => Decision.Reject(RejectionCode.InvalidInput, $"unknown command {command.GetType().Name}"),
         };
     }
@@ -257,6 +255,29 @@ public static partial class Session
             : c.Chain is { } chain && state.ResumedAs.Find(id => !chain.Contains(id)) is { } resumed ? Decision.Reject(RejectionCode.IllegalTransition,
                 $"cannot prune session {state.Id}: it was resumed as {resumed}, which is not pruned with it")
             : Decision.Accept(new SessionPruned(c.At));
+
+    /// <summary>The prompt an automatic resume after a lost node starts with.</summary>
+    public const string AutoResumePrompt = "The machine that ran this session was lost mid-task. Continue where you left off.";
+
+    /// <summary>
+    /// The id of the session that resumes <paramref name="sessionId"/> automatically after its node was lost: derived
+    /// from the id alone, so every node that marks the loss names the same one.
+    /// </summary>
+    public static string AutoResumeIdOf(string sessionId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("auto-resume:" + sessionId)))[..12];
+
+    /// <summary>
+    /// A lost node fails its live session; one launched with auto-resume whose agent began a conversation is also
+    /// resumed at once as <see cref="AutoResumeIdOf"/> (the launch is owed until the new session answers).
+    /// </summary>
+    private static Decision DecideNodeLost(SessionState state, MarkNodeLost c)
+    {
+        var resumeAs = state.Launch.AutoResume && !string.IsNullOrWhiteSpace(state.AgentSessionId) ? AutoResumeIdOf(state.Id) : null;
+        var failed = new SessionFailed(FailureClassifier.NodeLost(state, c.Node, resumeAs), c.At);
+        return resumeAs is null
+            ? Decision.Accept(failed)
+            : Decision.Accept(failed, new SessionResumedAs(resumeAs, c.At, AutoResumePrompt));
+    }
 
     private static Decision DecideResume(SessionState state, Resume c)
     {

@@ -52,6 +52,20 @@ public sealed class VerbTests
         Assert.Null(body.MaxAutoResponds);
         Assert.Null(body.Name);
         Assert.Empty(body.Env!);
+        Assert.Null(body.AutoResume);
+    }
+
+    [Fact]
+    public async Task Launch_with_auto_resume_asks_the_node_for_it()
+    {
+        await using var node = await FakeNode.StartAsync(app =>
+            app.MapPost(Api.Sessions, () => FakeNode.Session(FakeNode.NewSession("s-8"), 201)));
+        using var cli = new TestCli(node.Url);
+
+        var run = await cli.RunAsync("launch", "--auto-resume", "-q", "fix it");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"autoResume\":true", Assert.Single(node.Requests).Body);
     }
 
     [Fact]

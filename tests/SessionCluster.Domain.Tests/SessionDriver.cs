@@ -48,9 +48,10 @@ internal sealed class SessionDriver
         ResumeLink? resumedFrom = null,
         ImmutableSortedDictionary<string, string>? env = null,
         DateTimeOffset? at = null,
-        PermissionMode permissionMode = PermissionMode.Ask) =>
+        PermissionMode permissionMode = PermissionMode.Ask,
+        bool autoResume = false) =>
         new(id, "fix the bug", new LaunchSpec(agent, "Fix the failing test", "/work/repo", "sonnet", multiTurn, maxAutoResponds,
-            env ?? Env, permissionMode, resumedFrom), at ?? T0);
+            env ?? Env, permissionMode, resumedFrom, AutoResume: autoResume), at ?? T0);
 
     public static AgentExit Exit(
         int? exitCode,
@@ -92,10 +93,11 @@ internal sealed class SessionDriver
         string agent = "claude",
         bool multiTurn = true,
         int maxAutoResponds = SessionState.DefaultMaxAutoResponds,
-        ResumeLink? resumedFrom = null)
+        ResumeLink? resumedFrom = null,
+        bool autoResume = false)
     {
         var driver = new SessionDriver(T0);
-        var decision = driver.Send(LaunchCommand(id, agent, multiTurn, maxAutoResponds, resumedFrom));
+        var decision = driver.Send(LaunchCommand(id, agent, multiTurn, maxAutoResponds, resumedFrom, autoResume: autoResume));
         Assert.True(decision.IsAccepted, decision.Rejection?.Reason);
         Assert.Equal(SessionStatus.Starting, driver.S.Status);
         return driver;
@@ -113,9 +115,10 @@ internal sealed class SessionDriver
         bool multiTurn = true,
         string agent = "claude",
         int maxAutoResponds = SessionState.DefaultMaxAutoResponds,
-        string id = Id)
+        string id = Id,
+        bool autoResume = false)
     {
-        var driver = Launched(id, agent, multiTurn, maxAutoResponds);
+        var driver = Launched(id, agent, multiTurn, maxAutoResponds, autoResume: autoResume);
         if (status != SessionStatus.Starting)
         {
             driver.ToRunning();

@@ -28,6 +28,7 @@ internal static class LaunchSpecProto
             MultiTurn = spec.MultiTurn,
             MaxAutoResponds = spec.MaxAutoResponds,
             PermissionMode = spec.PermissionMode.ToWire(),
+            AutoResume = spec.AutoResume,
         };
         if (spec.Model is not null)
         {
@@ -57,7 +58,8 @@ internal static class LaunchSpecProto
         env,
         ModeFrom(p.PermissionMode, $"{field}.permission_mode"),
         ResumeLinkFrom(p.ResumedFrom),
-        p.HasChannel ? p.Channel : null);
+        p.HasChannel ? p.Channel : null,
+        p.AutoResume);
 
     public static ResumeLink? ResumeLinkFrom(P.ResumeLink? p) => p is null ? null : new ResumeLink(p.FromSessionId, p.AgentSessionId);
 

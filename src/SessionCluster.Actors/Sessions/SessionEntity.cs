@@ -123,6 +123,13 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                 return;
             }
 
+            if (envelope.Command is MarkNodeLost)
+            {
+                // An auto-resume is launched at once, not on the next round of owed launches.
+                Act(Session.Decide(state, envelope.Command), Sender, null, then: LaunchOwedResumes);
+                return;
+            }
+
             Handle(envelope.Command, Sender, confirmTo: null);
         });
         // The replies of sessions this one resumed as, to their launch (or to the GetSession after AlreadyExists).
@@ -138,7 +145,7 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
 
             ResumeAnswered(answer.SessionId, null, answer.Rejection);
         });
-        Command<LaunchResumesAgain>(_ => state?.UnlaunchedResumes.ForEach(pending => LaunchResumed(pending.NewSessionId)));
+        Command<LaunchResumesAgain>(_ => LaunchOwedResumes());
         Command<GetSession>(_ => Sender.Tell(Reply()));
         Command<AgentNotRunning>(_ =>
         {
@@ -289,6 +296,8 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
         });
         DeleteMessages(LastSequenceNr);
     }
+
+    private void LaunchOwedResumes() => state?.UnlaunchedResumes.ForEach(pending => LaunchResumed(pending.NewSessionId));
 
     /// <summary>Launches the resumed session while the launch is owed; asks for it once launched (for a retried resume's answer).</summary>
     private void LaunchResumed(string newId)

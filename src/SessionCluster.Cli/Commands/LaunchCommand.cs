@@ -58,11 +58,15 @@ internal static class LaunchCommand
             Description = "The notification channel for this session (one of the node's sessioncluster.notifications.channels) [default: the node's default channel]",
             HelpName = "name",
         };
+        var autoResume = new Option<bool>("--auto-resume")
+        {
+            Description = "If the node running the agent is lost, resume the session on another node (needs the agent's transcript there, e.g. a shared HOME)",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
 
         var command = new Command("launch", "Start a session; prints its id on the first line")
         {
-            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, channel, quiet,
+            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, channel, autoResume, quiet,
         };
 
         command.SetBody(globals, context, async (run, ct) =>
@@ -97,6 +101,7 @@ internal static class LaunchCommand
                 MaxAutoResponds = parse.GetValue(maxAutoResponds),
                 PermissionMode = mode,
                 Channel = channelName?.Trim(),
+                AutoResume = parse.GetValue(autoResume) ? true : null,
                 Env = EnvAssignments.Parse(parse.GetValue(env) ?? [], context.Environment),
             };
 

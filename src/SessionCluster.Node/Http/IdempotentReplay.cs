@@ -19,6 +19,8 @@ public static class IdempotentReplay
             had.MultiTurn != want.MultiTurn ? "multiTurn" :
             had.MaxAutoResponds != want.MaxAutoResponds ? "maxAutoResponds" :
             had.PermissionMode != want.PermissionMode ? "permissionMode" :
+            had.Channel != want.Channel ? "channel" :
+            had.AutoResume != want.AutoResume ? "autoResume" :
             !had.Env.SequenceEqual(want.Env) ? "env" :
             had.ResumedFrom?.FromSessionId != want.ResumedFrom?.FromSessionId ? "the session resumed" :
             null;

@@ -29,6 +29,7 @@ public static class SessionDtoMapper
         MultiTurn = s.MultiTurn,
         PermissionMode = s.PermissionMode.ToWire(),
         Channel = s.Launch.Channel,
+        AutoResume = s.Launch.AutoResume,
         Status = s.Status.ToWire(),
         WaitingReason = s.Status == SessionStatus.WaitingForInput ? s.WaitingReason.ToWire() : null,
         TurnsCompleted = s.TurnsCompleted,

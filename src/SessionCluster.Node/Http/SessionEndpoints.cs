@@ -114,7 +114,8 @@ public static class SessionEndpoints
                 body.MaxAutoResponds ?? settings.DefaultMaxAutoResponds,
                 (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
                 mode,
-                Channel: body.Channel),
+                Channel: body.Channel,
+                AutoResume: body.AutoResume ?? false),
             DateTimeOffset.UtcNow);
         return await Start(launch, key, gateway);
     }

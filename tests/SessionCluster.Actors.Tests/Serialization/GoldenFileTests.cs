@@ -135,6 +135,15 @@ public sealed class GoldenFileTests(ITestOutputHelper output)
     public void Golden_files_with_the_last_text_and_the_channel_match_the_sample_both_ways(string manifest) =>
         AssertGoldenBothWays("last-text-and-channel", manifest, SerializationSamples.LastTextAndChannel[manifest], "with the last text and the channel");
 
+    /// <summary>The manifests whose golden files pin a launch with auto-resume.</summary>
+    public static TheoryData<string> AutoResumeManifests => ["SL", "SS"];
+
+    /// <summary>Golden/auto-resume/ pins the launch's auto-resume (LaunchSpec field 13) in the event and the snapshot both ways.</summary>
+    [Theory]
+    [MemberData(nameof(AutoResumeManifests))]
+    public void Golden_files_with_auto_resume_match_the_sample_both_ways(string manifest) =>
+        AssertGoldenBothWays("auto-resume", manifest, SerializationSamples.AutoResume[manifest], "with auto-resume");
+
     /// <summary>Golden/<paramref name="folder"/>/<paramref name="manifest"/>.bin is what <paramref name="sample"/> serializes to, and reads back as it.</summary>
     private void AssertGoldenBothWays(string folder, string manifest, object sample, string what)
     {

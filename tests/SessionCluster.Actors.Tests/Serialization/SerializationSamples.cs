@@ -156,6 +156,16 @@ public static class SerializationSamples
     };
 
     /// <summary>
+    /// A launch with auto-resume (LaunchSpec field 13), in the event and in the snapshot. Pinned in Golden/auto-resume/;
+    /// Golden/SL.bin and SS.bin, unchanged, are the forms before it and read back without auto-resume.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> AutoResume { get; } = new Dictionary<string, object>
+    {
+        ["SL"] = (SessionLaunched)Full["SL"] with { Spec = ((SessionLaunched)Full["SL"]).Spec with { AutoResume = true } },
+        ["SS"] = (SessionState)Full["SS"] with { Launch = ((SessionState)Full["SS"]).Launch with { AutoResume = true } },
+    };
+
+    /// <summary>
     /// A resume the session launches itself: its prompt in the event (field 3) and the launch still owed in the snapshot
     /// (field 46). Pinned in Golden/resume-launch/; Golden/SRA.bin and SS.bin, unchanged, are the forms before them.
     /// </summary>

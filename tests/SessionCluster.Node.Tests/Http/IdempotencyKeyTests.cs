@@ -96,6 +96,8 @@ public sealed class IdempotentReplayTests
         Assert.Equal("env", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { Env = ImmutableSortedDictionary<string, string>.Empty.Add("A", "2") } }));
         Assert.Equal("multiTurn", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { MultiTurn = false } }));
         Assert.Equal("permissionMode", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { PermissionMode = PermissionMode.Bypass } }));
+        Assert.Equal("channel", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { Channel = "ops" } }));
+        Assert.Equal("autoResume", IdempotentReplay.Difference(existing, Launch() with { Spec = Launch().Spec with { AutoResume = true } }));
         Assert.Equal("the session resumed", IdempotentReplay.Difference(existing, Launch(from: new ResumeLink("old", "conv"))));
     }
 }
