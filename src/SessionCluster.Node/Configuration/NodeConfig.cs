@@ -10,7 +10,7 @@ namespace SessionCluster.Node.Configuration;
 /// <summary>Loads hocon/*.hocon, layers the --config files over them and reads the settings.</summary>
 public static class NodeConfig
 {
-    private static readonly string[] DefaultFiles = ["base.hocon", "sqlite.hocon", "cluster.hocon"];
+    private static readonly string[] DefaultFiles = ["base.hocon", "sqlite.hocon", "cluster.hocon", "discovery.hocon"];
 
     public static NodeSettings Load(NodeCommandLine commandLine)
     {
@@ -58,6 +58,7 @@ public static class NodeConfig
             new ClaudeDriverOptions(s.GetString("agents.claude.executable"), s.GetStringList("agents.claude.extra-args").ToList()))
         {
             Persistence = persistence,
+            Discovery = DiscoverySettings.Parse(s, Environment.GetEnvironmentVariable, seeds, persistence.Provider),
             ConfiguredSecretsKey = NullIfEmpty(s.GetString("secrets.key")),
             SecretsKeyFile = keyFile is null ? Path.Combine(dataDir, SecretsKey.DefaultFileName) : Path.Combine(dataDir, keyFile),
             GenerateSecretsKeyFile = keyFile is null,

@@ -53,6 +53,9 @@ public sealed record NodeSettings(
     /// <summary>sessioncluster.persistence: SQLite (one node) or PostgreSQL (several).</summary>
     public PersistenceSettings Persistence { get; init; } = PersistenceSettings.Sqlite;
 
+    /// <summary>sessioncluster.discovery: seed nodes (none) or cluster bootstrap over the Kubernetes API.</summary>
+    public DiscoverySettings Discovery { get; init; } = DiscoverySettings.None;
+
     /// <summary>sessioncluster.notifications: the channels, the system and default channel, debounce and retries.</summary>
     public Actors.Notifications.NotificationSettings Notifications { get; init; } = Actors.Notifications.NotificationSettings.Default;
 

@@ -118,6 +118,7 @@ public static class AkkaWiring
             })
             .WithClusterRemoting(settings.AkkaHostname, settings.AkkaPort, ClusterCertificate.LoadOrCreate(settings.ClusterTls, settings.DataDir))
             .WithClustering(new ClusterOptions { SeedNodes = settings.SeedNodes.ToArray(), Roles = NodeRoles.For(settings.NodeId).ToArray() })
+            .WithSessionClusterDiscovery(settings)
             .WithSqlPersistence(
                 new SqlJournalOptions(isDefaultPlugin: true, identifier: "sql")
                 {
@@ -241,8 +242,9 @@ public static class AkkaWiring
 
                 system.ActorOf(NodeLossWatcher.Props(directory, region, settings.NodeId, settings.AskTimeout), NodeLossWatcher.Name);
 
-                // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port).
-                if (settings.SeedNodes.Count == 0)
+                // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port);
+                // with Kubernetes discovery, cluster bootstrap decides whom it joins.
+                if (settings.SeedNodes.Count == 0 && !settings.Discovery.IsKubernetes)
                 {
                     cluster.Join(cluster.SelfAddress);
                 }
