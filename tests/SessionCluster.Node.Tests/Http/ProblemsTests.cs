@@ -23,13 +23,17 @@ public sealed class ProblemsTests
     }
 
     [Fact]
-    public async Task No_rejection_code_is_a_server_error()
+    public async Task No_rejection_code_is_a_server_error_but_unavailable_is_a_503_to_retry()
     {
-        foreach (var code in Enum.GetValues<RejectionCode>())
+        foreach (var code in Enum.GetValues<RejectionCode>().Where(c => c != RejectionCode.Unavailable))
         {
             var response = await HttpResults.Execute(Problems.From(new Rejection(code, "r")));
             Assert.InRange(response.Status, 400, 499);
         }
+
+        // No agent host can take the session now (all full, leaving or silent): the client retries, nothing is wrong with the request.
+        var unavailable = await HttpResults.Execute(Problems.From(new Rejection(RejectionCode.Unavailable, "r")));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, unavailable.Status);
     }
 
     [Fact]
