@@ -23,7 +23,7 @@ public sealed class ClusterMembershipVerbTests(MembershipFixture fixture) : ICla
         await doomed.WaitForLineAsync(l => l.Contains(" LeaderChanged "), "the snapshot's LeaderChanged");
         Assert.Contains(tail.Lines, l => l.Contains($" MemberUp {gone} ") && l.EndsWith(" (current)"));
 
-        Assert.Equal($"asked {gone} to leave the cluster", (await OkAsync(first, "cluster", "leave", gone)).Trim());
+        Assert.Equal($"asked {gone} to leave the cluster: no live session, it leaves now", (await OkAsync(first, "cluster", "leave", gone)).Trim());
 
         var removed = await tail.WaitForLineAsync(l => l.Contains($" MemberRemoved {gone} "), $"MemberRemoved {gone}");
         Assert.Matches(@"^\[\d\d:\d\d:\d\d\] MemberRemoved \S+ roles: agent-host, node-id-[0-9a-f]+ status: removed$", removed);

@@ -76,10 +76,11 @@ public sealed class ClusterTlsTests(TlsClusterFixture cluster) : IClassFixture<T
     [Fact]
     public void Actor_selections_from_a_peer_are_dropped_unless_the_path_is_one_the_cluster_trusts()
     {
-        var agentHost = cluster.B.System.ActorSelection(new RootActorPath(cluster.A.Address) / "user" / "agent-host");
+        // The placement actor is node-local: no peer selects it.
+        var placement = cluster.B.System.ActorSelection(new RootActorPath(cluster.A.Address) / "user" / "agent-placement");
         var echo = cluster.B.System.ActorSelection(new RootActorPath(cluster.A.Address) / "user" / "echo");
 
-        agentHost.Tell(new Identify("agent-host"), cluster.KitB.TestActor);
+        placement.Tell(new Identify("agent-placement"), cluster.KitB.TestActor);
         echo.Tell("by-selection", cluster.KitB.TestActor);
         // The positive control: the same actor, the same peer, addressed directly.
         cluster.B.RefOn(cluster.A.Address, "user/echo").Tell("direct", cluster.KitB.TestActor);
