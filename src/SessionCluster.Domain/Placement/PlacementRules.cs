@@ -86,6 +86,10 @@ public static class PlacementRules
         {
             { Draining: true } => Refuse(RejectionCode.Unavailable, $"node {only.Host.Node} is leaving the cluster and takes no new session"),
             { WorkdirProblem: { } problem } => Refuse(RejectionCode.InvalidInput, problem),
+
+            // Pinned, there is no other node to fall back to: say so now rather than fail the session there.
+            { AgentProblem: { } problem } => Refuse(RejectionCode.InvalidInput,
+                problem.Contains($"node {only.Host.Node}", StringComparison.Ordinal) ? problem : $"on node {only.Host.Node}: {problem}"),
             { HasRoom: false } => Refuse(RejectionCode.Unavailable,
                 $"node {only.Host.Node} is at its capacity ({only.Live}/{only.Capacity} live sessions, sessioncluster.agents.max-live-sessions); try again when a session ends"),
             _ => ([only.Host], null),
