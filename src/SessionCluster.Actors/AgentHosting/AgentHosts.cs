@@ -14,10 +14,12 @@ public sealed class AgentHosts
     private readonly IActorRef local;
     private readonly ActorSystem? system;
     private readonly string? selfNodeId;
+    private readonly Func<string?, ICanTell?>? resolve;
 
-    private AgentHosts(IActorRef local, ActorSystem? system, string? selfNodeId, IActorRef? placement)
+    private AgentHosts(IActorRef local, ActorSystem? system, string? selfNodeId, IActorRef? placement, Func<string?, ICanTell?>? resolve = null)
     {
         this.local = local;
+        this.resolve = resolve;
         this.system = system;
         this.selfNodeId = selfNodeId;
         Placement = placement;
@@ -33,9 +35,18 @@ public sealed class AgentHosts
     public static AgentHosts InCluster(ActorSystem system, string selfNodeId, IActorRef localHost, IActorRef placement) =>
         new(localHost, system, selfNodeId, placement);
 
+    /// <summary>Hosts found by node id through <paramref name="byNodeId"/>, with placement: tests standing in for a cluster's members.</summary>
+    public static AgentHosts Resolving(Func<string?, ICanTell?> byNodeId, IActorRef placement) =>
+        new(ActorRefs.Nobody, null, null, placement, byNodeId);
+
     /// <summary>The agent host of the node with stable id <paramref name="nodeId"/>; null when no member of the cluster has that id.</summary>
     public ICanTell? Of(string? nodeId)
     {
+        if (resolve is not null)
+        {
+            return resolve(nodeId);
+        }
+
         if (system is null || string.IsNullOrEmpty(nodeId) || nodeId == selfNodeId)
         {
             return local;

@@ -253,7 +253,24 @@ public sealed class SessionEntity : ReceivePersistentActor, IWithTimers
                     asker.Tell(new SessionRejected(sessionId, ((PlacementRefused)placed.Answer).Rejection));
                 }
             });
-            CommandAny(_ => Stash.Stash());
+            var stashed = 0;
+            CommandAny(message =>
+            {
+                if (stashed < settings.StashWhilePlacing)
+                {
+                    stashed++;
+                    Stash.Stash();
+                }
+                else if (message is SessionCommandEnvelope)
+                {
+                    Sender.Tell(new SessionRejected(sessionId, new Rejection(
+                        RejectionCode.Unavailable, $"session {sessionId} is being placed and has {stashed} commands waiting; try again")));
+                }
+                else
+                {
+                    Unhandled(message);
+                }
+            });
         });
     }
 

@@ -20,6 +20,9 @@ public sealed record SessionEntitySettings(
     /// <summary>How long a launch waits for its placement on an agent host before it is refused (503, try again).</summary>
     public TimeSpan PlaceWithin { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>How many messages a launch being placed keeps for after it; commands beyond are refused (503), so the stash stays bounded.</summary>
+    public int StashWhilePlacing { get; init; } = 1000;
+
     /// <summary><see cref="PermissionTimeout"/>, or the default of 30 minutes.</summary>
     public TimeSpan PermissionTimeoutOrDefault => PermissionTimeout ?? DefaultPermissionTimeout;
 }
