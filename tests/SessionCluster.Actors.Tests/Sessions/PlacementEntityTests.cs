@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using SessionCluster.Actors.AgentHosting;
-using SessionCluster.Actors.Placement;
 using SessionCluster.Actors.Sessions;
 using SessionCluster.Domain;
 using SessionCluster.Domain.Placement;
