@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using SessionCluster.Testing;
@@ -65,10 +64,8 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
             }
             """);
 
-        var started = Stopwatch.StartNew();
         // Ready only once the node is an Up member (HealthEndpoints), which only bootstrap can make it here.
         await using var node = await NodeProcess.StartAsync(temp.CreateDirectory("data"), environment, ["--config", config]);
-        var formedIn = started.Elapsed;
 
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.Token);
@@ -90,6 +87,5 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         Assert.All(received, r => Assert.Equal($"Bearer {token}", r.Authorization));
         // Bootstrap's own decision, after probing this pod's management port: the lowest (only) contact point forms the cluster.
         Assert.Contains("Initiating new cluster, self-joining", node.Output);
-        Assert.True(formedIn < TimeSpan.FromSeconds(45), $"bootstrap took {formedIn.TotalSeconds:F1} s");
     }
 }

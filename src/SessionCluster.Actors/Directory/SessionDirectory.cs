@@ -34,6 +34,8 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
     private Offset offset = Offset.NoOffset();
     private long savedOffset;
     private bool saving;
+    // The save in flight, so a stop can wait for it before saving the rest (null when none).
+    private (Task Save, IReadOnlyList<string> Ids, IReadOnlyList<string> Removed)? inFlight;
     private bool caughtUp;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -108,6 +110,7 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         Receive<ProjectionSaved>(saved =>
         {
             saving = false;
+            inFlight = null;
             if (saved.Failure is null)
             {
                 savedOffset = saved.Offset;
@@ -123,6 +126,8 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
     /// <summary>How often the directory saves what changed, when it has a store.</summary>
     public static readonly TimeSpan DefaultSaveEvery = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan StopSaveWait = TimeSpan.FromSeconds(5);
 
     public static Props Props(IEventsByTagQuery live, ICurrentEventsByTagQuery current, Action<IReadOnlyCollection<SessionState>> onCaughtUp) =>
         Akka.Actor.Props.Create(() => new SessionDirectory(live, current, onCaughtUp, null, null));
@@ -150,8 +155,20 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        // Best effort: what is not saved here is read from the journal at the next start.
-        if (store is not null && !saving && caughtUp && (changed.Count > 0 || removed.Count > 0 || OffsetValue > savedOffset))
+        // Best effort: what is not saved here is read from the journal at the next start. A save in flight is waited
+        // for first: saving beside it could let its older states and offset land last.
+        if (inFlight is { } pending && !Finished(pending.Save))
+        {
+            return;
+        }
+
+        if (inFlight is { } failed && failed.Save.IsFaulted)
+        {
+            changed.UnionWith(failed.Ids.Where(sessions.ContainsKey));
+            removed.UnionWith(failed.Removed.Where(id => !sessions.ContainsKey(id)));
+        }
+
+        if (store is not null && caughtUp && (changed.Count > 0 || removed.Count > 0 || OffsetValue > savedOffset))
         {
             try
             {
@@ -161,6 +178,18 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
             {
                 log.Warning(e, "Saving the session directory's projection at stop failed");
             }
+        }
+    }
+
+    private static bool Finished(Task save)
+    {
+        try
+        {
+            return save.Wait(StopSaveWait);
+        }
+        catch (AggregateException)
+        {
+            return true; // failed: finished
         }
     }
 
@@ -223,8 +252,9 @@ public sealed class SessionDirectory : ReceiveActor, IWithTimers
         saving = true;
         var self = Self;
         var target = store;
-        Task.Run(() => target.Save(states, at, gone))
-            .ContinueWith(task => self.Tell(new ProjectionSaved(at, ids, gone, task.Exception?.GetBaseException())), TaskScheduler.Default);
+        var save = Task.Run(() => target.Save(states, at, gone));
+        inFlight = (save, ids, gone);
+        save.ContinueWith(task => self.Tell(new ProjectionSaved(at, ids, gone, task.Exception?.GetBaseException())), TaskScheduler.Default);
     }
 
     private void Project(EventEnvelope envelope)

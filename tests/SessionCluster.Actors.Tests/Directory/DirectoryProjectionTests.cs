@@ -120,6 +120,64 @@ public sealed class DirectoryProjectionTests : IDisposable
         Assert.Empty(Read(kit, direct.CurrentEventsByTag(SessionRegion.Tag, Offset.NoOffset())));
     }
 
+    [Fact]
+    public void A_stop_during_a_save_waits_for_it_and_then_saves_what_came_after_it()
+    {
+        using var kit = new TestKit(journal.Config());
+        JournalWrites.Write(kit, "g1", Launch("g1"));
+        var store = new GatedStore(Store(kit));
+        var directory = StartDirectory(kit, store, out _);
+        AwaitSaved(kit, store, ["g1"]);
+
+        // A save held in the store (its states and offset as of g1 started), then a new session while it is held.
+        store.Hold();
+        JournalWrites.Write(kit, "g1", Started("g1"));
+        Assert.True(store.Held.Wait(Wait), "no save began");
+        JournalWrites.Write(kit, "g2", Launch("g2"));
+        kit.AwaitAssert(() =>
+        {
+            directory.Tell(new ListSessions(new HashSet<SessionStatus>(), null), kit.TestActor);
+            Assert.Equal(["g1", "g2"], kit.ExpectMsg<SessionList>().Sessions.Select(s => s.Id).Order());
+        }, Wait);
+
+        // Stopped while the save is held (a system message: handled before the save's completion could be), then let go.
+        kit.Watch(directory);
+        kit.Sys.Stop(directory);
+        store.Release();
+        kit.ExpectTerminated(directory, Wait);
+
+        var saved = store.Load()!;
+        Assert.Equal(["g1", "g2"], saved.Sessions.Select(s => s.Id).Order());
+        Assert.Equal(saved.JournalEnd, saved.Offset);
+    }
+
+    /// <summary>A store whose next save, once <see cref="Hold"/> is called, waits until <see cref="Release"/>.</summary>
+    private sealed class GatedStore(IDirectoryProjectionStore inner) : IDirectoryProjectionStore
+    {
+        private readonly ManualResetEventSlim open = new(true);
+
+        public ManualResetEventSlim Held { get; } = new(false);
+
+        public void Hold() => open.Reset();
+
+        public void Release() => open.Set();
+
+        public DirectoryProjection? Load() => inner.Load();
+
+        public void Save(IReadOnlyCollection<SessionState> changed, long offset, IReadOnlyCollection<string>? removed = null)
+        {
+            if (!open.IsSet)
+            {
+                Held.Set();
+                open.Wait(Wait);
+            }
+
+            inner.Save(changed, offset, removed);
+        }
+
+        public void Clear() => inner.Clear();
+    }
+
     private static List<string> Read(TestKit kit, Akka.Streams.Dsl.Source<EventEnvelope, Akka.NotUsed> source) =>
         source.RunWith(Akka.Streams.Dsl.Sink.Seq<EventEnvelope>(), kit.Sys.Materializer()).Result
             .Select(e => $"{e.Offset} {e.PersistenceId} {e.SequenceNr} {e.Event}")
