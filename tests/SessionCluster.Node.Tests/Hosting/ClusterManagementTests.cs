@@ -27,25 +27,25 @@ public sealed class ClusterManagementTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private readonly TempDir temp = new();
-    private readonly List<ClusterNode> nodes = [];
+    private InProcessCluster? running;
     private WebApplication app = null!;
     private HttpClient http = null!;
+
+    private IReadOnlyList<ClusterNode> nodes = [];
 
     private ClusterNode A => nodes[0];
 
     public async Task InitializeAsync()
     {
-        var certificate = temp.Combine("shared.pfx");
-        TestCertificates.WritePfx(certificate, TlsClusterFixture.SharedPassword, "CN=test cluster management");
-        using (var environment = new EnvironmentScope())
-        {
-            environment.Set("SESSIONCLUSTER_TLS_PASSWORD", null);
-            foreach (var name in new[] { "node-a", "node-b", "node-c" })
-            {
-                var node = await ClusterNode.Start(temp.Combine(name), Hocon(name, certificate, nodes.Count == 0 ? null : A.Address));
-                nodes.Add(node);
-            }
-        }
+        running = await InProcessCluster.StartAsync(temp.Path, ["node-a", "node-b", "node-c"],
+            // Membership is what these nodes test; each keeps its own SQLite journal.
+            "persistence.sqlite.refuse-other-nodes = off",
+            // A node stopped by the test vanishes: no leave on the way out.
+            """
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            akka.cluster.split-brain-resolver.stable-after = 300s
+            """);
+        nodes = running.Nodes;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -68,52 +68,19 @@ public sealed class ClusterManagementTests : IAsyncLifetime
     {
         http.Dispose();
         await app.DisposeAsync();
-        foreach (var node in Enumerable.Reverse(nodes))
+        if (running is not null)
         {
-            await node.DisposeAsync();
+            await running.DisposeAsync();
         }
 
         temp.Dispose();
     }
 
-    private static string Hocon(string name, string certificate, Address? seed) => $$"""
-        sessioncluster {
-          node-name = "{{name}}"
-          # Membership is what these nodes test; each keeps its own SQLite journal.
-          persistence.sqlite.refuse-other-nodes = off
-          cluster {
-            seed-nodes = [{{(seed is null ? string.Empty : $"\"{seed}\"")}}]
-            tls {
-              certificate = "{{certificate}}"
-              password = "{{TlsClusterFixture.SharedPassword}}"
-            }
-          }
-        }
-        # A node stopped by the test vanishes: no leave on the way out.
-        akka.coordinated-shutdown.run-by-actor-system-terminate = off
-        akka.cluster.split-brain-resolver.stable-after = 300s
-        """;
-
     private async Task<ClusterDto> Cluster() => (await http.GetFromJsonAsync<ClusterDto>(Api.Cluster, Api.Json))!;
 
     private string[] Addresses(params ClusterNode[] of) => [.. of.Select(n => n.Address).Order(Member.AddressOrdering).Select(a => a.ToString())];
 
-    private static async Task Eventually(Func<Task> assertion)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
+    private static Task Eventually(Func<Task> assertion) => Testing.Eventually.HoldsAsync(assertion, Wait);
 
     [Fact]
     public async Task Three_nodes_show_up_with_one_leader_and_a_vanished_node_is_unreachable_until_downed_then_removed()

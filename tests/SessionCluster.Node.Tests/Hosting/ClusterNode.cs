@@ -19,6 +19,7 @@ namespace SessionCluster.Node.Tests.Hosting;
 internal sealed class ClusterNode : IAsyncDisposable
 {
     private readonly IHost host;
+    private int disposed;
 
     private ClusterNode(IHost host, NodeSettings settings)
     {
@@ -61,8 +62,14 @@ internal sealed class ClusterNode : IAsyncDisposable
     public IActorRef RefOn(Address node, string path) =>
         ((ExtendedActorSystem)System).Provider.ResolveActorRef(new RootActorPath(node) / path.Split('/'));
 
+    /// <summary>Stops the node; once (a test may stop one node before the rest).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host.StopAsync(stop.Token);
         host.Dispose();

@@ -22,7 +22,8 @@ public sealed class NotifierSingletonTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     private readonly TempDir temp = new();
-    private readonly List<ClusterNode> nodes = [];
+    private InProcessCluster? running;
+    private List<ClusterNode> nodes = [];
     private PostgresServer postgres = null!;
     private WebhookReceiver receiver = null!;
     private string database = "";
@@ -38,62 +39,36 @@ public sealed class NotifierSingletonTests : IAsyncLifetime
         postgres = await PostgresServer.StartAsync();
         database = await postgres.CreateDatabaseAsync();
         receiver = await WebhookReceiver.StartAsync();
-        var certificate = temp.Combine("shared.pfx");
-        TestCertificates.WritePfx(certificate, TlsClusterFixture.SharedPassword, "CN=test cluster notifier");
-        using (var environment = new EnvironmentScope())
-        {
-            environment.Set("SESSIONCLUSTER_TLS_PASSWORD", null);
-            foreach (var name in new[] { "node-a", "node-b" })
-            {
-                nodes.Add(await ClusterNode.Start(temp.Combine(name), Hocon(name, certificate, nodes.Count == 0 ? null : A.Address)));
+        running = await InProcessCluster.StartAsync(temp.Path, ["node-a", "node-b"], $$"""
+            persistence {
+              provider = postgres
+              postgres.connection-string = "{{ConnectionString}}"
             }
-        }
-
-        await Eventually(() =>
-        {
-            Assert.All(nodes, n => Assert.Equal(
-                [MemberStatus.Up, MemberStatus.Up], n.Cluster.State.Members.Select(m => m.Status)));
-            return Task.CompletedTask;
-        });
+            # One notification per session, raised when it is launched; no agent runs (there is none to run).
+            agents.claude.executable = "{{temp.Combine("no-such-claude")}}"
+            notifications {
+              default-channel = ops
+              kinds = [launched]
+              channels {
+                ops { type = webhook, url = "{{receiver.Url}}", timeout = 5s }
+              }
+            }
+            """);
+        nodes = [.. running.Nodes];
+        await running.AllUpAsync(Wait);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in Enumerable.Reverse(nodes))
+        if (running is not null)
         {
-            await node.DisposeAsync();
+            await running.DisposeAsync();
         }
 
         await receiver.DisposeAsync();
         await postgres.DisposeAsync();
         temp.Dispose();
     }
-
-    private string Hocon(string name, string certificate, Address? seed) => $$"""
-        sessioncluster {
-          node-name = "{{name}}"
-          persistence {
-            provider = postgres
-            postgres.connection-string = "{{ConnectionString}}"
-          }
-          cluster {
-            seed-nodes = [{{(seed is null ? string.Empty : $"\"{seed}\"")}}]
-            tls {
-              certificate = "{{certificate}}"
-              password = "{{TlsClusterFixture.SharedPassword}}"
-            }
-          }
-          # One notification per session, raised when it is launched; no agent runs (there is none to run).
-          agents.claude.executable = "{{temp.Combine("no-such-claude")}}"
-          notifications {
-            default-channel = ops
-            kinds = [launched]
-            channels {
-              ops { type = webhook, url = "{{receiver.Url}}", timeout = 5s }
-            }
-          }
-        }
-        """;
 
     [Fact]
     public async Task Two_nodes_on_one_database_run_one_notifier_and_deliver_each_notification_once()
@@ -189,20 +164,5 @@ public sealed class NotifierSingletonTests : IAsyncLifetime
         });
     }
 
-    private static async Task Eventually(Func<Task> assertion)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
+    private static Task Eventually(Func<Task> assertion) => Testing.Eventually.HoldsAsync(assertion, Wait);
 }

@@ -26,7 +26,8 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     private readonly TempDir temp = new();
-    private readonly List<ClusterNode> nodes = [];
+    private InProcessCluster? running;
+    private IReadOnlyList<ClusterNode> nodes = [];
     private PostgresServer postgres = null!;
     private ScriptedModelServer model = null!;
 
@@ -35,48 +36,29 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         postgres = await PostgresServer.StartAsync();
         var database = await postgres.CreateDatabaseAsync("cluster");
         model = await ScriptedModelServer.StartAsync();
-        var certificate = temp.Combine("shared.pfx");
-        TestCertificates.WritePfx(certificate, TlsClusterFixture.SharedPassword, "CN=test postgres cluster");
-        using var environment = new EnvironmentScope();
-        environment.Set("SESSIONCLUSTER_TLS_PASSWORD", null);
-        environment.Set("SESSIONCLUSTER_CLAUDE_EXECUTABLE", AgentBinaries.Claude);
-        foreach (var name in new[] { "node-a", "node-b", "node-c" })
-        {
-            var seed = nodes.Count == 0 ? null : nodes[0].Address;
-            nodes.Add(await ClusterNode.Start(temp.Combine(name), Hocon(name, certificate, postgres.ConnectionString(database), seed)));
-        }
+        running = await InProcessCluster.StartAsync(temp.Path, ["node-a", "node-b", "node-c"], $$"""
+            persistence {
+              provider = postgres
+              postgres.connection-string = "{{postgres.ConnectionString(database)}}"
+            }
+            agents.claude.executable = "{{AgentBinaries.Claude}}"
+            """,
+            // An aborted node vanishes: no leave on the way out.
+            "akka.coordinated-shutdown.run-by-actor-system-terminate = off");
+        nodes = running.Nodes;
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in Enumerable.Reverse(nodes))
+        if (running is not null)
         {
-            await node.DisposeAsync();
+            await running.DisposeAsync();
         }
 
         await model.DisposeAsync();
         await postgres.DisposeAsync();
         temp.Dispose();
     }
-
-    private static string Hocon(string name, string certificate, string connectionString, Address? seed) => $$"""
-        sessioncluster {
-          node-name = "{{name}}"
-          persistence {
-            provider = postgres
-            postgres.connection-string = "{{connectionString}}"
-          }
-          cluster {
-            seed-nodes = [{{(seed is null ? string.Empty : $"\"{seed}\"")}}]
-            tls {
-              certificate = "{{certificate}}"
-              password = "{{TlsClusterFixture.SharedPassword}}"
-            }
-          }
-        }
-        # An aborted node vanishes: no leave on the way out.
-        akka.coordinated-shutdown.run-by-actor-system-terminate = off
-        """;
 
     private IActorRef Region(ClusterNode node) => node.Services.GetRequiredService<IRequiredActor<SessionRegion>>().ActorRef;
 
@@ -92,8 +74,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     private static void Accepted(SessionReply reply) =>
         Assert.True(reply is SessionAccepted, (reply as SessionRejected)?.Rejection.Reason);
 
-    private Task AllUp() =>
-        Eventually(() => Assert.All(nodes, n => Assert.Equal(3, n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up))));
+    private Task AllUp() => running!.AllUpAsync(Wait);
 
     private static async Task<SessionState> Read(IActorRef region, string id)
     {
@@ -101,33 +82,11 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         return Assert.IsType<SessionAccepted>(reply).State;
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> attempt)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
+    private static Task<T> Eventually<T>(Func<Task<T>> attempt) => Testing.Eventually.ReturnsAsync(attempt, Wait);
 
-    private static Task Eventually(Action assertion) => Eventually(() =>
-    {
-        assertion();
-        return Task.FromResult(true);
-    });
+    private static Task Eventually(Action assertion) => Testing.Eventually.HoldsAsync(assertion, Wait);
 
-    private static Task Eventually(Func<Task> assertion) => Eventually(async () =>
-    {
-        await assertion();
-        return true;
-    });
+    private static Task Eventually(Func<Task> assertion) => Testing.Eventually.HoldsAsync(assertion, Wait);
 
     [Fact]
     public async Task Sessions_spread_over_three_nodes_and_those_of_an_aborted_node_recover_on_the_others()
