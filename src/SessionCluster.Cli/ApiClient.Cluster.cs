@@ -2,7 +2,7 @@ using SessionCluster.Contracts;
 
 namespace SessionCluster.Cli;
 
-/// <summary>Cluster management: members, leave and down, and where sharding put shards and sessions.</summary>
+/// <summary>Cluster management: members, leave and down, where sharding put shards and sessions, and the agent hosts.</summary>
 public sealed partial class ApiClient
 {
     public Task<ApiResponse<ClusterDto>> ClusterAsync(CancellationToken ct) =>
@@ -26,6 +26,9 @@ public sealed partial class ApiClient
     public Task<ApiResponse<RegionStatsDto>> ShardRegionStatsAsync(string region, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, $"{Api.ShardRegionStats}?region={Uri.EscapeDataString(region)}", null, null,
             static () => WireJson.Default.RegionStatsDto, ct);
+
+    public Task<ApiResponse<AgentHostsDto>> AgentsAsync(CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, Api.Agents, null, null, static () => WireJson.Default.AgentHostsDto, ct);
 
     public Task<ApiResponse<ShardEntityDto>> ShardEntityAsync(string id, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, Api.ShardEntity(id), null, null, static () => WireJson.Default.ShardEntityDto, ct);

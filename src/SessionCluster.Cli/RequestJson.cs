@@ -23,6 +23,7 @@ public static class RequestJson
         json.WriteString("model", request.Model);
         json.WriteString("permissionMode", request.PermissionMode);
         json.WriteString("channel", request.Channel);
+        json.WriteString("node", request.Node);
         WriteNumberOrNull(json, "maxAutoResponds", request.MaxAutoResponds);
         WriteBooleanOrNull(json, "autoResume", request.AutoResume);
         WriteBooleanOrNull(json, "multiTurn", request.MultiTurn);

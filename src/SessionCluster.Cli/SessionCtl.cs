@@ -76,6 +76,7 @@ public static class SessionCtl
         root.Subcommands.Add(NotifyCommand.Create(globals, context));
         root.Subcommands.Add(ClusterCommand.Create(globals, context));
         root.Subcommands.Add(ClusterShardingCommand.Create(globals, context));
+        root.Subcommands.Add(AgentsCommand.Create(globals, context));
         return root;
     }
 

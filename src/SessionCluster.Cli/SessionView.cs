@@ -36,7 +36,7 @@ public static class SessionView
                 new Text(s.TurnsCompleted.ToString(CultureInfo.InvariantCulture)),
                 new Text(Responds(s)),
                 new Text(Cost(s) ?? "-"),
-                new Text(s.Node ?? "-"),
+                new Text(s.NodeName ?? s.Node ?? "-"),
                 new Text(Ago(s.UpdatedAt, now)));
         }
 
@@ -80,7 +80,7 @@ public static class SessionView
         Line("auto-resume", s.AutoResume ? "yes: resumed on another node if this one is lost" : "no");
         // Null from a node before chains; a session that resumed nothing has no chain to show.
         Line("chain", s.ResumeChain is { Count: > 1 } chain ? SessionChains.Line(chain) : null);
-        Line("node", s.NodeId is null ? s.Node : $"{s.Node} (id {s.NodeId})");
+        Line("node", NodeLine(s));
         Line("stop reason", s.StopReason);
         Line("pid", s.Pid?.ToString(CultureInfo.InvariantCulture));
         Line("processes", s.ProcessCount.ToString(CultureInfo.InvariantCulture));
@@ -100,6 +100,18 @@ public static class SessionView
             Tail(console, "stderr (last lines)", tails.StderrTail);
             Tail(console, "output (last lines)", tails.OutputTail);
         }
+    }
+
+    /// <summary>
+    /// The node that runs (ran) its process: its Akka address, then its name and id ("akka.tcp://sessioncluster@h:4053
+    /// (node1, id 3f2a)"); a node before addresses were recorded sends its name as the node.
+    /// </summary>
+    public static string? NodeLine(SessionDto s)
+    {
+        var also = new[] { s.NodeName is { Length: > 0 } name && name != s.Node ? name : null, s.NodeId is null ? null : $"id {s.NodeId}" }
+            .OfType<string>()
+            .ToList();
+        return s.Node is null ? null : also.Count == 0 ? s.Node : $"{s.Node} ({string.Join(", ", also)})";
     }
 
     /// <summary>What the session says about its last turn and the model API, one line each.</summary>

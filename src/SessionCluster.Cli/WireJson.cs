@@ -29,6 +29,7 @@ namespace SessionCluster.Cli;
 [JsonSerializable(typeof(RegionStatsDto))]
 [JsonSerializable(typeof(ShardEntityDto))]
 [JsonSerializable(typeof(ClusterMemberEventDto))]
+[JsonSerializable(typeof(AgentHostsDto))]
 internal sealed partial class WireJson : JsonSerializerContext
 {
     private static readonly JsonWriterOptions IndentedWriter = new()

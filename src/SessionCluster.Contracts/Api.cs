@@ -79,6 +79,9 @@ public static class Api
     /// <summary>Where a session's entity lives (GET, <see cref="ShardEntities"/>/{id}, <see cref="ShardEntityDto"/>).</summary>
     public const string ShardEntities = "/api/cluster/sharding/entity";
 
+    /// <summary>Every agent host of the cluster: its agents and their versions, capacity, live sessions (GET, <see cref="AgentHostsDto"/>).</summary>
+    public const string Agents = "/api/agents";
+
     public static string ShardEntity(string id) => $"{ShardEntities}/{Uri.EscapeDataString(id)}";
 
     /// <summary>The permission modes a launch may name, as the wire spells them.</summary>

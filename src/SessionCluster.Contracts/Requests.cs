@@ -23,6 +23,9 @@ public sealed record LaunchSessionRequest
 
     /// <summary>When the node running the agent is lost, resume the session on another node (false when absent).</summary>
     public bool? AutoResume { get; init; }
+
+    /// <summary>The node to run on: its Akka address, name or id (any agent host with room when absent).</summary>
+    public string? Node { get; init; }
 }
 
 /// <summary>POST /api/sessions/{id}/respond</summary>

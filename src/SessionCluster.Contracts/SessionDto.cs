@@ -62,7 +62,11 @@ public sealed record SessionDto
     /// Set when one session is shown (GET, and the answers to its commands); empty in a session list.
     /// </summary>
     public IReadOnlyList<string> ResumeChain { get; init; } = [];
+    /// <summary>The Akka address of the node that runs (ran) its process; its name for a session placed before addresses were recorded.</summary>
     public string? Node { get; init; }
+
+    /// <summary>That node's host name.</summary>
+    public string? NodeName { get; init; }
     public string? NodeId { get; init; }
     public int? Pid { get; init; }
     /// <summary>Why the session was interrupted when not by a person ("node stopped").</summary>

@@ -150,6 +150,7 @@ try
     app.MapPruneEndpoints();
     app.MapNotificationEndpoints();
     app.MapClusterEndpoints();
+    app.MapAgentEndpoints();
 
     Log.Information(
         "SessionCluster node {Node} (id {NodeId}) starting: HTTP {Urls}, Akka port {AkkaPort}, data {DataDir}, env key from {SecretsKeySource}",

@@ -119,8 +119,8 @@ public sealed class ArgumentTests
     [InlineData(new[] { "notify", "list", "--limit", "0" }, "sessionctl: --limit expects a whole number of at least 1, got '0' (see 'sessionctl notify list --help')")]
     [InlineData(new[] { "notify", "test" }, "sessionctl: Required argument missing for command: 'test' (see 'sessionctl notify test --help')")]
     [InlineData(new[] { "launch", "--channel", " ", "hi" }, "sessionctl: --channel must not be empty")]
-    [InlineData(new[] { "frobnicate" }, "sessionctl: unknown verb 'frobnicate'; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify, cluster, cluster-sharding (see 'sessionctl --help')")]
-    [InlineData(new string[0], "sessionctl: a verb is required; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify, cluster, cluster-sharding (see 'sessionctl --help')")]
+    [InlineData(new[] { "frobnicate" }, "sessionctl: unknown verb 'frobnicate'; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify, cluster, cluster-sharding, agents (see 'sessionctl --help')")]
+    [InlineData(new string[0], "sessionctl: a verb is required; verbs are launch, list, show, respond, approve, deny, interrupt, kill, resume, wait, output, search, prune, notify, cluster, cluster-sharding, agents (see 'sessionctl --help')")]
     public async Task Bad_arguments_give_one_line_and_exit_2(string[] args, string message)
     {
         using var cli = new TestCli("http://127.0.0.1:9");

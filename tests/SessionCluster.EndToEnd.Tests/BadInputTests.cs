@@ -20,11 +20,18 @@ public sealed class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     }
 
     [Fact]
-    public async Task A_missing_workdir_is_refused()
+    public async Task A_missing_workdir_is_refused_naming_the_node_that_would_run_the_agent()
     {
+        // Placement asks the agent host that would run the session; here the only one, named after the machine.
         var missing = Path.Combine(fixture.Temp, "no-such-dir");
         var result = await Ctl.RunAsync("launch", "--workdir", missing, "--prompt", "hi");
-        AssertOneLineError(result, $"workdir '{missing}' does not exist");
+        AssertOneLineError(result, $"workdir '{missing}' does not exist on node {Environment.MachineName}");
+
+        var file = Path.Combine(fixture.Temp, "a-file");
+        await File.WriteAllTextAsync(file, "");
+        var problem = await SendAsync(HttpMethod.Post, Api.Sessions,
+            JsonSerializer.Serialize(new LaunchSessionRequest { Agent = "claude", Prompt = "hi", Workdir = file }, Api.Json), fixture.Node.Token);
+        Assert.Equal((HttpStatusCode.BadRequest, $"workdir '{file}' is a file, not a directory on node {Environment.MachineName}"), problem);
     }
 
     [Fact]

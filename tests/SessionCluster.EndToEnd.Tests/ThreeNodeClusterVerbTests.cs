@@ -8,7 +8,8 @@ namespace SessionCluster.EndToEnd.Tests;
 /// <summary>
 /// The pbm-style verbs that read the cluster, through the real sessionctl against one live cluster of three real
 /// node processes: members, leader, reachability, sharding's regions and stats, where a live claude session lives,
-/// and <c>cluster tail</c>'s snapshot ended by Ctrl+C. None changes the membership, so they share the cluster.
+/// <c>cluster tail</c>'s snapshot ended by Ctrl+C, <c>agents show</c>, and <c>launch --node</c> pinning a session to a
+/// node. None changes the membership, so they share the cluster.
 /// </summary>
 public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) : IClassFixture<ThreeNodeClusterFixture>
 {
@@ -121,6 +122,127 @@ public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) :
         json.Interrupt();
         Assert.Equal((0, string.Empty), await tail.ExitAsync(30));
         Assert.Equal((0, string.Empty), await json.ExitAsync(30));
+    }
+
+    [Fact]
+    public async Task Agents_show_lists_the_three_nodes_with_claude_and_codex_installed_and_their_versions()
+    {
+        var ids = Cluster.Nodes.ToDictionary(NodeCluster.AddressOf, n => File.ReadAllText(Path.Combine(n.DataDir, "node-id")).Trim());
+
+        // Each host looks its agents' programs up (and asks their versions) as it starts: wait for that, with a deadline.
+        AgentHostsDto agents = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            agents = await JsonAsync<AgentHostsDto>(Cluster.Nodes[1], "agents", "show");
+            Assert.Equal(3, agents.Hosts.Count);
+            Assert.All(agents.Hosts.SelectMany(h => h.Agents), a => Assert.NotNull(a.Version));
+        }, seconds: 60);
+
+        Assert.Empty(agents.Silent);
+        Assert.Equal(Addresses, agents.Hosts.Select(h => h.Address));
+        foreach (var host in agents.Hosts)
+        {
+            Assert.Equal(ids[host.Address], host.NodeId);
+            Assert.False(host.Draining);
+            Assert.True(host.Capacity > 0);
+            Assert.Equal(["claude", "codex"], host.Agents.Select(a => a.Name));
+            Assert.All(host.Agents, a => Assert.True(a.Installed && a.Problem is null && a.Path is not null, $"{host.Address}: {a}"));
+            Assert.All(host.Agents, a => Assert.Matches(@"\d+\.\d+\.\d+", a.Version!));
+        }
+
+        var shown = (await OkAsync(Cluster.Nodes[2], "agents", "show")).TrimEnd().Split('\n');
+        Assert.Equal(5, shown.Length);
+        Assert.Matches(@"^ADDRESS\s+\| NODE\s+\| AGENTS\s+\| CAPACITY \| LIVE \| DRAINING$", shown[0]);
+        Assert.Equal(Addresses, shown[1..4].Select(l => l.Split(" | ")[0].Trim()));
+        foreach (var (line, host) in shown[1..4].Zip(agents.Hosts))
+        {
+            var claude = host.Agents[0].Version!;
+            var codex = host.Agents[1].Version!;
+            Assert.Contains($" | {host.NodeName} (id {host.NodeId})", line);
+            Assert.Contains($" | claude {claude}, codex {codex} ", line);
+            Assert.EndsWith(" | no", line);
+        }
+
+        Assert.Equal("Count: 3 agent hosts", shown[4]);
+    }
+
+    [Fact]
+    public async Task Launch_node_through_one_node_runs_the_agent_on_the_node_named_by_address_or_id()
+    {
+        var first = new Sessionctl(Cluster.Nodes[0]);
+        var third = Cluster.Nodes[2];
+        var second = Cluster.Nodes[1];
+        var secondId = File.ReadAllText(Path.Combine(second.DataDir, "node-id")).Trim();
+
+        fixture.Model.Enqueue(ModelReply.Text("Pinned by address."));
+        fixture.Model.Enqueue(ModelReply.Text("Pinned by id."));
+        var byAddress = await first.SessionAsync(
+            AgentUnderTest.Of("claude").Launch(Cluster.NewWorkdir(), "run on the third node", "--node", NodeCluster.AddressOf(third)));
+        var byId = await first.SessionAsync(AgentUnderTest.Of("claude").Launch(Cluster.NewWorkdir(), "run on the second node", "--node", secondId));
+
+        foreach (var (launched, node) in new[] { (byAddress, third), (byId, second) })
+        {
+            var session = await first.WaitAsync(launched.Id, "waiting-for-input");
+            Assert.Equal(NodeCluster.AddressOf(node), session.Node);
+            Assert.Same(node, Cluster.NodeWithId(session.NodeId!));
+            Assert.False(string.IsNullOrEmpty(session.NodeName));
+
+            // The agent's process is the pinned node's: its child (or its reaper's), not the node that took the launch.
+            Assert.NotNull(session.Pid);
+            Assert.Contains(node.Pid, Ancestors(session.Pid!.Value));
+            Assert.DoesNotContain(Cluster.Nodes[0].Pid, Ancestors(session.Pid!.Value));
+
+            // Any node shows it the same way; the human view gives the address, then the name and id.
+            var elsewhere = await new Sessionctl(Cluster.Nodes[1]).SessionAsync("show", session.Id);
+            Assert.Equal((session.Node, session.NodeId), (elsewhere.Node, elsewhere.NodeId));
+            var printed = await OkAsync(Cluster.Nodes[1], "show", session.Id);
+            Assert.Contains($"{session.Node} ({session.NodeName}, id {session.NodeId})", printed);
+            await first.RunAsync("kill", session.Id);
+        }
+    }
+
+    [Fact]
+    public async Task A_pin_to_an_unknown_node_or_a_name_every_node_shares_is_refused_with_a_clear_message()
+    {
+        var first = new Sessionctl(Cluster.Nodes[0]);
+
+        var unknown = await first.RunAsync(AgentUnderTest.Of("claude").Launch(Cluster.NewWorkdir(), "go nowhere", "--node", "no-such-node"));
+        Assert.Equal(1, unknown.ExitCode);
+        var error = unknown.Stderr.Trim();
+        Assert.DoesNotContain('\n', error);
+        Assert.StartsWith("sessionctl: ", error);
+        Assert.Contains("no agent host no-such-node in the cluster; the agent hosts are: ", error);
+        Assert.All(Addresses, a => Assert.Contains(a, error));
+
+        // The three test nodes run on one machine under its one host name: a name that names several is refused too.
+        var sharedName = (await JsonAsync<AgentHostsDto>(Cluster.Nodes[0], "agents", "show")).Hosts[0].NodeName;
+        var ambiguous = await first.RunAsync(AgentUnderTest.Of("claude").Launch(Cluster.NewWorkdir(), "go anywhere", "--node", sharedName));
+        Assert.Equal(1, ambiguous.ExitCode);
+        Assert.Contains($"{sharedName} names 3 agent hosts (", ambiguous.Stderr);
+        Assert.Contains("; give an Akka address or a node id", ambiguous.Stderr);
+
+        // Over HTTP, the refusal is a 400 problem.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Cluster.Nodes[0].Token);
+        var body = JsonSerializer.Serialize(new LaunchSessionRequest { Agent = "claude", Prompt = "x", Workdir = Cluster.NewWorkdir(), Node = "no-such-node" }, Api.Json);
+        using var refused = await http.PostAsync($"{Cluster.Nodes[0].Url}{Api.Sessions}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("no agent host no-such-node in the cluster", await refused.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The process's parent, its parent's, and so on up to init (from /proc).</summary>
+    private static List<int> Ancestors(int pid)
+    {
+        var ancestors = new List<int>();
+        for (var at = pid; at > 1 && ancestors.Count < 64;)
+        {
+            var stat = File.ReadAllText($"/proc/{at}/stat");
+            // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+            at = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            ancestors.Add(at);
+        }
+
+        return ancestors;
     }
 
     private static async Task<T> JsonAsync<T>(NodeProcess node, params string[] args) =>

@@ -62,11 +62,16 @@ internal static class LaunchCommand
         {
             Description = "If the node running the agent is lost, resume the session on another node (needs the agent's transcript there, e.g. a shared HOME)",
         };
+        var node = new Option<string?>("--node")
+        {
+            Description = "Run the agent on this node: its Akka address, name or node id (see `sessionctl agents show`) [default: any agent host with room]",
+            HelpName = "address|name|id",
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the new session's id" };
 
         var command = new Command("launch", "Start a session; prints its id on the first line")
         {
-            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, channel, autoResume, quiet,
+            promptWords, agent, workdir, prompt, promptFile, name, model, singleTurn, multiTurn, maxAutoResponds, env, permissionMode, channel, autoResume, node, quiet,
         };
 
         command.SetBody(globals, context, async (run, ct) =>
@@ -90,6 +95,12 @@ internal static class LaunchCommand
                 throw CliFailure.Usage("--channel must not be empty");
             }
 
+            var nodeName = parse.GetValue(node);
+            if (nodeName is not null && string.IsNullOrWhiteSpace(nodeName))
+            {
+                throw CliFailure.Usage("--node must not be empty");
+            }
+
             var request = new LaunchSessionRequest
             {
                 Agent = agentName,
@@ -102,6 +113,7 @@ internal static class LaunchCommand
                 PermissionMode = mode,
                 Channel = channelName?.Trim(),
                 AutoResume = parse.GetValue(autoResume) ? true : null,
+                Node = nodeName?.Trim(),
                 Env = EnvAssignments.Parse(parse.GetValue(env) ?? [], context.Environment),
             };
 

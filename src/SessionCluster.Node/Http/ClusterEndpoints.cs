@@ -153,7 +153,7 @@ public static class ClusterEndpoints
                 }
 
                 return Results.Ok(new ShardEntityDto(
-                    id, SessionRegion.TypeName, shard, ClusterView.HostOf(shard, stats)?.ToString(), accepted.State.Node, accepted.State.NodeId));
+                    id, SessionRegion.TypeName, shard, ClusterView.HostOf(shard, stats)?.ToString(), accepted.State.NodeAddress ?? accepted.State.Node, accepted.State.NodeId));
             case var other:
                 return Problems.Unavailable($"unexpected reply {other.GetType().Name}");
         }

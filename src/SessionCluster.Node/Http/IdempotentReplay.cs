@@ -21,6 +21,7 @@ public static class IdempotentReplay
             had.PermissionMode != want.PermissionMode ? "permissionMode" :
             had.Channel != want.Channel ? "channel" :
             had.AutoResume != want.AutoResume ? "autoResume" :
+            had.Node != want.Node ? "node" :
             !had.Env.SequenceEqual(want.Env) ? "env" :
             had.ResumedFrom?.FromSessionId != want.ResumedFrom?.FromSessionId ? "the session resumed" :
             null;

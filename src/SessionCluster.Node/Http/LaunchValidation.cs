@@ -44,6 +44,7 @@ public static partial class LaunchValidation
             ?? CheckModel(body.Model)
             ?? CheckPermissionMode(body.PermissionMode)
             ?? CheckChannel(body.Channel, settings)
+            ?? CheckNode(body.Node)
             ?? CheckEnv(body.Env, settings);
     }
 
@@ -108,10 +109,15 @@ public static partial class LaunchValidation
             return Problems.BadRequest($"workdir {FieldText.Quote(workdir, 512)} must be an absolute path");
         }
 
-        return Directory.Exists(workdir)
-            ? null
-            : Problems.BadRequest($"workdir {FieldText.Quote(workdir, 512)} does not exist on node {settings.NodeName}");
+        // Whether it exists is asked of the node that will run the agent, at placement.
+        return null;
     }
+
+    /// <summary>A node pin: one line of text (an Akka address, name or id); whether it names a node is placement's question.</summary>
+    private static IResult? CheckNode(string? node) =>
+        node is null || (FieldText.Utf8Bytes(node) is not null && !FieldText.HasControl(node) && node.Length <= 1024)
+            ? null
+            : Problems.BadRequest("node must be one line of text: an Akka address, a node name or a node id");
 
     private static IResult? CheckName(string? name)
     {

@@ -115,7 +115,8 @@ public static class SessionEndpoints
                 (body.Env ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
                 mode,
                 Channel: body.Channel,
-                AutoResume: body.AutoResume ?? false),
+                AutoResume: body.AutoResume ?? false,
+                Node: string.IsNullOrWhiteSpace(body.Node) ? null : body.Node.Trim()),
             DateTimeOffset.UtcNow);
         return await Start(launch, key, gateway);
     }

@@ -125,19 +125,33 @@ public sealed class LaunchValidationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_workdir_missing_on_the_node_names_the_node()
+    public void A_workdir_missing_on_the_node_taking_the_request_is_left_to_the_node_that_runs_the_agent()
     {
         var missing = temp.Combine("no-such-dir");
 
-        (await Problem(Valid with { Workdir = missing })).AssertProblem(400, $"workdir '{missing}' does not exist on node node-a");
+        // The agent may run on another node, where it exists: placement asks that node (WorkdirCheck there).
+        Assert.Null(LaunchValidation.Check(Valid with { Workdir = missing }, TestSettings.Create(nodeName: "node-a"), Agents));
+        Assert.Equal("does not exist", SessionCluster.Agents.WorkdirCheck.Problem(missing));
     }
 
     [Fact]
-    public async Task A_file_is_not_a_workdir()
+    public void A_file_is_not_a_workdir_on_the_node_that_runs_the_agent()
     {
         var file = temp.File("a-file", "");
 
-        (await Problem(Valid with { Workdir = file })).AssertProblem(400, $"workdir '{file}' does not exist on node node-a");
+        Assert.Null(LaunchValidation.Check(Valid with { Workdir = file }, TestSettings.Create(nodeName: "node-a"), Agents));
+        Assert.Equal("is a file, not a directory", SessionCluster.Agents.WorkdirCheck.Problem(file));
+    }
+
+    [Theory]
+    [InlineData("node-b\nnode-c")]
+    [InlineData("node\u0007")]
+    public async Task A_node_pin_must_be_one_line(string escaped)
+    {
+        var node = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        (await Problem(Valid with { Node = node })).AssertProblem(400, "node must be one line of text: an Akka address, a node name or a node id");
+        Assert.Null(LaunchValidation.Check(Valid with { Node = "akka.tcp://sessioncluster@node-b:4053" }, TestSettings.Create(), Agents));
     }
 
     [Fact]

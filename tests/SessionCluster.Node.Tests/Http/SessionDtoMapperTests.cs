@@ -52,6 +52,15 @@ public sealed class SessionDtoMapperTests
     private static string Json(SessionState state) => JsonSerializer.Serialize(state.ToDto(), Api.Json);
 
     [Fact]
+    public void The_node_is_its_akka_address_with_its_name_and_id_beside_and_its_name_when_no_address_was_recorded()
+    {
+        var placed = State() with { NodeAddress = "akka.tcp://sessioncluster@10.0.0.2:4053", NodeId = "id-b" };
+
+        Assert.Equal(("akka.tcp://sessioncluster@10.0.0.2:4053", "node-a", "id-b"), (placed.ToDto().Node, placed.ToDto().NodeName, placed.ToDto().NodeId));
+        Assert.Equal(("node-a", "node-a", null), (State().ToDto().Node, State().ToDto().NodeName, State().ToDto().NodeId));
+    }
+
+    [Fact]
     public void Env_values_never_reach_the_json_only_their_names()
     {
         var json = Json(State());
@@ -124,6 +133,7 @@ public sealed class SessionDtoMapperTests
         Assert.Equal("older", dto.ResumedFromId);
         Assert.Equal(["newer1", "newer2"], dto.ResumedAs);
         Assert.Equal("node-a", dto.Node);
+        Assert.Equal("node-a", dto.NodeName);
         Assert.Equal(4242, dto.Pid);
         Assert.Equal(2, dto.ProcessCount);
         Assert.Equal(1, dto.LastExitCode);
