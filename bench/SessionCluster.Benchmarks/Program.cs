@@ -1,7 +1,7 @@
 using SessionCluster.Benchmarks;
 
 // dotnet run -c Release --project bench/SessionCluster.Benchmarks -- [parser] [launch] [codex-launch] [concurrency] [permission] [restart]
-//     [chain] [sse] [idle] [event-log] [event-log-read] [notify]
+//     [chain] [sse] [idle] [event-log] [event-log-read] [notify] [failover]
 // No argument runs them all. Exit code 0 unless something failed (a missed target is printed, not an error).
 var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -17,6 +17,7 @@ var all = new Dictionary<string, Func<Task<IReadOnlyList<Verdict>>>>(StringCompa
     ["event-log"] = EventLogBenchmark.RunAsync,
     ["event-log-read"] = EventLogReadBenchmark.RunAsync,
     ["notify"] = NotifyBenchmark.RunAsync,
+    ["failover"] = FailoverBenchmark.RunAsync,
 };
 
 var chosen = args.Length == 0 ? [.. all.Keys] : args;

@@ -15,8 +15,8 @@ namespace SessionCluster.EndToEnd.Tests;
 /// </summary>
 public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<FailoverFixture>
 {
-    // The node is unreachable after the heartbeat pause (3 s), downed after stable-after (5 s), then its sessions are
-    // marked: about 10 s here (docs/BENCHMARKS.md); 60 s leaves room for a busy machine, and is still far below
+    // The node is unreachable after the heartbeat pause (2 s), downed after stable-after (3 s), then its sessions are
+    // marked: about 12 s here (docs/BENCHMARKS.md, section 12); 60 s leaves room for a busy machine, and is still far below
     // Akka's default path (about 45 s) plus a restart.
     private static readonly TimeSpan FailoverDeadline = TimeSpan.FromSeconds(60);
 
