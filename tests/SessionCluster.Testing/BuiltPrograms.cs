@@ -9,7 +9,15 @@ public static class BuiltPrograms
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "BuildConfiguration").Value!;
 
-    public static string NodeDll => Output("SessionCluster.Node", "SessionCluster.Node.dll");
+    /// <summary>
+    /// The node's dll: the build output, or SESSIONCLUSTER_NODE_DLL when set (a published node: the failover benchmark
+    /// times formation on the ReadyToRun build the image ships).
+    /// </summary>
+    public static string NodeDll => Environment.GetEnvironmentVariable(NodeDllVariable) is { Length: > 0 } published
+        ? File.Exists(published) ? published : throw new FileNotFoundException($"{NodeDllVariable} names {published}, which does not exist")
+        : Output("SessionCluster.Node", "SessionCluster.Node.dll");
+
+    public const string NodeDllVariable = "SESSIONCLUSTER_NODE_DLL";
 
     public static string SessionctlDll => Output("SessionCluster.Cli", "sessionctl.dll");
 
