@@ -42,7 +42,6 @@ public static class NodeConfig
             hostname,
             akkaPort,
             seeds,
-            s.GetInt("cluster.shards"),
             Path.IsPathRooted(sqliteFile) ? sqliteFile : Path.Combine(dataDir, sqliteFile),
             s.GetTimeSpan("persistence.query-refresh-interval"),
             new SessionEntitySettings(

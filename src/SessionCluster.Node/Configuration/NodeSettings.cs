@@ -18,7 +18,6 @@ public sealed record NodeSettings(
     string AkkaHostname,
     int AkkaPort,
     IReadOnlyList<string> SeedNodes,
-    int Shards,
     string SqliteFile,
     TimeSpan QueryRefreshInterval,
     SessionEntitySettings Sessions,

@@ -149,11 +149,16 @@ public static class AkkaWiring
                         system,
                         registry.TryGet<NotificationDispatcher>(out var notifier) ? notifier : null);
                 },
-                new SessionMessageExtractor(settings.Shards),
+                new SessionMessageExtractor(),
                 new ShardOptions
                 {
+                    // The coordinator's state is gossiped (DData); which sessions are alive in which shard is journaled
+                    // (remember entities, in the SQL journal beside the sessions' own events): when a shard moves, or
+                    // its node is lost, its live sessions start again on their new node at once, not at their next
+                    // message. A finished session passivates, and is forgotten.
                     StateStoreMode = StateStoreMode.DData,
-                    RememberEntities = false,
+                    RememberEntities = true,
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                     // The entity passivates itself once finished; a live session waiting for input stays.
                     ShouldPassivateIdleEntities = false,
                 })

@@ -145,7 +145,7 @@ public static class ClusterEndpoints
             case null:
                 return gateway.TimedOut(get);
             case SessionAccepted accepted:
-                var shard = new SessionMessageExtractor(settings.Shards).ShardId(id, get);
+                var shard = new SessionMessageExtractor().ShardId(id, get);
                 var stats = await Stats(ClusterSharding.Get(system).ShardRegion(SessionRegion.TypeName), settings);
                 if (stats is null)
                 {

@@ -36,7 +36,7 @@ public sealed class DeliveryKit : TestKit
             SessionRegion.TypeName,
             id => SessionEntity.Sharded(id, AgentHosts.Only(Host.Ref), ActorRefs.Nobody, SessionEntitySettings.Default, Sys),
             ClusterShardingSettings.Create(Sys),
-            new SessionMessageExtractor(10));
+            new SessionMessageExtractor());
     }
 
     public ITestJournal Journal { get; }

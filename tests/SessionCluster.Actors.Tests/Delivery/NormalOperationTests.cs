@@ -49,7 +49,7 @@ public sealed class NormalOperationTests : IAsyncLifetime, IDisposable
             SessionRegion.TypeName,
             id => SessionEntity.Sharded(id, AgentHosts.Only(hostRef[0]), ActorRefs.Nobody, SessionEntitySettings.Default, kit.Sys),
             ClusterShardingSettings.Create(kit.Sys),
-            new SessionMessageExtractor(10));
+            new SessionMessageExtractor());
         var facts = kit.Sys.ActorOf(SessionFactProducer.Props("normal", region), SessionFactProducer.Name);
         hostRef[0] = kit.Sys.ActorOf(AgentHost.Props(region, facts, new AgentHostSettings(
             "node-test",

@@ -75,7 +75,7 @@ public sealed class ShardedSessionTests : IDisposable
                 SessionCluster.Actors.Sessions.SessionRegion.TypeName,
                 id => SessionEntity.Props(id, host.Ref, region[0], SessionEntitySettings.Default),
                 ClusterShardingSettings.Create(Sys),
-                new SessionMessageExtractor(10));
+                new SessionMessageExtractor());
         }
 
         public SessionState Ask(IActorRef region, ISessionMessage message)

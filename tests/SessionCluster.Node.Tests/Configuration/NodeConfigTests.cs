@@ -44,7 +44,6 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Equal("127.0.0.1", settings.AkkaHostname);
         Assert.Equal(4053, settings.AkkaPort);
         Assert.Empty(settings.SeedNodes);
-        Assert.Equal(100, settings.Shards);
         Assert.Equal(Path.Combine(dataDir, "sessions.db"), settings.SqliteFile);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.QueryRefreshInterval);
         Assert.Equal(100, settings.Sessions.SnapshotEvery);
@@ -309,9 +308,9 @@ public sealed class NodeConfigTests : IDisposable
     [Fact]
     public void A_config_file_may_refer_to_a_default_key()
     {
-        var config = temp.File("subst.hocon", "sessioncluster.cluster.shards = ${sessioncluster.cluster.port}");
+        var config = temp.File("subst.hocon", "sessioncluster.sessions.snapshot-every = ${sessioncluster.cluster.port}");
 
-        Assert.Equal(4053, Load(configFiles: config).Shards);
+        Assert.Equal(4053, Load(configFiles: config).Sessions.SnapshotEvery);
     }
 
     /// <summary>

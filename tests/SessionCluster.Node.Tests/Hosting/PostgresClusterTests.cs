@@ -14,7 +14,7 @@ namespace SessionCluster.Node.Tests.Hosting;
 /// <summary>
 /// Three actor systems in this process, one cluster on loopback (TLS between them), one real PostgreSQL for all:
 /// sessions running the real claude spread over the nodes; one node aborted (no leave) is downed by the split brain
-/// resolver with the node's own settings, and its sessions recover on the others: served from the journal by a
+/// resolver with the node's own settings (live sessions remembered by sharding in the journal), and its sessions recover on the others: served from the journal by a
 /// surviving node, live ones read node-lost and, launched with auto-resume (all share one HOME, so the agent's transcript
 /// is there), are resumed on a surviving node and linked; the others' agents carry on. A node asked to leave
 /// gracefully takes no new session and waits for its running one to finish before it leaves.
@@ -29,12 +29,13 @@ public sealed class PostgresClusterTests : IAsyncLifetime
     private InProcessCluster? running;
     private IReadOnlyList<ClusterNode> nodes = [];
     private PostgresServer postgres = null!;
+    private string database = null!;
     private ScriptedModelServer model = null!;
 
     public async Task InitializeAsync()
     {
         postgres = await PostgresServer.StartAsync();
-        var database = await postgres.CreateDatabaseAsync("cluster");
+        database = await postgres.CreateDatabaseAsync("cluster");
         model = await ScriptedModelServer.StartAsync();
         running = await InProcessCluster.StartAsync(temp.Path, ["node-a", "node-b", "node-c"], $$"""
             persistence {
@@ -111,6 +112,16 @@ public sealed class PostgresClusterTests : IAsyncLifetime
                 Assert.Equal(SessionStatus.WaitingForInput, state.Status);
                 return state;
             });
+        }
+
+        // Sharding remembers each live session in the SQL journal: an EntitiesStarted event (manifest CE, the ids in
+        // its protobuf payload) of the session's shard.
+        foreach (var id in ids)
+        {
+            var remembered = await postgres.QueryAsync(database,
+                "SELECT count(*) FROM journal WHERE persistence_id LIKE '/sharding/sessionShard/%' AND manifest = 'CE' " +
+                $"AND position(convert_to('{id}', 'UTF8') in message) > 0");
+            Assert.True(int.Parse(remembered.Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0, $"{id} is not remembered in the journal");
         }
 
         var runners = before.Values.GroupBy(s => s.NodeId).ToDictionary(g => g.Key!, g => g.Select(s => s.Id).ToList());

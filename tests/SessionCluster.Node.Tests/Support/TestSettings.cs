@@ -18,7 +18,6 @@ internal static class TestSettings
         AkkaHostname: "127.0.0.1",
         AkkaPort: 4053,
         SeedNodes: [],
-        Shards: 100,
         SqliteFile: Path.Combine(dataDir, "sessions.db"),
         QueryRefreshInterval: TimeSpan.FromMilliseconds(200),
         Sessions: SessionEntitySettings.Default,
