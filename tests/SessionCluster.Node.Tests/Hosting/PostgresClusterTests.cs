@@ -130,6 +130,19 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         var lost = runners[victim.Settings.NodeId];
         var kept = ids.Except(lost).ToList();
 
+        // One more session whose entity lives on the victim and whose agent runs on node-a: when the victim goes, the
+        // entity moves (remembered, it starts on a survivor) and its process stays where it is.
+        var moved = await IdWithEntityOn(victim);
+        Accepted(await Launch(a, moved, Spec(workdir, node: "node-a")));
+        var movedBefore = await Eventually(async () =>
+        {
+            var state = await Read(Region(a), moved);
+            Assert.Equal(SessionStatus.WaitingForInput, state.Status);
+            return state;
+        });
+        Assert.Equal(a.Settings.NodeId, movedBefore.NodeId);
+        Assert.Contains(await ShardsOn(victim), shard => shard.EntityIds.Contains(moved));
+
         await victim.System.Terminate();
 
         // Downed by the split brain resolver (no one downs it by hand), then removed: the survivors mark its sessions.
@@ -179,15 +192,38 @@ public sealed class PostgresClusterTests : IAsyncLifetime
         }
 
         var responded = kept[0];
-        var accepted = await Region(survivor).Ask<SessionReply>(
-            new SessionCommandEnvelope(responded, new Respond("Once more.", Auto: false, DateTimeOffset.UtcNow)), Wait);
+        await RespondAndAwaitTurn(survivor, a, responded, before[responded].TurnsCompleted);
+
+        // The moved entity is on a survivor now, its agent the same process on node-a, and a respond still reaches it.
+        Assert.True(Directory.Exists($"/proc/{movedBefore.Pid}"), $"claude {movedBefore.Pid} of {moved} did not survive its entity's move");
+        Assert.Contains((await ShardsOn(survivor)).Concat(await ShardsOn(a)), shard => shard.EntityIds.Contains(moved));
+        var afterMove = await RespondAndAwaitTurn(survivor, a, moved, movedBefore.TurnsCompleted);
+        Assert.Equal((a.Settings.NodeId, movedBefore.Pid), (afterMove.NodeId, afterMove.Pid));
+    }
+
+    private async Task<SessionState> RespondAndAwaitTurn(ClusterNode via, ClusterNode reader, string id, int turnsBefore)
+    {
+        var accepted = await Region(via).Ask<SessionReply>(
+            new SessionCommandEnvelope(id, new Respond("Once more.", Auto: false, DateTimeOffset.UtcNow)), Wait);
         Assert.IsType<SessionAccepted>(accepted);
-        await Eventually(async () =>
+        return await Eventually(async () =>
         {
-            var state = await Read(Region(a), responded);
-            Assert.Equal((SessionStatus.WaitingForInput, before[responded].TurnsCompleted + 1), (state.Status, state.TurnsCompleted));
+            var state = await Read(Region(reader), id);
+            Assert.Equal((SessionStatus.WaitingForInput, turnsBefore + 1), (state.Status, state.TurnsCompleted));
             return state;
         });
+    }
+
+    private async Task<IReadOnlyCollection<Akka.Cluster.Sharding.ShardState>> ShardsOn(ClusterNode node) =>
+        (await Region(node).Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, Wait)).Shards;
+
+    /// <summary>A new session id whose shard the node hosts now (it hosts some: sharding gives new shards to the region with fewest).</summary>
+    private async Task<string> IdWithEntityOn(ClusterNode node)
+    {
+        var hosted = (await ShardsOn(node)).Select(s => s.ShardId).ToHashSet();
+        Assert.NotEmpty(hosted);
+        var extractor = new SessionMessageExtractor();
+        return Enumerable.Range(1, 10_000).Select(i => $"moved-{i}").First(id => hosted.Contains(extractor.ShardId(id, new GetSession(id))));
     }
 
     [Fact]
