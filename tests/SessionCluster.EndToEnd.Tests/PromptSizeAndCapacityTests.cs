@@ -45,7 +45,7 @@ public sealed class PromptSizeAndCapacityTests(OneSlotClusterFixture fixture) : 
             "launch", "--agent", "claude", "--workdir", Cluster.NewWorkdir(), "--single-turn", "--prompt-file", file, "--node", NodeCluster.AddressOf(B));
         try
         {
-            var session = await ctl.WaitAsync(launched.Id, "completed,failed", timeoutSeconds: 120);
+            var session = await ctl.WaitAsync(launched.Id, "completed,failed", timeoutSeconds: 90);
             Assert.True(session.Status == "completed", $"the session ended {session.Status}: {session.Error?.Message}\n{Cluster.Outputs()}");
             Assert.Equal(1, session.TurnsCompleted);
             Assert.Equal(NodeCluster.AddressOf(B), session.Node);
