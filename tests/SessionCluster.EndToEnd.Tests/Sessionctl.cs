@@ -18,6 +18,18 @@ public sealed class Sessionctl(NodeProcess node)
             ?? throw new InvalidOperationException($"sessionctl printed no session: {result}");
     }
 
+    /// <summary>Runs a verb that must succeed and returns what it printed.</summary>
+    public async Task<string> OkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"sessionctl {string.Join(' ', args)} on {node.Url}: {result}");
+        return result.Stdout;
+    }
+
+    /// <summary>Runs a verb with --json that must succeed and reads its answer.</summary>
+    public async Task<T> JsonAsync<T>(params string[] args) =>
+        JsonSerializer.Deserialize<T>(await OkAsync([.. args, "--json"]), Api.Json)!;
+
     public async Task<SessionDto> WaitAsync(string id, string statuses, int timeoutSeconds = 60)
     {
         var waited = await RunAsync("wait", id, "--until", statuses, "--timeout", timeoutSeconds.ToString());

@@ -6,8 +6,11 @@ namespace SessionCluster.EndToEnd.Tests;
 /// One live cluster of three real node processes on one PostgreSQL, shared by the tests of a class that leave it
 /// whole (they read it, launch sessions, follow it; none makes a member leave or go down).
 /// </summary>
-public sealed class ThreeNodeClusterFixture : IAsyncLifetime
+public class ThreeNodeClusterFixture : IAsyncLifetime
 {
+    /// <summary>Configuration every node gets on top of the cluster's; none here.</summary>
+    protected virtual string ExtraHocon => "";
+
     public PostgresServer Postgres { get; private set; } = null!;
 
     public ScriptedModelServer Model { get; private set; } = null!;
@@ -18,7 +21,7 @@ public sealed class ThreeNodeClusterFixture : IAsyncLifetime
     {
         Postgres = await PostgresServer.StartAsync();
         Model = await ScriptedModelServer.StartAsync();
-        Cluster = await NodeCluster.StartAsync(Postgres, Model);
+        Cluster = await NodeCluster.StartAsync(Postgres, Model, ExtraHocon);
     }
 
     public async Task DisposeAsync()

@@ -245,13 +245,7 @@ public sealed class ThreeNodeClusterVerbTests(ThreeNodeClusterFixture fixture) :
         return ancestors;
     }
 
-    private static async Task<T> JsonAsync<T>(NodeProcess node, params string[] args) =>
-        JsonSerializer.Deserialize<T>(await OkAsync(node, [.. args, "--json"]), Api.Json)!;
+    private static Task<T> JsonAsync<T>(NodeProcess node, params string[] args) => new Sessionctl(node).JsonAsync<T>(args);
 
-    private static async Task<string> OkAsync(NodeProcess node, params string[] args)
-    {
-        var result = await SessionctlProcess.RunAsync(node, args);
-        Assert.True(result.ExitCode == 0, $"sessionctl {string.Join(' ', args)} on {node.Url}: {result}");
-        return result.Stdout;
-    }
+    private static Task<string> OkAsync(NodeProcess node, params string[] args) => new Sessionctl(node).OkAsync(args);
 }

@@ -134,9 +134,16 @@ public sealed class AgentHost : ReceiveActor, IWithTimers
             return;
         }
 
+        // A session whose agent runs here holds its slot in that process: a second hold would count it twice, and
+        // keep its slot taken for the hold's length after the agent ended.
+        if (!Context.Child(ChildName(reserve.SessionId)).IsNobody())
+        {
+            Sender.Tell(new SlotReserved(reserve.SessionId));
+            return;
+        }
+
         // A session asking again (its placement was retried) holds its slot already.
-        var holds = reserved.ContainsKey(reserve.SessionId) || !Context.Child(ChildName(reserve.SessionId)).IsNobody();
-        if (!holds && Live >= settings.MaxLiveSessions)
+        if (!reserved.ContainsKey(reserve.SessionId) && Live >= settings.MaxLiveSessions)
         {
             Sender.Tell(new SlotRefused(reserve.SessionId,
                 $"node {settings.NodeName} is at its capacity ({settings.MaxLiveSessions} live sessions, sessioncluster.agents.max-live-sessions)"));

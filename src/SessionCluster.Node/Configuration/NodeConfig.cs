@@ -78,8 +78,15 @@ public static class NodeConfig
         };
     }
 
-    private static int AtLeastOne(Config s, string key) =>
-        s.GetInt(key) is var value and >= 1 ? value : throw new FormatException($"sessioncluster.{key} is {s.GetString(key)}; it must be at least 1");
+    /// <summary>A count of at least 1; read as text first, since HOCON's own int parse names neither the key nor the file.</summary>
+    private static int AtLeastOne(Config s, string key)
+    {
+        var text = s.GetString(key);
+        return !int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? throw new FormatException($"sessioncluster.{key} is \"{text}\"; it must be a whole number, at least 1")
+            : value < 1 ? throw new FormatException($"sessioncluster.{key} is {value}; it must be at least 1")
+            : value;
+    }
 
     /// <summary>sessioncluster.event-log; a bound below 1, or a flush interval below 0 or over 1 s, is a config error.</summary>
     private static Actors.EventLog.EventLogSettings EventLogSettings(Config s)

@@ -118,6 +118,59 @@ public sealed class AgentHostTests : TestKit, IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void At_its_capacity_the_host_refuses_a_slot_to_another_session_and_gives_one_again_once_its_live_session_ends()
+    {
+        model.Enqueue(ModelReply.Text("Holding the only slot."));
+        var region = CreateTestProbe();
+        var host = Sys.ActorOf(AgentHost.Props(region.Ref, region.Ref, Settings(AgentBinaries.Claude) with { MaxLiveSessions = 1 }));
+        host.Tell(new ReserveSlot("c1"), TestActor);
+        ExpectMsg<SlotReserved>(Wait);
+        host.Tell(Start("c1", multiTurn: true));
+        Expect<RecordProcessStarted>(region, "c1");
+        Expect<RecordAgentSessionId>(region, "c1");
+        Expect<RecordTurnResult>(region, "c1"); // live, waiting for its next input
+
+        host.Tell(new ReserveSlot("c2"), TestActor);
+        var refused = ExpectMsg<SlotRefused>(Wait);
+        Assert.Equal(
+            ("c2", "node node-test is at its capacity (1 live sessions, sessioncluster.agents.max-live-sessions)"),
+            (refused.SessionId, refused.Reason));
+        // The live session asking again (its placement retried) keeps its slot.
+        host.Tell(new ReserveSlot("c1"), TestActor);
+        Assert.Equal("c1", ExpectMsg<SlotReserved>(Wait).SessionId);
+
+        host.Tell(new StopAgent("c1", StopMode.Kill));
+        Expect<RecordProcessExit>(region, "c1");
+        AwaitAssert(() =>
+        {
+            host.Tell(new ReserveSlot("c2"), TestActor);
+            Assert.Equal("c2", ExpectMsg<SlotReserved>(Wait).SessionId);
+        }, Wait);
+    }
+
+    [Fact]
+    public void A_slot_held_for_a_placed_session_on_its_way_counts_against_the_capacity_until_it_expires()
+    {
+        var host = Sys.ActorOf(AgentHost.Props(TestActor, TestActor, Settings(AgentBinaries.Claude) with
+        {
+            MaxLiveSessions = 1,
+            ReservationHold = TimeSpan.FromSeconds(2),
+        }));
+
+        host.Tell(new ReserveSlot("r1"), TestActor);
+        ExpectMsg<SlotReserved>(Wait);
+        host.Tell(new ReserveSlot("r2"), TestActor);
+        Assert.Contains("is at its capacity (1 live sessions", ExpectMsg<SlotRefused>(Wait).Reason);
+
+        // r1's agent never starts: its hold runs out and the slot is free again.
+        AwaitAssert(() =>
+        {
+            host.Tell(new ReserveSlot("r2"), TestActor);
+            Assert.Equal("r2", ExpectMsg<SlotReserved>(Wait).SessionId);
+        }, Wait, TimeSpan.FromMilliseconds(250));
+    }
+
     private StartAgent Start(string id, bool multiTurn) => new(id, "claude", new AgentLaunchRequest(
         id,
         new LaunchSpec(

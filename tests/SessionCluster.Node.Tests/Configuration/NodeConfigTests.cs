@@ -74,6 +74,28 @@ public sealed class NodeConfigTests : IDisposable
     }
 
     [Fact]
+    public void Max_live_sessions_is_100_by_default_and_read_from_a_config_file()
+    {
+        Assert.Equal(100, Load().MaxLiveSessions);
+
+        var config = temp.File("capacity.hocon", "sessioncluster.agents.max-live-sessions = 3");
+        Assert.Equal(3, Load(configFiles: config).MaxLiveSessions);
+    }
+
+    [Theory]
+    [InlineData("0", "sessioncluster.agents.max-live-sessions is 0; it must be at least 1")]
+    [InlineData("-2", "sessioncluster.agents.max-live-sessions is -2; it must be at least 1")]
+    [InlineData("many", "sessioncluster.agents.max-live-sessions is \"many\"; it must be a whole number, at least 1")]
+    [InlineData("1.5", "sessioncluster.agents.max-live-sessions is \"1.5\"; it must be a whole number, at least 1")]
+    public void Max_live_sessions_below_one_or_not_a_number_stops_the_start_with_the_key(string value, string says)
+    {
+        // A host of capacity 0 would refuse every launch placed on it, and say so only then.
+        var config = temp.File("capacity.hocon", $"sessioncluster.agents.max-live-sessions = {value}");
+
+        Assert.Equal(says, Assert.Throws<FormatException>(() => Load(configFiles: config)).Message);
+    }
+
+    [Fact]
     public void The_journal_connection_string_names_the_sqlite_file()
     {
         var settings = Load(dataDir: temp.Path);
