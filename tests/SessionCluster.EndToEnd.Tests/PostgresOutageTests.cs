@@ -164,12 +164,6 @@ public sealed class PostgresOutageTests(PostgresOutageFixture fixture) : IClassF
         return new JournalRows(long.Parse(row[0]), long.Parse(row[1]), long.Parse(row[2]));
     }
 
-    private sealed record JournalRows(long Count, long Distinct, long MaxSequence)
-    {
-        /// <summary>Rows 1..n, each once: nothing lost in the middle, nothing written twice.</summary>
-        public bool Consistent => Count == Distinct && Count == MaxSequence;
-    }
-
     /// <summary>Polls <paramref name="look"/> until it gives an answer, within <paramref name="deadline"/>.</summary>
     private static async Task<string> UntilAsync(TimeSpan deadline, Func<Task<string?>> look)
     {
