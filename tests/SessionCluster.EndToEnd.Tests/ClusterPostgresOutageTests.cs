@@ -166,6 +166,27 @@ public sealed class ClusterPostgresOutageTests(ThreeNodeClusterFixture fixture) 
             fresh.Add(launched.Id);
         }
 
+        // Every node's session list (its directory, following the journal) caught up, and the cluster's one notifier
+        // (a singleton, reading the journal) delivered the new sessions' completions: both carried on after the outage.
+        foreach (var node in nodes)
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                var listed = await new Sessionctl(node).RunAsync("list");
+                Assert.All(live.Select(l => l.Session.Id).Concat(fresh), id => Assert.Contains(id, listed.Stdout));
+            });
+        }
+
+        foreach (var id in fresh)
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                var notes = await new Sessionctl(nodes[0]).RunAsync("notify", "list", id, "--json");
+                var listed = JsonSerializer.Deserialize<List<NotificationDto>>(notes.Stdout, Api.Json)!;
+                Assert.Contains(listed, n => n.Kind == "completed" && n.State == "delivered");
+            });
+        }
+
         // The journal: every session's rows numbered 1..n without gap or duplicate (the live ones grew), and sharding's
         // remembered entities the same per shard, with the live sessions still remembered and the new ones written after the outage.
         foreach (var (session, _) in live)
