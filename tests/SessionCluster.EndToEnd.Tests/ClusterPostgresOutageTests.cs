@@ -135,6 +135,11 @@ public sealed class ClusterPostgresOutageTests(ThreeNodeClusterFixture fixture) 
             await Eventually.HoldsAsync(async () => Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, node, "/healthz/ready")), HealthDeadline);
         }
 
+        // The busy session's turn, which ended during the outage, is not lost: its agent's facts are delivered again to
+        // the session recovered from the journal, on its node, soon after the database is back.
+        var recovered = await new Sessionctl(nodes[0]).WaitAsync(busy.Id, "waiting-for-input", ResumeDeadlineSeconds);
+        Assert.Equal((1, NodeCluster.AddressOf(nodes[1])), (recovered.TurnsCompleted, recovered.Node));
+
         // Nothing was written for the sessions while the database was down, and nothing half-written.
         foreach (var (session, _) in live)
         {
@@ -165,11 +170,6 @@ public sealed class ClusterPostgresOutageTests(ThreeNodeClusterFixture fixture) 
             Assert.Equal((2, 1, NodeCluster.AddressOf(node)), (second.TurnsCompleted, second.RespondCount, second.Node));
             Assert.Same(node, Cluster.NodeWithId(second.NodeId!));
         }
-
-        // The busy session's turn, which ended during the outage, is not lost: its agent's facts are delivered again to
-        // the session recovered from the journal, on its node.
-        var recovered = await new Sessionctl(nodes[0]).WaitAsync(busy.Id, "waiting-for-input", ResumeDeadlineSeconds);
-        Assert.Equal((1, NodeCluster.AddressOf(nodes[1])), (recovered.TurnsCompleted, recovered.Node));
 
         // A new session launches through, and runs on, each node.
         fixture.Model.Enqueue(ModelReply.Text("New after the outage."), ModelReply.Text("New after the outage."), ModelReply.Text("New after the outage."));

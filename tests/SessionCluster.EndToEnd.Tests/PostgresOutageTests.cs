@@ -21,8 +21,8 @@ public sealed class PostgresOutageTests(PostgresOutageFixture fixture) : IClassF
     private static readonly TimeSpan HealthDeadline = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How soon after the server is back a launch must work: the journal's circuit breaker, opened by the failures
-    /// of the outage, lets a write through again within its reset timeout (docs/HTTP-API.md, "While the database is down").
+    /// How soon after the server is back a launch must work: the journal's circuit breaker, if the failures of the
+    /// outage opened it, lets a call through again within its reset timeout (docs/HTTP-API.md, "While the database is down").
     /// </summary>
     private const int ResumeDeadlineSeconds = 45;
 
