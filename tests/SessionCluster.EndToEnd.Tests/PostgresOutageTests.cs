@@ -21,8 +21,8 @@ public sealed class PostgresOutageTests(PostgresOutageFixture fixture) : IClassF
     private static readonly TimeSpan HealthDeadline = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How soon after the server is back a launch must work: the journal's circuit breaker, opened by the failures
-    /// of the outage, lets a write through again within its reset timeout (docs/HTTP-API.md, "While the database is down").
+    /// How soon after the server is back a launch must work: the journal's circuit breaker, if the failures of the
+    /// outage opened it, lets a call through again within its reset timeout (docs/HTTP-API.md, "While the database is down").
     /// </summary>
     private const int ResumeDeadlineSeconds = 45;
 
@@ -162,12 +162,6 @@ public sealed class PostgresOutageTests(PostgresOutageFixture fixture) : IClassF
         var row = (await fixture.QueryAsync(
             $"SELECT count(*), count(DISTINCT sequence_number), coalesce(max(sequence_number), 0) FROM journal WHERE persistence_id = 'session-{sessionId}'")).Split('|');
         return new JournalRows(long.Parse(row[0]), long.Parse(row[1]), long.Parse(row[2]));
-    }
-
-    private sealed record JournalRows(long Count, long Distinct, long MaxSequence)
-    {
-        /// <summary>Rows 1..n, each once: nothing lost in the middle, nothing written twice.</summary>
-        public bool Consistent => Count == Distinct && Count == MaxSequence;
     }
 
     /// <summary>Polls <paramref name="look"/> until it gives an answer, within <paramref name="deadline"/>.</summary>
