@@ -8,24 +8,15 @@ namespace SessionCluster.EndToEnd.Tests;
 /// share one cluster certificate, so nothing but persistence stands in the way of the join. The SQLite node downs the
 /// joiner and says why; the joiner, downed, stops with exit code 1 and says it was downed.
 /// </summary>
-public sealed class SqliteJoinRefusalTests : IAsyncLifetime
+public sealed class SqliteJoinRefusalTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
-    private readonly TempDirectory temp = new("sessioncluster-sqlite-join");
-    private PostgresServer postgres = null!;
-
-    public async Task InitializeAsync() => postgres = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await postgres.DisposeAsync();
-        temp.Dispose();
-    }
 
     [Fact]
     public async Task A_node_on_sqlite_downs_a_node_that_joins_it_and_says_why()
     {
+        using var temp = new TempDirectory("sessioncluster-sqlite-join");
+        await using var postgres = await PostgresServer.StartAsync();
         var certificate = NodeCluster.WriteCertificate(temp.Combine("cluster-cert.pfx"));
         var sqlitePort = FreePort.Next();
         var seed = $"akka.ssl.tcp://{NodeCluster.SystemName}@127.0.0.1:{sqlitePort}";
