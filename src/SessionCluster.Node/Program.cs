@@ -160,6 +160,16 @@ try
     // Stopped by a signal or the host, the actor system's reason is the host's; any other reason (downed, a failed
     // TLS handshake to a peer) is an unclean stop a supervisor must see.
     var reason = actorSystem is null ? null : Akka.Actor.CoordinatedShutdown.Get(actorSystem).ShutdownReason;
+    if (reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason)
+    {
+        // Downed by another member, so the other member's log has the why; this says where to look.
+        Log.Error(
+            "The node stopped on its own: this node was downed by the cluster it joined (by the split brain resolver while it was " +
+            "unreachable, by an operator, or by a node on SQLite, which downs any node that joins it: a cluster of several nodes " +
+            "needs sessioncluster.persistence.provider = postgres on every node); the seed nodes' logs say which");
+        return 1;
+    }
+
     if (reason is not null and not Akka.Actor.CoordinatedShutdown.ClrExitReason)
     {
         Log.Error("The node stopped on its own: {Reason}", reason);

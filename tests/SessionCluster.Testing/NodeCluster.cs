@@ -204,7 +204,7 @@ public sealed class NodeCluster : IAsyncDisposable
     /// One self-signed certificate for the whole cluster (server and client use: each node is both to its peers),
     /// written 0600 as a node requires of a certificate file (docs/SECURITY.md).
     /// </summary>
-    private static string WriteCertificate(string file)
+    public static string WriteCertificate(string file)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=SessionCluster test cluster", key, HashAlgorithmName.SHA256);

@@ -105,14 +105,21 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new InvalidOperationException($"could not signal the node (pid {process.Id})");
         }
 
+        return await ExitCodeAsync(deadline)
+            ?? throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s of signal {signal}:\n{Output}");
+    }
+
+    /// <summary>The node's exit code once it exits, or null if it still runs after <paramref name="deadline"/>.</summary>
+    public async Task<int?> ExitCodeAsync(TimeSpan deadline)
+    {
         using var timeout = new CancellationTokenSource(deadline);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process!.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s of signal {signal}:\n{Output}");
+            return null;
         }
 
         return process.ExitCode;

@@ -128,7 +128,7 @@ public static class NodeConfig
     /// <summary>
     /// sessioncluster.persistence: the provider and, for postgres, its connection string. SQLite is one file on one
     /// machine: a node configured to join other nodes on it would keep a journal of its own beside theirs, so that is
-    /// refused here, before anything starts.
+    /// refused here, before anything starts (and a node that joins it later is downed, by SingleNodeGuard).
     /// </summary>
     private static PersistenceSettings Persistence(Config s, IReadOnlyList<string> seeds, string hostname, int port)
     {
@@ -138,8 +138,9 @@ public static class NodeConfig
         {
             case "sqlite":
                 var others = seeds.Where(seed => !IsSelf(seed, hostname, port)).ToList();
-                return others.Count == 0 || !s.GetBoolean("persistence.sqlite.refuse-other-nodes")
-                    ? new PersistenceSettings(PersistenceProvider.Sqlite, null)
+                var refuse = s.GetBoolean("persistence.sqlite.refuse-other-nodes");
+                return others.Count == 0 || !refuse
+                    ? new PersistenceSettings(PersistenceProvider.Sqlite, null) { RefusesOtherNodes = refuse }
                     : throw new FormatException(
                         $"this node is configured to join other nodes ({string.Join(", ", others)}) but its journal is SQLite, " +
                         "which one node alone can use; set sessioncluster.persistence.provider = postgres and " +

@@ -247,6 +247,12 @@ public static class AkkaWiring
 
                 system.ActorOf(NodeLossWatcher.Props(directory, region, settings.NodeId, settings.AskTimeout), NodeLossWatcher.Name);
 
+                // A node on SQLite is a cluster of one: any node that joins it anyway (naming it its seed) is downed.
+                if (settings.Persistence.RefusesOtherNodes)
+                {
+                    system.ActorOf(SingleNodeGuard.Props(cluster), SingleNodeGuard.Name);
+                }
+
                 // A node with no seed nodes forms a cluster of its own (also when --akka-port 0 picked the port);
                 // with Kubernetes discovery, cluster bootstrap decides whom it joins.
                 if (settings.SeedNodes.Count == 0 && !settings.Discovery.IsKubernetes)

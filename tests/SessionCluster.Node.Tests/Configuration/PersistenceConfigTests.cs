@@ -29,6 +29,20 @@ public sealed class PersistenceConfigTests : IDisposable
         Assert.Equal(["akka.ssl.tcp://sessioncluster@127.0.0.1:4100"], self.SeedNodes);
     }
 
+    /// <summary>What starts the node's SingleNodeGuard, which downs any node that joins it.</summary>
+    [Fact]
+    public void A_sqlite_node_refuses_other_nodes_unless_told_not_to_and_a_postgres_node_never_does()
+    {
+        Assert.True(Load().Persistence.RefusesOtherNodes);
+
+        var off = temp.File("off.hocon", "sessioncluster.persistence.sqlite.refuse-other-nodes = off");
+        Assert.False(Load(new NodeCommandLine(temp.Path, [off], null, null)).Persistence.RefusesOtherNodes);
+
+        environment.Set("SESSIONCLUSTER_PERSISTENCE_PROVIDER", "postgres");
+        environment.Set("SESSIONCLUSTER_POSTGRES_CONNECTION_STRING", "Host=db;Database=sc;Username=sc");
+        Assert.False(Load().Persistence.RefusesOtherNodes);
+    }
+
     [Fact]
     public void Postgres_comes_from_the_environment_and_its_password_is_never_printed()
     {
