@@ -6,8 +6,21 @@ namespace SessionCluster.EndToEnd.Tests;
 /// One live cluster of three real node processes on one PostgreSQL, shared by the tests of a class that leave it
 /// whole (they read it, launch sessions, follow it; none makes a member leave or go down).
 /// </summary>
-public sealed class ThreeNodeClusterFixture : IAsyncLifetime
+public class ThreeNodeClusterFixture : IAsyncLifetime
 {
+    private readonly string extraHocon;
+
+    public ThreeNodeClusterFixture()
+        : this(string.Empty)
+    {
+    }
+
+    /// <param name="extraHocon">What every node is configured with on top of the cluster's (a subclass's settings).</param>
+    protected ThreeNodeClusterFixture(string extraHocon)
+    {
+        this.extraHocon = extraHocon;
+    }
+
     public PostgresServer Postgres { get; private set; } = null!;
 
     public ScriptedModelServer Model { get; private set; } = null!;
@@ -18,7 +31,7 @@ public sealed class ThreeNodeClusterFixture : IAsyncLifetime
     {
         Postgres = await PostgresServer.StartAsync();
         Model = await ScriptedModelServer.StartAsync();
-        Cluster = await NodeCluster.StartAsync(Postgres, Model);
+        Cluster = await NodeCluster.StartAsync(Postgres, Model, extraHocon);
     }
 
     public async Task DisposeAsync()

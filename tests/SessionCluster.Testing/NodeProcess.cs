@@ -105,14 +105,21 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new InvalidOperationException($"could not signal the node (pid {process.Id})");
         }
 
+        return await WaitForExitAsync(deadline, $"of signal {signal}");
+    }
+
+    /// <summary>Waits for the node to exit on its own (it left the cluster, say) and returns its exit code.</summary>
+    /// <param name="after">What it should stop after, for the timeout's message.</param>
+    public async Task<int> WaitForExitAsync(TimeSpan deadline, string after = "")
+    {
         using var timeout = new CancellationTokenSource(deadline);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process!.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s of signal {signal}:\n{Output}");
+            throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s {after}:\n{Output}");
         }
 
         return process.ExitCode;

@@ -1,0 +1,11 @@
+namespace SessionCluster.EndToEnd.Tests;
+
+/// <summary>
+/// A live cluster of three real node processes whose drain timeout is short, for tests that each make a different
+/// member leave it (never the seed, the first node, through which they ask).
+/// </summary>
+public sealed class DrainingClusterFixture() : ThreeNodeClusterFixture($"sessioncluster.cluster.drain-timeout = {DrainTimeout.TotalSeconds:0}s")
+{
+    /// <summary>Long enough for a slow turn to finish within it, short enough for a test to wait it out.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+}
