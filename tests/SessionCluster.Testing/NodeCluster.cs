@@ -68,7 +68,8 @@ public sealed class NodeCluster : IAsyncDisposable
             for (var i = 0; i < size; i++)
             {
                 var name = $"node{i + 1}";
-                var environment = TestNode.Environment(model.BaseUrl, sharedHome ? temp.CreateDirectory("home") : temp.CreateDirectory(name, "home"));
+                temp.CreateDirectory(name);
+                var environment = TestNode.Environment(model.BaseUrl, temp.CreateDirectory(sharedHome ? ["home"] : [name, "home"]));
                 environment["SESSIONCLUSTER_SECRETS_KEY"] = secretsKey;
                 var config = temp.Combine(name, "cluster.hocon");
                 await File.WriteAllTextAsync(config, $$"""
