@@ -42,7 +42,7 @@ public sealed class GracefulLeaveTests(DrainingClusterFixture fixture) : IClassF
         // Draining: a launch pinned to it is refused, an unpinned one goes to another node, while its session still runs.
         var pinned = await ctl.RunAsync([.. Claude.Launch(Cluster.NewWorkdir(), "pinned", "--node", gone)]);
         Assert.True(pinned.ExitCode == 1, $"launch pinned to a leaving node: {pinned}");
-        Assert.Contains("is leaving the cluster", pinned.Stderr);
+        Assert.Matches(@"^sessionctl: node \S+ is leaving the cluster and takes no new session", pinned.Stderr);
         fixture.Model.Enqueue(ModelReply.Text("Elsewhere."));
         var elsewhere = await ctl.SessionAsync(Claude.Launch(Cluster.NewWorkdir(), "elsewhere"));
         Assert.Equal("running", (await ctl.SessionAsync("show", slow.Id)).Status);
