@@ -6,6 +6,9 @@ namespace SessionCluster.EndToEnd.Tests;
 /// </summary>
 public sealed class DrainingClusterFixture() : ThreeNodeClusterFixture($"sessioncluster.cluster.drain-timeout = {DrainTimeout.TotalSeconds:0}s")
 {
-    /// <summary>Long enough for a slow turn to finish within it, short enough for a test to wait it out.</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Long enough for a test to check the draining node and let a slow turn finish within it on a busy machine (a few
+    /// sessionctl runs), short enough for a test to wait it out.
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
 }

@@ -25,8 +25,11 @@ public sealed class GracefulLeaveTests(DrainingClusterFixture fixture) : IClassF
         var ctl = new Sessionctl(first);
         var prompt = $"slow {Guid.NewGuid():N}";
 
-        // One turn of 32 chunks a quarter second apart: about 8 s on the leaving node, within its drain timeout.
-        fixture.Model.Enqueue(ModelReply.SlowText([.. Enumerable.Range(1, 32).Select(i => $"part {i} ")], TimeSpan.FromMilliseconds(250)));
+        // A turn held until the test has seen the node drain (a slow turn alone can end first on a busy machine), then
+        // streamed slowly: 8 chunks a quarter second apart, the whole within the drain timeout.
+        var release = new TaskCompletionSource();
+        fixture.Model.Enqueue(ModelReply.Held(
+            release.Task, ModelReply.SlowText([.. Enumerable.Range(1, 8).Select(i => $"part {i} ")], TimeSpan.FromMilliseconds(250))));
         var slow = await ctl.SessionAsync(Claude.Launch(Cluster.NewWorkdir(), prompt, "--single-turn", "--node", gone));
         await fixture.Model.WaitForRequestAsync(r => r.IsTurn && r.Body.Contains(prompt, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
@@ -46,9 +49,11 @@ public sealed class GracefulLeaveTests(DrainingClusterFixture fixture) : IClassF
         fixture.Model.Enqueue(ModelReply.Text("Elsewhere."));
         var elsewhere = await ctl.SessionAsync(Claude.Launch(Cluster.NewWorkdir(), "elsewhere"));
         Assert.Equal("running", (await ctl.SessionAsync("show", slow.Id)).Status);
-        Assert.NotEqual(gone, (await ctl.WaitAsync(elsewhere.Id, "waiting-for-input")).Node);
+        Assert.Contains(gone, (await ClusterAsync(first)).Members.Select(m => m.Address));
 
         // The session finishes its turn (it is not interrupted), then the node leaves and stops.
+        release.SetResult();
+        Assert.NotEqual(gone, (await ctl.WaitAsync(elsewhere.Id, "waiting-for-input")).Node);
         var done = await ctl.WaitAsync(slow.Id, "completed,failed,interrupted,killed");
         Assert.Equal(("completed", 1, gone), (done.Status, done.TurnsCompleted, done.Node));
         Assert.Null(done.StopReason);
@@ -89,12 +94,15 @@ public sealed class GracefulLeaveTests(DrainingClusterFixture fixture) : IClassF
         var gone = NodeCluster.AddressOf(leaving);
         await leaving.WaitForExitAsync(DrainingClusterFixture.DrainTimeout + TimeSpan.FromSeconds(60), "after leaving the cluster");
         await Eventually.HoldsAsync(
-            async () =>
-            {
-                var shown = await SessionctlProcess.RunAsync(first, "cluster", "show", "--json");
-                Assert.True(shown.ExitCode == 0, $"cluster show: {shown}");
-                Assert.DoesNotContain(gone, JsonSerializer.Deserialize<ClusterDto>(shown.Stdout, Api.Json)!.Members.Select(m => m.Address));
-            },
+            async () => Assert.DoesNotContain(gone, (await ClusterAsync(first)).Members.Select(m => m.Address)),
             30);
+    }
+
+    /// <summary><c>cluster show</c> through sessionctl on <paramref name="node"/>.</summary>
+    private static async Task<ClusterDto> ClusterAsync(NodeProcess node)
+    {
+        var shown = await SessionctlProcess.RunAsync(node, "cluster", "show", "--json");
+        Assert.True(shown.ExitCode == 0, $"cluster show: {shown}");
+        return JsonSerializer.Deserialize<ClusterDto>(shown.Stdout, Api.Json)!;
     }
 }
