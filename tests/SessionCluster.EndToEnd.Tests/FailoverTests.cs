@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using SessionCluster.Contracts;
+using SessionCluster.Domain;
 using SessionCluster.Testing;
 
 namespace SessionCluster.EndToEnd.Tests;
@@ -15,8 +16,8 @@ namespace SessionCluster.EndToEnd.Tests;
 /// </summary>
 public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<FailoverFixture>
 {
-    // The node is unreachable after the heartbeat pause (2 s), downed after stable-after (3 s), then its sessions are
-    // marked: about 12 s here (docs/BENCHMARKS.md, section 12); 60 s leaves room for a busy machine, and is still far below
+    // The node is unreachable after the heartbeat pause (2 s), downed after stable-after (2 s), then its sessions are
+    // marked: about 7 s here (docs/BENCHMARKS.md, section 12); 60 s leaves room for a busy machine, and is still far below
     // Akka's default path (about 45 s) plus a restart.
     private static readonly TimeSpan FailoverDeadline = TimeSpan.FromSeconds(60);
 
@@ -168,6 +169,72 @@ public sealed class FailoverTests(FailoverFixture fixture) : IClassFixture<Failo
         }
 
         release.SetResult();
+    }
+
+    [Fact]
+    public async Task An_auto_resume_session_of_a_sigkilled_node_is_resumed_on_a_survivor_and_resume_links_survive_the_kill()
+    {
+        // One HOME for all nodes: the survivor's claude must read the transcript the lost node's claude wrote.
+        await using var cluster = await NodeCluster.StartAsync(fixture.Postgres, fixture.Model, fixture.NotificationHocon, sharedHome: true);
+        var claude = AgentUnderTest.Of("claude");
+        var first = new Sessionctl(cluster.Nodes[0]);
+
+        // A chain: a interrupted, b resumed from it and waiting for input; where b runs is the node to kill.
+        fixture.Model.Enqueue(ModelReply.Text("A waits."), ModelReply.Text("B waits."));
+        var a = await first.SessionAsync(claude.Launch(cluster.NewWorkdir(), "start a chain"));
+        await first.WaitAsync(a.Id, "waiting-for-input");
+        await first.SessionAsync("interrupt", a.Id);
+        await first.WaitAsync(a.Id, "interrupted");
+        var b = await first.SessionAsync("resume", a.Id, "go on");
+        var bBefore = await first.WaitAsync(b.Id, "waiting-for-input");
+        Assert.Equal(a.Id, bBefore.ResumedFromId);
+        Assert.Equal([b.Id], (await first.SessionAsync("show", a.Id)).ResumedAs);
+        var victim = cluster.NodeAt(bBefore.Node!);
+
+        // Launched with auto-resume on the same node; its first turn gives the agent a conversation to resume.
+        var remember = $"remember {Guid.NewGuid():N}";
+        fixture.Model.Enqueue(ModelReply.Text("Remembered."));
+        var launched = await first.SessionAsync(claude.Launch(cluster.NewWorkdir(), remember, "--auto-resume", "--node", bBefore.Node!));
+        var before = await first.WaitAsync(launched.Id, "waiting-for-input");
+        Assert.True(before.AutoResume);
+        Assert.Equal(bBefore.Node, before.Node);
+        Assert.NotNull(before.AgentSessionId);
+        fixture.Model.Enqueue(ModelReply.Text("Back on a survivor."));
+
+        await victim.CrashAsync();
+        var survivors = cluster.Except(victim).Select(NodeCluster.AddressOf).ToList();
+        var ctl = new Sessionctl(cluster.Except(victim)[0]);
+
+        // The lost session reads node-lost and links the session the cluster resumed it as.
+        var resumedId = Session.AutoResumeIdOf(launched.Id);
+        var lost = await FailedOnAsync(ctl, launched.Id, cluster);
+        Assert.Equal("node-lost", lost.Error!.Kind);
+        Assert.Equal([resumedId], lost.ResumedAs);
+        Assert.Contains($"sessionctl show {resumedId}", lost.Error.Suggestion);
+        Assert.Contains((await ctl.RunAsync("show", launched.Id)).Stdout.Split('\n'), l => l.Contains("resumed as") && l.Contains(resumedId));
+
+        // The resumed session runs the same conversation on a survivor, waits for input, and links back.
+        var resumed = await Eventually.ReturnsAsync(
+            async () =>
+            {
+                var shown = await ctl.SessionAsync("show", resumedId);
+                Assert.Equal("waiting-for-input", shown.Status);
+                return shown;
+            },
+            FailoverDeadline);
+        Assert.Contains(resumed.Node, survivors);
+        Assert.Equal((launched.Id, before.AgentSessionId, 1), (resumed.ResumedFromId, resumed.AgentSessionId, resumed.TurnsCompleted));
+        Assert.Equal([resumedId, launched.Id], resumed.ResumeChain);
+        var continued = fixture.Model.TurnRequests.Last(r => r.Body.Contains(Session.AutoResumePrompt, StringComparison.Ordinal));
+        Assert.Contains(remember, continued.Body);
+        Assert.Contains((await ctl.RunAsync("show", resumedId)).Stdout.Split('\n'), l => l.Contains("resumed from") && l.Contains(launched.Id));
+
+        // b, itself a resume and not launched with auto-resume, is lost with its links intact both ways.
+        var bLost = await FailedOnAsync(ctl, b.Id, cluster);
+        Assert.Equal(("node-lost", a.Id), (bLost.Error!.Kind, bLost.ResumedFromId));
+        Assert.Equal([b.Id, a.Id], bLost.ResumeChain);
+        Assert.Empty(bLost.ResumedAs);
+        Assert.Equal([b.Id], (await ctl.SessionAsync("show", a.Id)).ResumedAs);
     }
 
     /// <summary>The session as <paramref name="ctl"/>'s node shows it once it reads failed, within the failover deadline.</summary>

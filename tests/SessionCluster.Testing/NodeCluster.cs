@@ -10,7 +10,8 @@ namespace SessionCluster.Testing;
 /// A real cluster of real node processes on loopback (three unless told): one PostgreSQL database for all of them,
 /// one cluster certificate (mutual TLS remoting) and one secrets key shared by all, fixed remoting ports so the first
 /// node is every node's seed (<c>--seed</c>, <c>--hostname 127.0.0.1</c>), and agents that talk to one scripted model
-/// server, as <see cref="TestNode"/> sets them up. Each node has its own data dir, home and API token.
+/// server, as <see cref="TestNode"/> sets them up. Each node has its own data dir and API token, and its own home unless
+/// told to share one.
 /// </summary>
 /// <remarks>The PostgreSQL server and the model server are the caller's: a test class starts each once.</remarks>
 public sealed class NodeCluster : IAsyncDisposable
@@ -46,8 +47,11 @@ public sealed class NodeCluster : IAsyncDisposable
     /// (within <paramref name="deadline"/>, 90 s by default) until each is ready and sees all of them up.
     /// </summary>
     /// <param name="extraHocon">Configuration every node gets on top of the cluster's (a notification channel, say).</param>
+    /// <param name="sharedHome">One HOME for all nodes, as a shared volume would be: an agent's transcript written on one
+    /// node is readable on the others (what an auto-resume on a survivor needs).</param>
     public static async Task<NodeCluster> StartAsync(
-        PostgresServer postgres, ScriptedModelServer model, string extraHocon = "", int size = 3, TimeSpan? deadline = null)
+        PostgresServer postgres, ScriptedModelServer model, string extraHocon = "", int size = 3, TimeSpan? deadline = null,
+        bool sharedHome = false)
     {
         var temp = new TempDirectory("sessioncluster-cluster");
         var connectionString = postgres.ConnectionString(await postgres.CreateDatabaseAsync());
@@ -64,7 +68,8 @@ public sealed class NodeCluster : IAsyncDisposable
             for (var i = 0; i < size; i++)
             {
                 var name = $"node{i + 1}";
-                var environment = TestNode.Environment(model.BaseUrl, temp.CreateDirectory(name, "home"));
+                temp.CreateDirectory(name);
+                var environment = TestNode.Environment(model.BaseUrl, temp.CreateDirectory(sharedHome ? ["home"] : [name, "home"]));
                 environment["SESSIONCLUSTER_SECRETS_KEY"] = secretsKey;
                 var config = temp.Combine(name, "cluster.hocon");
                 await File.WriteAllTextAsync(config, $$"""
