@@ -111,8 +111,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>Waits for the node to exit on its own (it left the cluster, say) and returns its exit code.</summary>
     /// <param name="after">What it should stop after, for the timeout's message.</param>
     public async Task<int> WaitForExitAsync(TimeSpan deadline, string after = "") =>
-        await ExitCodeAsync(deadline) ?? throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s {after}:
-{Output}");
+        await ExitCodeAsync(deadline) ?? throw new TimeoutException($"the node did not stop within {deadline.TotalSeconds} s {after}:\n{Output}");
 
     /// <summary>The node's exit code once it exits, or null if it still runs after <paramref name="deadline"/>.</summary>
     public async Task<int?> ExitCodeAsync(TimeSpan deadline)
