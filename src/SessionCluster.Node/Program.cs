@@ -170,6 +170,14 @@ try
         return 1;
     }
 
+    // Asked to leave (sessionctl cluster leave, a preStop hook): a clean stop, which a supervisor must not restart as a
+    // failure (systemd's Restart=on-failure would bring it back into the cluster it just left).
+    if (reason is Akka.Actor.CoordinatedShutdown.ClusterLeavingReason)
+    {
+        Log.Information("The node left the cluster, as asked, and stopped");
+        return 0;
+    }
+
     if (reason is not null and not Akka.Actor.CoordinatedShutdown.ClrExitReason)
     {
         Log.Error("The node stopped on its own: {Reason}", reason);

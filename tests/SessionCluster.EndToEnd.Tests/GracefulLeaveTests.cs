@@ -92,7 +92,8 @@ public sealed class GracefulLeaveTests(DrainingClusterFixture fixture) : IClassF
     private static async Task LeftAsync(NodeProcess first, NodeProcess leaving)
     {
         var gone = NodeCluster.AddressOf(leaving);
-        await leaving.WaitForExitAsync(DrainingClusterFixture.DrainTimeout + TimeSpan.FromSeconds(60), "after leaving the cluster");
+        // A leave is a clean stop: exit 0.
+        Assert.Equal(0, await leaving.WaitForExitAsync(DrainingClusterFixture.DrainTimeout + TimeSpan.FromSeconds(60), "after leaving the cluster"));
         await Eventually.HoldsAsync(
             async () => Assert.DoesNotContain(gone, (await ClusterAsync(first)).Members.Select(m => m.Address)),
             30);
