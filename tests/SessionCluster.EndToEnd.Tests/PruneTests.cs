@@ -40,6 +40,9 @@ public sealed class PruneTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         var homes = Path.Combine(fixture.Node.DataDir, "codex-homes", done.Id);
         Assert.Equal(agentName == "codex", Directory.Exists(homes));
 
+        // A dry run reads the session directory, which follows the journal a moment behind (the prune itself asks each
+        // session): wait until it has the resume, whose link first recorded before the resumed session's first event.
+        await Eventually.HoldsAsync(async () => Assert.Contains(resumed.Id, (await Ctl.RunAsync("list", "--json")).Stdout), 30);
         var dryRun = await PruneAsync("--older-than", "0s", "--dry-run");
         Assert.True(dryRun.DryRun);
         Assert.Contains(dryRun.Pruned, p => p.Id == done.Id && p.Status == "completed" && p.Reason == "finished more than 0 seconds ago");
